@@ -1,0 +1,30 @@
+"""cybernexus: find countries, government agencies and cyber threat actors in text.
+
+Every alias resolves to one entity ("Fancy Bear", "Sofacy" and "APT28" are one threat actor), with exact offsets
+into your Python strings. The matching runs in a Rust core, in parallel, with the interpreter released.
+
+>>> import cybernexus as cx
+>>> matcher = cx.Matcher(cx.example_gazetteer())
+>>> [(m.text, m.entity_id) for m in matcher.find("Sofacy, a GRU unit, hit Czech targets.")]
+[('Sofacy', 'threat_actor:apt28'), ('GRU', 'agency:ru-gru'), ('Czech', 'country:CZ')]
+"""
+
+from __future__ import annotations
+
+from cybernexus._core import Entity, Gazetteer, Matcher, Mention, MentionTable, __version__
+from cybernexus._data import example_gazetteer, sample_texts
+from cybernexus.errors import CybernexusError, GazetteerError, TextEncodingError
+
+__all__ = [
+    "CybernexusError",
+    "Entity",
+    "Gazetteer",
+    "GazetteerError",
+    "Matcher",
+    "Mention",
+    "MentionTable",
+    "TextEncodingError",
+    "__version__",
+    "example_gazetteer",
+    "sample_texts",
+]

@@ -1,0 +1,7 @@
+"""``python -m cybernexus``: the command line."""
+
+import sys
+
+from cybernexus.cli import main
+
+sys.exit(main())

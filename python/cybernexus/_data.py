@@ -1,0 +1,27 @@
+"""Data files shipped inside the package."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from cybernexus._core import Gazetteer
+
+__all__ = ["example_gazetteer", "sample_texts"]
+
+
+def example_gazetteer() -> Gazetteer:
+    """A small example gazetteer: a dozen countries, agencies and threat actors with their common aliases.
+
+    It exists for examples and the ``cybernexus demo`` command; it is not a curated reference.
+    """
+    path = resources.files("cybernexus") / "data" / "example_gazetteer.json"
+    with resources.as_file(path) as file:
+        return Gazetteer.from_json(file)
+
+
+def sample_texts() -> list[str]:
+    """A few short news-style paragraphs (written for this package) to try the matcher on."""
+    path = resources.files("cybernexus") / "data" / "sample_texts.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [str(json.loads(line)["text"]) for line in lines if line.strip()]

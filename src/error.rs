@@ -1,0 +1,94 @@
+//! The one error type of the core.
+//!
+//! Every variant carries the context a user needs to find the problem: the file and line, the record index and
+//! entity id, the alias. The Python layer maps the variants onto the package's exception hierarchy.
+
+use std::path::PathBuf;
+
+/// Errors raised by the core.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A gazetteer record is invalid (empty id, empty alias, unknown case policy, ...).
+    #[error("record {index}{}: {message}", fmt_id(.id.as_deref()))]
+    Record {
+        /// Position of the record in its source (0-based).
+        index: usize,
+        /// The record's id, when it has one.
+        id: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
+    /// Two records share an id.
+    #[error("duplicate entity id {id:?} (records {first} and {second})")]
+    DuplicateId {
+        /// The id used twice.
+        id: String,
+        /// Index of the first record with that id.
+        first: usize,
+        /// Index of the second one.
+        second: usize,
+    },
+    /// A gazetteer file is malformed.
+    #[error("{}{}: {message}", .path.display(), fmt_line(*.line))]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number, when known.
+        line: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
+    /// A file could not be read.
+    #[error("cannot read {}: {source}", .path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Two gazetteers cannot be merged.
+    #[error("cannot merge entity {id:?}: {message}")]
+    Merge {
+        /// The entity id both gazetteers define.
+        id: String,
+        /// Why the two definitions conflict.
+        message: String,
+    },
+    /// A matcher was asked for on a gazetteer without entities.
+    #[error("the gazetteer has no entities, so nothing could ever match")]
+    EmptyGazetteer,
+    /// An option has a value outside its domain (a thread count of 0, an unknown mode).
+    #[error("{0}")]
+    InvalidArgument(String),
+    /// The automaton could not be built (for example, it would exceed its size limits).
+    #[error("cannot build the matching automaton: {0}")]
+    Build(#[from] aho_corasick::BuildError),
+    /// A thread pool could not be started.
+    #[error("cannot start a thread pool: {0}")]
+    ThreadPool(String),
+    /// Serialised gazetteer state could not be decoded.
+    #[error("cannot decode gazetteer state: {0}")]
+    State(String),
+}
+
+fn fmt_id(id: Option<&str>) -> String {
+    id.map(|id| format!(" (id {id:?})")).unwrap_or_default()
+}
+
+fn fmt_line(line: Option<usize>) -> String {
+    line.map(|l| format!(":{l}")).unwrap_or_default()
+}
+
+/// Result alias of the core.
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// Attach a file path to an error raised while reading that file's records.
+    pub(crate) fn in_file(self, path: &std::path::Path) -> Error {
+        match self {
+            e @ (Error::File { .. } | Error::Io { .. }) => e,
+            other => Error::File { path: path.to_path_buf(), line: None, message: other.to_string() },
+        }
+    }
+}

@@ -1,0 +1,395 @@
+//! Entities, aliases with case policies, and the gazetteer that indexes them.
+//!
+//! A gazetteer is an ordered list of [`Entity`] values with unique ids. Each entity has a kind (`country`, `agency`,
+//! `threat_actor`, or any kind a user invents), a canonical name, aliases and string attributes. Its canonical name
+//! is always one of its aliases: if the record does not list it, it is added first, with the default case policy.
+//!
+//! Building a gazetteer validates every record and indexes every alias by its normalised, case-folded form (see
+//! [`crate::normalize`]); the matcher compiles that index into one automaton.
+
+mod load;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::normalize::{eq_exact, is_upper, normalize_str};
+
+pub use load::{read_csv, read_json, RawAlias, RawRecord, ALIAS_KEYS, RECORD_KEYS};
+
+/// How an alias compares with the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CasePolicy {
+    /// Only as written: acronyms and aliases that are ordinary words ("US", "SEA", "LEAD").
+    Exact,
+    /// The first character must be an upper- or title-case letter; the rest compares case-insensitively
+    /// ("Turkey" and "TURKEY", not "turkey").
+    UpperFirst,
+    /// Any case, also for non-ASCII letters ("TÜRKİYE", "Türkiye").
+    Insensitive,
+}
+
+impl CasePolicy {
+    /// Every policy name accepted by [`CasePolicy::parse`], `auto` included.
+    pub const NAMES: [&'static str; 4] = ["auto", "insensitive", "exact", "upper_first"];
+
+    /// The policy's name, as accepted by [`CasePolicy::parse`].
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CasePolicy::Exact => "exact",
+            CasePolicy::UpperFirst => "upper_first",
+            CasePolicy::Insensitive => "insensitive",
+        }
+    }
+
+    /// Parse a policy name; `auto` resolves with [`CasePolicy::auto`] for `alias`.
+    pub fn parse(name: &str, alias: &str) -> Option<CasePolicy> {
+        match name {
+            "auto" => Some(CasePolicy::auto(alias)),
+            "exact" => Some(CasePolicy::Exact),
+            "upper_first" => Some(CasePolicy::UpperFirst),
+            "insensitive" => Some(CasePolicy::Insensitive),
+            _ => None,
+        }
+    }
+
+    /// The default policy of an alias given as a plain string.
+    ///
+    /// An alias that looks like an acronym (one token, at least one upper-case letter and no lower-case letter:
+    /// "US", "U.S.", "GRU", "APT28") is [`CasePolicy::Exact`], so that "us" or "gru" in ordinary prose does not
+    /// match; every other alias is [`CasePolicy::Insensitive`].
+    pub fn auto(alias: &str) -> CasePolicy {
+        let alias = alias.trim_matches(char::is_whitespace);
+        let one_token = !alias.chars().any(char::is_whitespace);
+        let has_upper = alias.chars().any(char::is_uppercase);
+        let has_lower = alias.chars().any(char::is_lowercase);
+        if one_token && has_upper && !has_lower {
+            CasePolicy::Exact
+        } else {
+            CasePolicy::Insensitive
+        }
+    }
+
+    /// Rank used to choose among entities that share a span: the more specific policy wins.
+    pub(crate) fn rank(self) -> u8 {
+        match self {
+            CasePolicy::Exact => 0,
+            CasePolicy::UpperFirst => 1,
+            CasePolicy::Insensitive => 2,
+        }
+    }
+}
+
+/// One alias of an entity.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Alias {
+    /// The alias as written in the gazetteer (trimmed).
+    pub text: String,
+    /// How it compares with the text.
+    pub case: CasePolicy,
+    /// What kind of name it is ("name", "abbreviation", "adjective", ...), if the gazetteer says.
+    pub form: Option<String>,
+}
+
+/// A named thing the matcher finds: a country, an agency, a threat actor, or a user-defined kind.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Entity {
+    /// Stable id, unique in its gazetteer (`country:RU`, `threat_actor:apt28`).
+    pub id: String,
+    /// Kind (`country`, `agency`, `threat_actor`, ...).
+    pub kind: String,
+    /// Canonical name.
+    pub name: String,
+    /// Aliases, the canonical name included.
+    pub aliases: Vec<Alias>,
+    /// String attributes (iso2, sponsor country, catalogue ids, ...), sorted by key.
+    pub attrs: BTreeMap<String, String>,
+}
+
+/// One way an alias can match: which entity and alias, and how the matched text must compare.
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate {
+    pub entity: u32,
+    pub alias: u32,
+    pub case: CasePolicy,
+    /// The alias normalised without case folding, for [`CasePolicy::Exact`].
+    pub exact: Box<str>,
+}
+
+impl Candidate {
+    /// Whether `span`, the original text whose folded form equals this alias's folded form, passes the case policy.
+    #[inline]
+    pub fn accepts(&self, span: &str) -> bool {
+        match self.case {
+            CasePolicy::Insensitive => true,
+            CasePolicy::UpperFirst => span.chars().next().is_some_and(is_upper),
+            CasePolicy::Exact => eq_exact(span, &self.exact),
+        }
+    }
+
+    /// Sort key: most specific policy first, then gazetteer order.
+    fn key(&self) -> (u8, u32, u32) {
+        (self.case.rank(), self.entity, self.alias)
+    }
+}
+
+/// How [`Gazetteer::merge`] resolves an id that both gazetteers define.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnConflict {
+    /// Keep the left entity's kind and name (the kinds must agree), add the right entity's aliases that the left one
+    /// lacks, and merge the attributes with the right one's values winning.
+    Union,
+    /// The right entity replaces the left one (at the left one's position).
+    Replace,
+    /// The left entity is kept as it is.
+    Keep,
+    /// Fail with [`Error::Merge`].
+    Error,
+}
+
+impl OnConflict {
+    /// Every accepted name, in the order of the variants.
+    pub const NAMES: [&'static str; 4] = ["union", "replace", "keep", "error"];
+
+    /// Parse a conflict rule by name.
+    pub fn parse(name: &str) -> Option<OnConflict> {
+        match name {
+            "union" => Some(OnConflict::Union),
+            "replace" => Some(OnConflict::Replace),
+            "keep" => Some(OnConflict::Keep),
+            "error" => Some(OnConflict::Error),
+            _ => None,
+        }
+    }
+}
+
+/// An immutable, validated, indexed collection of entities.
+#[derive(Debug, Clone)]
+pub struct Gazetteer {
+    entities: Vec<Entity>,
+    by_id: HashMap<String, u32>,
+    /// Folded alias form -> candidates, sorted by [`Candidate::key`]. The matcher's automaton has one pattern per key.
+    patterns: Vec<(String, Vec<Candidate>)>,
+    by_pattern: HashMap<String, u32>,
+}
+
+impl Gazetteer {
+    /// Validate and index `records`, in order.
+    pub fn from_records(records: impl IntoIterator<Item = RawRecord>) -> Result<Gazetteer> {
+        let entities = records
+            .into_iter()
+            .enumerate()
+            .map(|(index, record)| record.into_entity(index))
+            .collect::<Result<Vec<_>>>()?;
+        Gazetteer::new(entities)
+    }
+
+    /// Index already-built entities. Fails on duplicate ids and on entities without a usable alias.
+    pub fn new(entities: Vec<Entity>) -> Result<Gazetteer> {
+        let mut by_id = HashMap::with_capacity(entities.len());
+        let mut by_pattern: HashMap<String, u32> = HashMap::new();
+        let mut patterns: Vec<(String, Vec<Candidate>)> = Vec::new();
+        for (index, entity) in entities.iter().enumerate() {
+            let e = u32::try_from(index)
+                .map_err(|_| Error::InvalidArgument("a gazetteer holds at most 2^32 - 1 entities".into()))?;
+            if let Some(&first) = by_id.get(&entity.id) {
+                return Err(Error::DuplicateId { id: entity.id.clone(), first: first as usize, second: index });
+            }
+            by_id.insert(entity.id.clone(), e);
+            for (a, alias) in entity.aliases.iter().enumerate() {
+                let folded = normalize_str(&alias.text, true);
+                if folded.is_empty() {
+                    return Err(Error::Record {
+                        index,
+                        id: Some(entity.id.clone()),
+                        message: format!("alias {a} ({:?}) is empty after normalisation", alias.text),
+                    });
+                }
+                let candidate = Candidate {
+                    entity: e,
+                    alias: a as u32,
+                    case: alias.case,
+                    exact: normalize_str(&alias.text, false).into_boxed_str(),
+                };
+                let p = *by_pattern.entry(folded.clone()).or_insert_with(|| {
+                    patterns.push((folded, Vec::new()));
+                    (patterns.len() - 1) as u32
+                });
+                patterns[p as usize].1.push(candidate);
+            }
+        }
+        for (_, candidates) in &mut patterns {
+            candidates.sort_by_key(Candidate::key);
+        }
+        Ok(Gazetteer { entities, by_id, patterns, by_pattern })
+    }
+
+    /// The entities, in order.
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// Whether the gazetteer has no entity.
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+
+    /// Number of distinct folded alias forms (the automaton's pattern count).
+    pub fn pattern_count(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// Position of the entity with this id.
+    pub fn index_of(&self, id: &str) -> Option<u32> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The entity with this id.
+    pub fn get(&self, id: &str) -> Option<&Entity> {
+        self.index_of(id).map(|i| &self.entities[i as usize])
+    }
+
+    /// The entities that `text`, taken as a whole, names: the entities with an alias whose folded form equals the
+    /// folded `text` and whose case policy accepts it, in gazetteer order.
+    pub fn lookup(&self, text: &str) -> Vec<u32> {
+        let folded = normalize_str(text, true);
+        let Some(&p) = self.by_pattern.get(&folded) else {
+            return Vec::new();
+        };
+        let span = text.trim_matches(char::is_whitespace);
+        let mut found: Vec<u32> =
+            self.patterns[p as usize].1.iter().filter(|c| c.accepts(span)).map(|c| c.entity).collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    pub(crate) fn patterns(&self) -> &[(String, Vec<Candidate>)] {
+        &self.patterns
+    }
+
+    /// A new gazetteer with the entities of `self` followed by those of `other` that `self` lacks; an id both define
+    /// is resolved by `on_conflict`.
+    pub fn merge(&self, other: &Gazetteer, on_conflict: OnConflict) -> Result<Gazetteer> {
+        let mut entities = self.entities.clone();
+        for right in &other.entities {
+            let Some(i) = self.index_of(&right.id) else {
+                entities.push(right.clone());
+                continue;
+            };
+            let left = &mut entities[i as usize];
+            match on_conflict {
+                OnConflict::Keep => {}
+                OnConflict::Replace => *left = right.clone(),
+                OnConflict::Error => {
+                    return Err(Error::Merge {
+                        id: right.id.clone(),
+                        message: "both gazetteers define it (pass on_conflict='union', 'replace' or 'keep')".into(),
+                    })
+                }
+                OnConflict::Union => {
+                    if left.kind != right.kind {
+                        return Err(Error::Merge {
+                            id: right.id.clone(),
+                            message: format!("its kinds differ ({:?} and {:?})", left.kind, right.kind),
+                        });
+                    }
+                    for alias in &right.aliases {
+                        if !left.aliases.contains(alias) {
+                            left.aliases.push(alias.clone());
+                        }
+                    }
+                    left.attrs.extend(right.attrs.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+            }
+        }
+        Gazetteer::new(entities)
+    }
+
+    /// Serialise the entities (for pickling).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.entities).expect("invariant: entities are plain strings and maps")
+    }
+
+    /// Rebuild a gazetteer from [`Gazetteer::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Gazetteer> {
+        let entities: Vec<Entity> = serde_json::from_slice(bytes).map_err(|e| Error::State(e.to_string()))?;
+        Gazetteer::new(entities)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: &str, aliases: &[&str]) -> RawRecord {
+        RawRecord {
+            id: id.into(),
+            kind: "country".into(),
+            name: aliases[0].into(),
+            aliases: aliases.iter().map(|a| RawAlias::Text((*a).into())).collect(),
+            attrs: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn acronyms_default_to_exact_and_names_to_insensitive() {
+        assert_eq!(CasePolicy::auto("US"), CasePolicy::Exact);
+        assert_eq!(CasePolicy::auto("U.S."), CasePolicy::Exact);
+        assert_eq!(CasePolicy::auto("APT28"), CasePolicy::Exact);
+        assert_eq!(CasePolicy::auto("Fancy Bear"), CasePolicy::Insensitive);
+        assert_eq!(CasePolicy::auto("FANCY BEAR"), CasePolicy::Insensitive);
+        assert_eq!(CasePolicy::auto("28"), CasePolicy::Insensitive);
+    }
+
+    #[test]
+    fn rejects_duplicate_ids() {
+        let err = Gazetteer::from_records([record("x", &["A"]), record("x", &["B"])]).unwrap_err();
+        assert_eq!(err.to_string(), "duplicate entity id \"x\" (records 0 and 1)");
+    }
+
+    #[test]
+    fn rejects_alias_that_is_empty_after_normalisation() {
+        let err = Gazetteer::from_records([record("x", &["A", " \u{a0} "])]).unwrap_err();
+        assert!(err.to_string().contains("record 0 (id \"x\"): alias"), "{err}");
+    }
+
+    #[test]
+    fn lookup_respects_case_policy() {
+        let g = Gazetteer::from_records([record("us", &["United States", "US"])]).unwrap();
+        assert_eq!(g.lookup("united  STATES"), vec![0]);
+        assert_eq!(g.lookup("US"), vec![0]);
+        assert!(g.lookup("us").is_empty());
+    }
+
+    #[test]
+    fn merge_union_adds_aliases_and_overrides_attributes() {
+        let mut a = record("x", &["Alpha"]);
+        a.attrs.insert("k".into(), "1".into());
+        let mut b = record("x", &["Alpha", "Alfa"]);
+        b.attrs.insert("k".into(), "2".into());
+        let left = Gazetteer::from_records([a]).unwrap();
+        let right = Gazetteer::from_records([b, record("y", &["Beta"])]).unwrap();
+        let merged = left.merge(&right, OnConflict::Union).unwrap();
+        assert_eq!(merged.len(), 2);
+        let x = merged.get("x").unwrap();
+        assert_eq!(x.aliases.iter().map(|a| a.text.as_str()).collect::<Vec<_>>(), ["Alpha", "Alfa"]);
+        assert_eq!(x.attrs["k"], "2");
+        assert!(left.merge(&right, OnConflict::Error).is_err());
+        assert_eq!(left.merge(&right, OnConflict::Keep).unwrap().get("x").unwrap().attrs["k"], "1");
+    }
+
+    #[test]
+    fn state_round_trips() {
+        let g = Gazetteer::from_records([record("x", &["Alpha", "ALF"])]).unwrap();
+        let back = Gazetteer::from_bytes(&g.to_bytes()).unwrap();
+        assert_eq!(back.entities(), g.entities());
+    }
+}

@@ -1,0 +1,312 @@
+//! Text normalisation with a map back to original offsets, and the character classes the matcher uses.
+//!
+//! The matcher searches a *normalised* copy of the text, in which
+//!
+//! * every run of white space (the Unicode `White_Space` property: spaces, tabs, line breaks, no-break spaces, ...)
+//!   is one ASCII space,
+//! * typographic apostrophes, dashes and double quotes are their ASCII forms (see [`fold_typography`]),
+//! * every other character is lower-cased with its simple (one character) mapping, so that `İ` folds to `i` and the
+//!   final sigma `ς` to `σ` (see [`fold_char`]).
+//!
+//! Because every character (or white-space run) of the original maps to exactly one character of the normalised
+//! text, every character boundary of the normalised text corresponds to a character boundary of the original, and a
+//! sparse list of checkpoints is enough to map offsets back (see [`OffsetMap`]).
+//!
+//! Performance note: most news text is ASCII with single spaces. For such text nothing is copied: the automaton is
+//! built ASCII-case-insensitive, so it can search the original bytes directly, and the offset map is the identity.
+
+use std::borrow::Cow;
+
+use unicode_general_category::{get_general_category, GeneralCategory as Gc};
+
+/// Map typographic variants to their ASCII form; every other character is returned unchanged.
+///
+/// Dashes (U+2010–U+2015, U+2212 minus, small and full-width hyphen-minus) become `-`; single quotation marks used
+/// as apostrophes (U+2018, U+2019, U+201B, U+02BC, U+2032, U+FF07) become `'`; double quotation marks (U+201C–U+201F,
+/// U+2033, U+FF02) become `"`.
+#[inline]
+pub fn fold_typography(c: char) -> char {
+    match c {
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{2032}' | '\u{FF07}' => '\'',
+        '\u{201C}'..='\u{201F}' | '\u{2033}' | '\u{FF02}' => '"',
+        _ => c,
+    }
+}
+
+/// Fold one character for case-insensitive comparison: typography, then lower case (one character to one).
+///
+/// `İ` (U+0130), the only character whose full lower-case mapping has two characters, folds to `i`, so that
+/// "TÜRKİYE" matches "Türkiye"; `ς` folds to `σ`.
+#[inline]
+pub fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let c = fold_typography(c);
+    match c {
+        '\u{0130}' => 'i',
+        'ς' => 'σ',
+        _ => {
+            let mut lower = c.to_lowercase();
+            match (lower.next(), lower.next()) {
+                (Some('ς'), None) => 'σ',
+                (Some(l), None) => l,
+                // No other character has a multi-character lower-case mapping; keep it as written if one appears.
+                _ => c,
+            }
+        }
+    }
+}
+
+/// Whether `c` is in a script written without spaces between words (Han, kana, Hangul, Thai, Lao, Khmer, Myanmar).
+///
+/// Such characters never count as word characters for the boundary rule: "中国" is found in "中国政府" as a
+/// Chinese reader expects, and "한국" in "한국은".
+#[inline]
+pub fn is_unspaced_script(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF      // Thai, Lao
+        | 0x1000..=0x109F    // Myanmar
+        | 0x1100..=0x11FF    // Hangul Jamo
+        | 0x1780..=0x17FF    // Khmer
+        | 0x3040..=0x30FF    // Hiragana, Katakana
+        | 0x3130..=0x318F    // Hangul compatibility Jamo
+        | 0x31F0..=0x31FF    // Katakana phonetic extensions
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F    // half-width Katakana
+        | 0x20000..=0x3FFFF  // CJK extensions B and later
+    )
+}
+
+/// Whether `c` is a word character for the boundary rule.
+///
+/// Word characters are letters (`L*`), marks (`M*`), numbers (`N*`) and connector punctuation (`Pc`, e.g. `_`),
+/// except for the scripts of [`is_unspaced_script`]. A match may not start or end between two word characters.
+#[inline]
+pub fn is_word(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || c == '_';
+    }
+    if is_unspaced_script(c) {
+        return false;
+    }
+    matches!(
+        get_general_category(c),
+        Gc::UppercaseLetter
+            | Gc::LowercaseLetter
+            | Gc::TitlecaseLetter
+            | Gc::ModifierLetter
+            | Gc::OtherLetter
+            | Gc::NonspacingMark
+            | Gc::SpacingMark
+            | Gc::EnclosingMark
+            | Gc::DecimalNumber
+            | Gc::LetterNumber
+            | Gc::OtherNumber
+            | Gc::ConnectorPunctuation
+    )
+}
+
+/// Whether `c` is an upper-case or title-case letter (general category `Lu` or `Lt`).
+#[inline]
+pub fn is_upper(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_uppercase();
+    }
+    matches!(get_general_category(c), Gc::UppercaseLetter | Gc::TitlecaseLetter)
+}
+
+/// Normalise an alias or a query: trim, collapse white space, fold typography and, if `fold_case`, case.
+pub fn normalize_str(s: &str, fold_case: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.trim_matches(char::is_whitespace).chars() {
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(if fold_case { fold_char(c) } else { fold_typography(c) });
+    }
+    out
+}
+
+/// Whether `span` (a piece of original text) equals `exact`, an alias normalised with [`normalize_str`] without
+/// case folding: white-space runs and typography are compared folded, letters as written.
+pub fn eq_exact(span: &str, exact: &str) -> bool {
+    let mut want = exact.chars();
+    let mut chars = span.chars().peekable();
+    while let Some(c) = chars.next() {
+        let got = if c.is_whitespace() {
+            while chars.next_if(|d| d.is_whitespace()).is_some() {}
+            ' '
+        } else {
+            fold_typography(c)
+        };
+        if want.next() != Some(got) {
+            return false;
+        }
+    }
+    want.next().is_none()
+}
+
+/// A map from byte offsets in a normalised text back to byte offsets in the original.
+///
+/// It holds one checkpoint `(normalised, original)` after every unit (a character or a white-space run) whose
+/// normalised length differs from its original length; between checkpoints the two texts advance together.
+#[derive(Debug, Default, Clone)]
+pub struct OffsetMap {
+    checkpoints: Vec<(usize, usize)>,
+}
+
+impl OffsetMap {
+    /// The original byte offset of normalised byte offset `pos` (which must be a character boundary).
+    #[inline]
+    pub fn to_original(&self, pos: usize) -> usize {
+        let i = self.checkpoints.partition_point(|&(norm, _)| norm <= pos);
+        match i.checked_sub(1) {
+            None => pos,
+            Some(i) => {
+                let (norm, orig) = self.checkpoints[i];
+                orig + (pos - norm)
+            }
+        }
+    }
+
+    /// Whether the map is the identity.
+    pub fn is_identity(&self) -> bool {
+        self.checkpoints.is_empty()
+    }
+}
+
+/// A text prepared for searching.
+#[derive(Debug)]
+pub struct Normalized<'a> {
+    /// The text to search. Borrowed (and not lower-cased: the automaton folds ASCII case itself) when the original
+    /// needed no change but ASCII case.
+    pub text: Cow<'a, str>,
+    /// Map from offsets in `text` to offsets in the original.
+    pub map: OffsetMap,
+    /// Whether the original is pure ASCII (then byte offsets are code-point offsets).
+    pub ascii: bool,
+}
+
+/// Whether an ASCII text can be searched as it is (no white space but single spaces).
+fn ascii_is_searchable(bytes: &[u8]) -> bool {
+    let mut prev_space = false;
+    for &b in bytes {
+        let space = b == b' ';
+        if (space && prev_space) || (b'\t'..=b'\r').contains(&b) {
+            return false;
+        }
+        prev_space = space;
+    }
+    true
+}
+
+/// Prepare `text` for searching; see the module documentation.
+pub fn normalize(text: &str) -> Normalized<'_> {
+    let ascii = text.is_ascii();
+    if ascii && ascii_is_searchable(text.as_bytes()) {
+        return Normalized { text: Cow::Borrowed(text), map: OffsetMap::default(), ascii };
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut checkpoints = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let mut end = i + c.len_utf8();
+        let folded = if c.is_whitespace() {
+            while let Some((j, d)) = chars.next_if(|&(_, d)| d.is_whitespace()) {
+                end = j + d.len_utf8();
+            }
+            ' '
+        } else {
+            fold_char(c)
+        };
+        out.push(folded);
+        if folded.len_utf8() != end - i {
+            checkpoints.push((out.len(), end));
+        }
+    }
+    Normalized { text: Cow::Owned(out), map: OffsetMap { checkpoints }, ascii }
+}
+
+/// Number of code points in `s`.
+#[inline]
+pub fn count_chars(s: &str) -> usize {
+    // Count the bytes that start a code point; this loop vectorises, unlike `chars().count()` on older compilers.
+    s.as_bytes().iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_turkish_dotted_capital_i_to_plain_i() {
+        assert_eq!(normalize_str("TÜRKİYE", true), "türkiye");
+        assert_eq!(normalize_str("Türkiye", true), "türkiye");
+    }
+
+    #[test]
+    fn folds_final_sigma() {
+        assert_eq!(normalize_str("ΕΛΛΆΔΑΣ", true), normalize_str("Ελλάδας", true));
+    }
+
+    #[test]
+    fn collapses_white_space_and_folds_typography() {
+        assert_eq!(normalize_str("  Czech\u{a0}\n Republic ", true), "czech republic");
+        assert_eq!(normalize_str("Russia\u{2019}s \u{2014}", false), "Russia's -");
+    }
+
+    #[test]
+    fn ascii_text_with_single_spaces_is_borrowed() {
+        let n = normalize("Fancy Bear hit NATO.");
+        assert!(matches!(n.text, Cow::Borrowed(_)));
+        assert!(n.map.is_identity());
+    }
+
+    #[test]
+    fn maps_offsets_back_across_runs_and_wide_characters() {
+        let text = "a\u{a0}\u{a0}\nb \u{212A}c";
+        let n = normalize(text);
+        assert_eq!(n.text, "a b kc");
+        // normalised offsets of 'b', 'k', 'c' and the end
+        assert_eq!(n.map.to_original(2), text.find('b').unwrap());
+        assert_eq!(n.map.to_original(4), text.find('\u{212A}').unwrap());
+        assert_eq!(n.map.to_original(5), text.find('c').unwrap());
+        assert_eq!(n.map.to_original(6), text.len());
+    }
+
+    #[test]
+    fn word_characters_follow_general_categories() {
+        assert!(is_word('é'));
+        assert!(is_word('_'));
+        assert!(is_word('\u{301}'));
+        assert!(is_word('٣'));
+        assert!(!is_word('-'));
+        assert!(!is_word('\u{2019}'));
+        assert!(!is_word('中'));
+    }
+
+    #[test]
+    fn exact_comparison_folds_only_space_and_typography() {
+        assert!(eq_exact("U.S.", "U.S."));
+        assert!(!eq_exact("u.s.", "U.S."));
+        assert!(eq_exact("NATO\u{2011}led", "NATO-led"));
+        assert!(eq_exact("Czech\n  Republic", "Czech Republic"));
+        assert!(!eq_exact("Czech Republi", "Czech Republic"));
+    }
+
+    #[test]
+    fn counts_code_points() {
+        assert_eq!(count_chars("a€😀中"), 4);
+    }
+}

@@ -1,0 +1,113 @@
+//! Running work on rayon thread pools: a thread-count knob, cached pools, and fork safety.
+//!
+//! Callers choose the number of threads per call. `None` uses rayon's global pool (sized by `RAYON_NUM_THREADS` or
+//! the number of cores); `Some(1)` runs on the calling thread; `Some(k)` uses a pool of `k` threads that is built on
+//! first use and kept for later calls. Results always come back in input order, so the output does not depend on
+//! the thread count.
+//!
+//! Fork safety: a forked child (Python `multiprocessing` with the fork start method, Jupyter helpers) inherits the
+//! pools' bookkeeping but not their threads, so using a pool there would wait forever. A `pthread_atfork` child
+//! hook records the fork, and from then on the child runs everything on the calling thread.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Once};
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+
+/// Largest accepted thread count; more is almost certainly a mistake and would exhaust the machine.
+pub const MAX_THREADS: usize = 1024;
+
+static POOL_USED: AtomicBool = AtomicBool::new(false);
+static FORKED: AtomicBool = AtomicBool::new(false);
+static REGISTER_FORK_HOOK: Once = Once::new();
+static POOLS: Mutex<Option<HashMap<usize, Arc<rayon::ThreadPool>>>> = Mutex::new(None);
+
+#[cfg(unix)]
+extern "C" fn after_fork_in_child() {
+    FORKED.store(true, Ordering::SeqCst);
+}
+
+fn register_fork_hook() {
+    REGISTER_FORK_HOOK.call_once(|| {
+        #[cfg(unix)]
+        // Safety: registers a handler that only stores to an atomic, which is async-signal-safe; no pointers are
+        // passed. The call is made once (guarded by `Once`), from any thread.
+        unsafe {
+            libc::pthread_atfork(None, None, Some(after_fork_in_child));
+        }
+    });
+}
+
+/// Whether parallel work must run on the calling thread because this process is a fork of one that used pools.
+pub fn parallelism_disabled_by_fork() -> bool {
+    FORKED.load(Ordering::SeqCst) && POOL_USED.load(Ordering::SeqCst)
+}
+
+/// Check a user-supplied thread count.
+pub fn check_threads(n_threads: Option<usize>) -> Result<()> {
+    match n_threads {
+        Some(0) => Err(Error::InvalidArgument("n_threads must be at least 1 (or None for all cores)".into())),
+        Some(k) if k > MAX_THREADS => {
+            Err(Error::InvalidArgument(format!("n_threads must be at most {MAX_THREADS}, got {k}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn pool(k: usize) -> Result<Arc<rayon::ThreadPool>> {
+    let mut pools = POOLS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let pools = pools.get_or_insert_with(HashMap::new);
+    if let Some(pool) = pools.get(&k) {
+        return Ok(Arc::clone(pool));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(k)
+        .thread_name(|i| format!("cybernexus-{i}"))
+        .build()
+        .map_err(|e| Error::ThreadPool(e.to_string()))?;
+    let pool = Arc::new(pool);
+    pools.insert(k, Arc::clone(&pool));
+    Ok(pool)
+}
+
+/// `items.iter().map(f).collect()`, spread over `n_threads` threads; the result is in input order.
+pub fn map<T, R, F>(items: &[T], n_threads: Option<usize>, f: F) -> Result<Vec<R>>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync + Send,
+{
+    check_threads(n_threads)?;
+    if items.len() <= 1 || n_threads == Some(1) || parallelism_disabled_by_fork() {
+        return Ok(items.iter().map(f).collect());
+    }
+    register_fork_hook();
+    POOL_USED.store(true, Ordering::SeqCst);
+    match n_threads {
+        None => Ok(items.par_iter().map(f).collect()),
+        Some(k) => Ok(pool(k)?.install(|| items.par_iter().map(f).collect())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_input_order_for_every_thread_count() {
+        let items: Vec<u64> = (0..10_000).collect();
+        let expected: Vec<u64> = items.iter().map(|x| x * x).collect();
+        for n in [None, Some(1), Some(2), Some(3), Some(8)] {
+            assert_eq!(map(&items, n, |x| x * x).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn rejects_zero_and_absurd_thread_counts() {
+        assert!(map(&[1], Some(0), |x| *x).is_err());
+        assert!(map(&[1], Some(MAX_THREADS + 1), |x| *x).is_err());
+    }
+}

@@ -1,0 +1,31 @@
+//! Mapping core errors onto the package's exceptions (defined in Python, `cybernexus/errors.py`, so that they can
+//! subclass both `CybernexusError` and a builtin such as `ValueError`).
+
+use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyPermissionError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+
+use crate::error::Error;
+
+pyo3::import_exception!(cybernexus.errors, GazetteerError);
+pyo3::import_exception!(cybernexus.errors, TextEncodingError);
+
+impl From<Error> for PyErr {
+    fn from(err: Error) -> PyErr {
+        match err {
+            Error::Io { ref source, .. } => match source.kind() {
+                std::io::ErrorKind::NotFound => PyFileNotFoundError::new_err(err.to_string()),
+                std::io::ErrorKind::PermissionDenied => PyPermissionError::new_err(err.to_string()),
+                _ => PyOSError::new_err(err.to_string()),
+            },
+            Error::InvalidArgument(message) => PyValueError::new_err(message),
+            Error::ThreadPool(message) => PyOSError::new_err(message),
+            other => GazetteerError::new_err(other.to_string()),
+        }
+    }
+}
+
+/// `TypeError` for an argument of the wrong type, naming what was expected and what came.
+pub(crate) fn type_error(what: &str, expected: &str, got: &Bound<'_, PyAny>) -> PyErr {
+    let got = got.get_type().name().map_or_else(|_| "?".to_owned(), |n| n.to_string());
+    PyTypeError::new_err(format!("{what} must be {expected}, got {got}"))
+}

@@ -1,0 +1,457 @@
+//! `Entity` and `Gazetteer`: conversion between Python records and the core's types.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
+
+use super::errors::{type_error, GazetteerError};
+use super::text::borrow_str;
+use crate::gazetteer::{Entity, Gazetteer, OnConflict, RawAlias, RawRecord, ALIAS_KEYS, RECORD_KEYS};
+
+fn record_error(index: Option<usize>, id: Option<&str>, message: String) -> PyErr {
+    let mut at = index.map(|i| format!("record {i}")).unwrap_or_else(|| "entity".into());
+    if let Some(id) = id {
+        at.push_str(&format!(" (id {id:?})"));
+    }
+    PyTypeError::new_err(format!("{at}: {message}"))
+}
+
+fn string_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    if !obj.is_instance_of::<PyString>() {
+        return Err(type_error(what, "str", obj));
+    }
+    borrow_str(obj, what).map(str::to_owned)
+}
+
+/// Why an alias could not be read: a wrong type (`TypeError`) or a wrong value (`GazetteerError`).
+enum AliasProblem {
+    Type(String),
+    Value(String),
+}
+
+fn alias_from_py(item: &Bound<'_, PyAny>) -> Result<RawAlias, AliasProblem> {
+    let type_problem = |e: PyErr| AliasProblem::Type(e.value(item.py()).to_string());
+    if item.is_instance_of::<PyString>() {
+        return string_of(item, "the alias").map(RawAlias::Text).map_err(type_problem);
+    }
+    let Ok(spec) = item.cast::<PyDict>() else {
+        return Err(type_problem(type_error("an alias", "a str or a dict", item)));
+    };
+    for key in spec.keys() {
+        let key = key.str().map(|k| k.to_string()).unwrap_or_default();
+        if !ALIAS_KEYS.contains(&key.as_str()) {
+            return Err(AliasProblem::Value(format!("unknown key {key:?} (expected {})", ALIAS_KEYS.join(", "))));
+        }
+    }
+    let opt = |key: &str| -> Result<Option<String>, AliasProblem> {
+        match spec.get_item(key).map_err(type_problem)? {
+            None => Ok(None),
+            Some(v) if v.is_none() => Ok(None),
+            Some(v) => string_of(&v, &format!("{key:?}")).map(Some).map_err(type_problem),
+        }
+    };
+    let text = opt("text")?.ok_or_else(|| AliasProblem::Value("missing \"text\"".to_owned()))?;
+    Ok(RawAlias::Spec { text, case: opt("case")?, form: opt("form")? })
+}
+
+/// Convert the parts of a record; `index` is its position in `from_records`, if any.
+fn record_from_parts(
+    index: Option<usize>,
+    id: &Bound<'_, PyAny>,
+    kind: &Bound<'_, PyAny>,
+    name: &Bound<'_, PyAny>,
+    aliases: Option<&Bound<'_, PyAny>>,
+    attrs: Option<&Bound<'_, PyAny>>,
+) -> PyResult<RawRecord> {
+    let id = string_of(id, "'id'").map_err(|e| record_error(index, None, e.value(id.py()).to_string()))?;
+    let fail = |message: String| record_error(index, Some(&id), message);
+    let field = |obj: &Bound<'_, PyAny>, what: &str| string_of(obj, what).map_err(|e| fail(e.value(obj.py()).to_string()));
+    let kind = field(kind, "'kind'")?;
+    let name = field(name, "'name'")?;
+    let mut raw_aliases = Vec::new();
+    if let Some(aliases) = aliases.filter(|a| !a.is_none()) {
+        if aliases.is_instance_of::<PyString>() || aliases.is_instance_of::<PyDict>() {
+            return Err(fail(format!(
+                "'aliases' must be a list of str or dict, got {} (wrap a single alias in a list)",
+                aliases.get_type().name()?
+            )));
+        }
+        let iter = aliases.try_iter().map_err(|_| fail(type_error("'aliases'", "a list", aliases).value(aliases.py()).to_string()))?;
+        for (a, item) in iter.enumerate() {
+            raw_aliases.push(alias_from_py(&item?).map_err(|problem| match problem {
+                AliasProblem::Type(m) => fail(format!("alias {a}: {m}")),
+                AliasProblem::Value(m) => {
+                    GazetteerError::new_err(format!("{}: alias {a}: {m}", record_label(index, &id)))
+                }
+            })?);
+        }
+    }
+    let mut raw_attrs = BTreeMap::new();
+    if let Some(attrs) = attrs.filter(|a| !a.is_none()) {
+        let attrs = attrs.cast::<PyDict>().map_err(|_| fail(type_error("'attrs'", "a dict of str to str", attrs).value(attrs.py()).to_string()))?;
+        for (k, v) in attrs.iter() {
+            let key = string_of(&k, "an attribute name").map_err(|e| fail(e.value(k.py()).to_string()))?;
+            let value = string_of(&v, &format!("attribute {key:?}"))
+                .map_err(|e| fail(format!("{} (convert numbers with str())", e.value(v.py()))))?;
+            raw_attrs.insert(key, value);
+        }
+    }
+    Ok(RawRecord { id, kind, name, aliases: raw_aliases, attrs: raw_attrs })
+}
+
+fn record_label(index: Option<usize>, id: &str) -> String {
+    match index {
+        Some(i) => format!("record {i} (id {id:?})"),
+        None => format!("entity {id:?}"),
+    }
+}
+
+fn record_from_dict(index: usize, item: &Bound<'_, PyAny>) -> PyResult<RawRecord> {
+    let dict = item.cast::<PyDict>().map_err(|_| type_error(&format!("record {index}"), "a dict", item))?;
+    let id_hint = dict.get_item("id").ok().flatten().and_then(|v| v.extract::<String>().ok());
+    for key in dict.keys() {
+        let key_s = key.str().map(|k| k.to_string()).unwrap_or_default();
+        if !RECORD_KEYS.contains(&key_s.as_str()) {
+            return Err(crate::Error::Record {
+                index,
+                id: id_hint,
+                message: format!("unknown key {key_s:?} (expected {})", RECORD_KEYS.join(", ")),
+            }
+            .into());
+        }
+    }
+    let required = |key: &str| -> PyResult<Bound<'_, PyAny>> {
+        dict.get_item(key)?.ok_or_else(|| {
+            PyErr::from(crate::Error::Record { index, id: id_hint.clone(), message: format!("missing {key:?}") })
+        })
+    };
+    record_from_parts(
+        Some(index),
+        &required("id")?,
+        &required("kind")?,
+        &required("name")?,
+        dict.get_item("aliases")?.as_ref(),
+        dict.get_item("attrs")?.as_ref(),
+    )
+}
+
+fn entity_to_dict<'py>(py: Python<'py>, entity: &Entity) -> PyResult<Bound<'py, PyDict>> {
+    let record = PyDict::new(py);
+    record.set_item("id", &entity.id)?;
+    record.set_item("kind", &entity.kind)?;
+    record.set_item("name", &entity.name)?;
+    let aliases = PyList::empty(py);
+    for alias in &entity.aliases {
+        let spec = PyDict::new(py);
+        spec.set_item("text", &alias.text)?;
+        spec.set_item("case", alias.case.as_str())?;
+        spec.set_item("form", alias.form.as_deref())?;
+        aliases.append(spec)?;
+    }
+    record.set_item("aliases", aliases)?;
+    record.set_item("attrs", entity.attrs.clone())?;
+    Ok(record)
+}
+
+/// A named thing the matcher finds: a country, an agency, a threat actor, or a kind of your own.
+///
+/// Entities are immutable values. The canonical name is always one of the aliases.
+///
+/// Args:
+///     id: Stable id, unique in its gazetteer (``"country:RU"``, ``"threat_actor:apt28"``).
+///     kind: ``"country"``, ``"agency"``, ``"threat_actor"`` or any kind of your own.
+///     name: Canonical name.
+///     aliases: Other names: plain strings (case policy ``"auto"``) or dicts ``{"text", "case", "form"}``.
+///     attrs: String attributes.
+#[pyclass(frozen, eq, hash, module = "cybernexus._core", name = "Entity")]
+#[derive(PartialEq, Eq, Hash)]
+pub struct PyEntity {
+    pub(crate) inner: Entity,
+}
+
+#[pymethods]
+impl PyEntity {
+    #[new]
+    #[pyo3(signature = (id, kind, name, aliases = None, attrs = None))]
+    fn py_new(
+        id: &Bound<'_, PyAny>,
+        kind: &Bound<'_, PyAny>,
+        name: &Bound<'_, PyAny>,
+        aliases: Option<&Bound<'_, PyAny>>,
+        attrs: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let record = record_from_parts(None, id, kind, name, aliases, attrs)?;
+        let inner = record.into_entity(0).map_err(|e| {
+            // The record index means nothing for a single entity: say "entity" instead.
+            let message = e.to_string().replacen("record 0", "entity", 1);
+            GazetteerError::new_err(message)
+        })?;
+        Ok(PyEntity { inner })
+    }
+
+    /// Stable id.
+    #[getter]
+    fn id(&self) -> &str {
+        &self.inner.id
+    }
+
+    /// Kind (``"country"``, ``"agency"``, ``"threat_actor"``, ...).
+    #[getter]
+    fn kind(&self) -> &str {
+        &self.inner.kind
+    }
+
+    /// Canonical name.
+    #[getter]
+    fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// Alias strings, the canonical name included.
+    #[getter]
+    fn aliases(&self) -> Vec<&str> {
+        self.inner.aliases.iter().map(|a| a.text.as_str()).collect()
+    }
+
+    /// String attributes (a new dict on every access).
+    #[getter]
+    fn attrs(&self) -> BTreeMap<String, String> {
+        self.inner.attrs.clone()
+    }
+
+    /// The entity as a record dict, with every alias as ``{"text", "case", "form"}`` (case policies resolved).
+    fn to_record<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        entity_to_dict(py, &self.inner)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Entity(id={:?}, kind={:?}, name={:?}, aliases={})",
+            self.inner.id,
+            self.inner.kind,
+            self.inner.name,
+            self.inner.aliases.len()
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyType>, Bound<'py, PyTuple>)> {
+        let py = slf.py();
+        let record = entity_to_dict(py, &slf.get().inner)?;
+        let args = (
+            record.get_item("id")?,
+            record.get_item("kind")?,
+            record.get_item("name")?,
+            record.get_item("aliases")?,
+            record.get_item("attrs")?,
+        )
+            .into_pyobject(py)?;
+        Ok((slf.get_type(), args))
+    }
+}
+
+/// An immutable collection of entities with unique ids, indexed by alias.
+///
+/// Build one with :meth:`from_records`, :meth:`from_json` or :meth:`from_csv`; combine two with :meth:`merge`.
+/// ``len(g)`` is the number of entities, iterating yields :class:`Entity` values in order, ``id in g`` tests an
+/// id and ``g[id]`` (or :meth:`entity`) returns one.
+#[pyclass(frozen, module = "cybernexus._core", name = "Gazetteer")]
+pub struct PyGazetteer {
+    pub(crate) inner: Arc<Gazetteer>,
+}
+
+impl PyGazetteer {
+    fn entity_obj(&self, i: u32) -> PyEntity {
+        PyEntity { inner: self.inner.entities()[i as usize].clone() }
+    }
+
+    fn find_id(&self, id: &Bound<'_, PyAny>) -> PyResult<u32> {
+        let key = string_of(id, "id")?;
+        self.inner.index_of(&key).ok_or_else(|| PyKeyError::new_err(format!("no entity with id {key:?}")))
+    }
+}
+
+#[pymethods]
+impl PyGazetteer {
+    #[new]
+    #[pyo3(signature = (records = None, /))]
+    fn py_new(py: Python<'_>, records: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        match records {
+            None => Ok(PyGazetteer { inner: Arc::new(Gazetteer::new(Vec::new())?) }),
+            Some(records) => Self::from_records(py, records),
+        }
+    }
+
+    /// Build a gazetteer from an iterable of record dicts.
+    ///
+    /// A record is ``{"id": str, "kind": str, "name": str, "aliases": [...], "attrs": {str: str}}``; ``aliases``
+    /// and ``attrs`` are optional. An alias is a string, whose case policy is ``"auto"`` (exact for acronyms such
+    /// as ``"US"`` or ``"APT28"``, case-insensitive otherwise), or a dict ``{"text": str, "case": "auto" |
+    /// "insensitive" | "exact" | "upper_first", "form": str}``.
+    ///
+    /// Raises:
+    ///     TypeError: a record or one of its values has the wrong type.
+    ///     GazetteerError: a record is invalid (unknown key, empty id or alias, duplicate id, unknown policy).
+    #[staticmethod]
+    fn from_records(py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<Self> {
+        if records.is_instance_of::<PyString>() || records.is_instance_of::<PyDict>() || records.is_none() {
+            return Err(type_error("records", "an iterable of dicts", records));
+        }
+        let iter = records.try_iter().map_err(|_| type_error("records", "an iterable of dicts", records))?;
+        let raw = iter
+            .enumerate()
+            .map(|(i, item)| record_from_dict(i, &item?))
+            .collect::<PyResult<Vec<_>>>()?;
+        let gazetteer = py.detach(|| Gazetteer::from_records(raw))?;
+        Ok(PyGazetteer { inner: Arc::new(gazetteer) })
+    }
+
+    /// Read a JSON file: a list of records (see :meth:`from_records`), or an object with an ``"entities"`` list.
+    ///
+    /// Raises:
+    ///     FileNotFoundError: the file does not exist.
+    ///     GazetteerError: the file is not valid UTF-8 or JSON, or a record is invalid; the message names the file
+    ///         and the line or record.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let gazetteer = py.detach(|| {
+            crate::gazetteer::read_json(&path)
+                .and_then(|records| Gazetteer::from_records(records).map_err(|e| e.in_file(&path)))
+        })?;
+        Ok(PyGazetteer { inner: Arc::new(gazetteer) })
+    }
+
+    /// Read a CSV file with a header naming at least ``id``, ``kind`` and ``name``.
+    ///
+    /// An optional ``aliases`` column holds aliases separated by ``|``; every other column becomes an attribute
+    /// (empty cells are left out).
+    ///
+    /// Raises:
+    ///     FileNotFoundError: the file does not exist.
+    ///     GazetteerError: the file is not valid UTF-8 or CSV, or a row is invalid; the message names the line.
+    #[staticmethod]
+    fn from_csv(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let gazetteer = py.detach(|| {
+            crate::gazetteer::read_csv(&path)
+                .and_then(|records| Gazetteer::from_records(records).map_err(|e| e.in_file(&path)))
+        })?;
+        Ok(PyGazetteer { inner: Arc::new(gazetteer) })
+    }
+
+    /// The entity with this id.
+    ///
+    /// Raises:
+    ///     KeyError: no entity has this id.
+    fn entity(&self, id: &Bound<'_, PyAny>) -> PyResult<PyEntity> {
+        Ok(self.entity_obj(self.find_id(id)?))
+    }
+
+    fn __getitem__(&self, id: &Bound<'_, PyAny>) -> PyResult<PyEntity> {
+        self.entity(id)
+    }
+
+    fn __contains__(&self, id: &Bound<'_, PyAny>) -> bool {
+        id.extract::<&str>().is_ok_and(|id| self.inner.index_of(id).is_some())
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let entities = PyList::new(py, (0..self.inner.len() as u32).map(|i| self.entity_obj(i)))?;
+        Ok(entities.try_iter()?.into_any())
+    }
+
+    /// The entity ids, in order.
+    #[getter]
+    fn ids(&self) -> Vec<&str> {
+        self.inner.entities().iter().map(|e| e.id.as_str()).collect()
+    }
+
+    /// The entities that ``alias``, taken as a whole text, names (in gazetteer order).
+    ///
+    /// Comparison is the matcher's: white space and typography are normalised and each alias's case policy applies,
+    /// so ``lookup("fancy  bear")`` finds APT28 while ``lookup("us")`` does not find the United States when
+    /// ``"US"`` is an exact alias.
+    fn lookup(&self, alias: &Bound<'_, PyAny>) -> PyResult<Vec<PyEntity>> {
+        let text = string_of(alias, "alias")?;
+        Ok(self.inner.lookup(&text).into_iter().map(|i| self.entity_obj(i)).collect())
+    }
+
+    /// A new gazetteer with this one's entities followed by the other's new ones.
+    ///
+    /// Args:
+    ///     other: The gazetteer to add.
+    ///     on_conflict: What to do with an id both define: ``"union"`` (default) keeps this one's kind and name
+    ///         (the kinds must agree), adds the other's missing aliases and lets its attribute values win;
+    ///         ``"replace"`` takes the other's entity; ``"keep"`` keeps this one's; ``"error"`` raises.
+    ///
+    /// Raises:
+    ///     GazetteerError: a conflict that ``on_conflict`` does not allow.
+    #[pyo3(signature = (other, /, *, on_conflict = "union"))]
+    fn merge(&self, py: Python<'_>, other: &Bound<'_, PyAny>, on_conflict: &str) -> PyResult<Self> {
+        let other = other.cast::<PyGazetteer>().map_err(|_| type_error("other", "a Gazetteer", other))?;
+        let rule = OnConflict::parse(on_conflict).ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "on_conflict must be one of {}, got {on_conflict:?}",
+                OnConflict::NAMES.map(|n| format!("'{n}'")).join(", ")
+            ))
+        })?;
+        let other = Arc::clone(&other.get().inner);
+        let merged = py.detach(|| self.inner.merge(&other, rule))?;
+        Ok(PyGazetteer { inner: Arc::new(merged) })
+    }
+
+    /// Every entity as a record dict (see :meth:`Entity.to_record`); ``Gazetteer.from_records`` reads it back.
+    fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        self.inner.entities().iter().map(|e| entity_to_dict(py, e)).collect()
+    }
+
+    /// Labels for columnar results: ``(ids, kinds, names, alias_offsets, alias_texts)``; the aliases of entity
+    /// ``i`` are ``alias_texts[alias_offsets[i]:alias_offsets[i + 1]]``.
+    #[allow(clippy::type_complexity)]
+    fn _labels(&self) -> (Vec<&str>, Vec<&str>, Vec<&str>, Vec<usize>, Vec<&str>) {
+        let entities = self.inner.entities();
+        let mut offsets = Vec::with_capacity(entities.len() + 1);
+        let mut texts = Vec::new();
+        for e in entities {
+            offsets.push(texts.len());
+            texts.extend(e.aliases.iter().map(|a| a.text.as_str()));
+        }
+        offsets.push(texts.len());
+        (
+            entities.iter().map(|e| e.id.as_str()).collect(),
+            entities.iter().map(|e| e.kind.as_str()).collect(),
+            entities.iter().map(|e| e.name.as_str()).collect(),
+            offsets,
+            texts,
+        )
+    }
+
+    fn __repr__(&self) -> String {
+        let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut aliases = 0;
+        for e in self.inner.entities() {
+            *kinds.entry(e.kind.as_str()).or_default() += 1;
+            aliases += e.aliases.len();
+        }
+        let kinds = kinds.iter().map(|(k, n)| format!("{k}: {n}")).collect::<Vec<_>>().join(", ");
+        format!("<Gazetteer: {} entities ({kinds}), {aliases} aliases>", self.inner.len())
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+        let rebuild = py.import("cybernexus._core")?.getattr("_gazetteer_from_bytes")?;
+        Ok((rebuild, (PyBytes::new(py, &self.inner.to_bytes()),)))
+    }
+}
+
+/// Rebuild a pickled gazetteer.
+#[pyfunction]
+pub fn _gazetteer_from_bytes(py: Python<'_>, state: &[u8]) -> PyResult<PyGazetteer> {
+    let gazetteer = py.detach(|| Gazetteer::from_bytes(state))?;
+    Ok(PyGazetteer { inner: Arc::new(gazetteer) })
+}

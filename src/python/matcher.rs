@@ -1,0 +1,344 @@
+//! `Matcher`, `Mention` and `MentionTable`: argument conversion around the core matcher.
+
+use std::sync::Arc;
+
+use numpy::IntoPyArray;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyString, PyTuple};
+
+use super::errors::type_error;
+use super::gazetteer::PyGazetteer;
+use super::text::{borrow_all, borrow_str, collect_strs};
+use crate::matcher::{Match, Matcher, Offsets, Overlaps};
+
+/// One mention of an entity in a text.
+///
+/// ``start`` and ``end`` are positions in the Python string, so ``text[m.start:m.end] == m.text``.
+#[pyclass(frozen, module = "cybernexus._core", name = "Mention")]
+pub struct PyMention {
+    /// Start position (code points).
+    #[pyo3(get)]
+    start: usize,
+    /// End position, exclusive.
+    #[pyo3(get)]
+    end: usize,
+    /// The matched text, as written.
+    #[pyo3(get)]
+    text: Py<PyString>,
+    /// Id of the entity.
+    #[pyo3(get)]
+    entity_id: Py<PyString>,
+    /// Kind of the entity.
+    #[pyo3(get)]
+    kind: Py<PyString>,
+    /// Canonical name of the entity.
+    #[pyo3(get)]
+    name: Py<PyString>,
+    /// The alias that matched, as the gazetteer writes it.
+    #[pyo3(get)]
+    alias: Py<PyString>,
+    /// The alias's form (``"abbreviation"``, ``"adjective"``, ...), if the gazetteer says.
+    #[pyo3(get)]
+    form: Option<Py<PyString>>,
+}
+
+impl PyMention {
+    fn key<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        (
+            self.start,
+            self.end,
+            self.text.bind(py),
+            self.entity_id.bind(py),
+            self.kind.bind(py),
+            self.name.bind(py),
+            self.alias.bind(py),
+            self.form.as_ref().map(|f| f.bind(py)),
+        )
+            .into_pyobject(py)
+    }
+}
+
+#[pymethods]
+impl PyMention {
+    #[new]
+    #[pyo3(signature = (start, end, text, entity_id, kind, name, alias, form = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn py_new(
+        start: usize,
+        end: usize,
+        text: Py<PyString>,
+        entity_id: Py<PyString>,
+        kind: Py<PyString>,
+        name: Py<PyString>,
+        alias: Py<PyString>,
+        form: Option<Py<PyString>>,
+    ) -> PyResult<Self> {
+        if end < start {
+            return Err(PyValueError::new_err(format!("end ({end}) is before start ({start})")));
+        }
+        Ok(PyMention { start, end, text, entity_id, kind, name, alias, form })
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        format!(
+            "Mention(start={}, end={}, text={}, entity_id={}, alias={})",
+            self.start,
+            self.end,
+            self.text.bind(py).repr().map_or_else(|_| "?".into(), |r| r.to_string()),
+            self.entity_id.bind(py).repr().map_or_else(|_| "?".into(), |r| r.to_string()),
+            self.alias.bind(py).repr().map_or_else(|_| "?".into(), |r| r.to_string()),
+        )
+    }
+
+    fn __richcmp__(&self, other: &Bound<'_, PyAny>, op: pyo3::basic::CompareOp) -> PyResult<Py<PyAny>> {
+        let py = other.py();
+        let Ok(other) = other.cast::<PyMention>() else {
+            return Ok(py.NotImplemented());
+        };
+        Ok(self.key(py)?.rich_compare(other.get().key(py)?, op)?.unbind())
+    }
+
+    fn __hash__(&self, py: Python<'_>) -> PyResult<isize> {
+        self.key(py)?.hash()
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, pyo3::types::PyType>, Bound<'py, PyTuple>)> {
+        Ok((slf.get_type(), slf.get().key(slf.py())?))
+    }
+}
+
+/// Python strings of one entity, made once per matcher so that mentions share them.
+struct EntityStrings {
+    id: Py<PyString>,
+    kind: Py<PyString>,
+    name: Py<PyString>,
+    aliases: Vec<Py<PyString>>,
+    forms: Vec<Option<Py<PyString>>>,
+}
+
+/// Finds the entities of a gazetteer in text.
+///
+/// Matching rules: a match never starts or ends inside a word (``"Iran"`` is not found in ``"Iranian"``, and a
+/// rejected longer candidate never hides a valid shorter one); white-space runs, line breaks and no-break spaces
+/// match a space; typographic apostrophes and dashes match their ASCII forms; each alias's case policy applies.
+///
+/// Args:
+///     gazetteer: The entities to find.
+///     overlaps: ``"longest"`` (default) keeps the leftmost-longest mention and one entity per span; ``"all"``
+///         returns nested and overlapping mentions too.
+///
+/// A matcher is immutable and thread-safe: share one between threads, and pickle it to send it to worker
+/// processes (it is rebuilt from its gazetteer on unpickling).
+#[pyclass(frozen, module = "cybernexus._core", name = "Matcher")]
+pub struct PyMatcher {
+    inner: Arc<Matcher>,
+    gazetteer: Py<PyGazetteer>,
+    strings: Vec<EntityStrings>,
+}
+
+/// Check a Python thread-count argument.
+fn threads(n_threads: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
+    let Some(n) = n_threads.filter(|n| !n.is_none()) else {
+        return Ok(None);
+    };
+    if n.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(type_error("n_threads", "an int or None", n));
+    }
+    let n: i64 = n.extract().map_err(|_| type_error("n_threads", "an int or None", n))?;
+    let n = usize::try_from(n)
+        .map_err(|_| PyValueError::new_err(format!("n_threads must be at least 1 (or None for all cores), got {n}")))?;
+    crate::parallel::check_threads(Some(n))?;
+    Ok(Some(n))
+}
+
+impl PyMatcher {
+    fn mention(&self, py: Python<'_>, text: &str, m: &Match) -> PyMention {
+        let e = &self.strings[m.entity as usize];
+        let a = m.alias as usize;
+        PyMention {
+            start: m.start,
+            end: m.end,
+            text: PyString::new(py, &text[m.byte_start..m.byte_end]).unbind(),
+            entity_id: e.id.clone_ref(py),
+            kind: e.kind.clone_ref(py),
+            name: e.name.clone_ref(py),
+            alias: e.aliases[a].clone_ref(py),
+            form: e.forms[a].as_ref().map(|f| f.clone_ref(py)),
+        }
+    }
+
+    fn mentions<'py>(&self, py: Python<'py>, text: &str, matches: &[Match]) -> PyResult<Bound<'py, PyList>> {
+        PyList::new(py, matches.iter().map(|m| self.mention(py, text, m)))
+    }
+}
+
+#[pymethods]
+impl PyMatcher {
+    #[new]
+    #[pyo3(signature = (gazetteer, /, *, overlaps = "longest"))]
+    fn py_new(py: Python<'_>, gazetteer: &Bound<'_, PyAny>, overlaps: &str) -> PyResult<Self> {
+        let gazetteer = gazetteer.cast::<PyGazetteer>().map_err(|_| type_error("gazetteer", "a Gazetteer", gazetteer))?;
+        let mode = Overlaps::parse(overlaps)
+            .ok_or_else(|| PyValueError::new_err(format!("overlaps must be 'longest' or 'all', got {overlaps:?}")))?;
+        let core = Arc::clone(&gazetteer.get().inner);
+        let strings = core
+            .entities()
+            .iter()
+            .map(|e| EntityStrings {
+                id: PyString::new(py, &e.id).unbind(),
+                kind: PyString::intern(py, &e.kind).unbind(),
+                name: PyString::new(py, &e.name).unbind(),
+                aliases: e.aliases.iter().map(|a| PyString::new(py, &a.text).unbind()).collect(),
+                forms: e.aliases.iter().map(|a| a.form.as_deref().map(|f| PyString::intern(py, f).unbind())).collect(),
+            })
+            .collect();
+        let inner = py.detach(|| Matcher::new(core, mode))?;
+        Ok(PyMatcher { inner: Arc::new(inner), gazetteer: gazetteer.clone().unbind(), strings })
+    }
+
+    /// The gazetteer this matcher finds.
+    #[getter]
+    fn gazetteer(&self, py: Python<'_>) -> Py<PyGazetteer> {
+        self.gazetteer.clone_ref(py)
+    }
+
+    /// The overlap mode, ``"longest"`` or ``"all"``.
+    #[getter]
+    fn overlaps(&self) -> &'static str {
+        self.inner.overlaps().as_str()
+    }
+
+    /// Every mention in ``text``, in order of position (longest first where mentions nest).
+    ///
+    /// Raises:
+    ///     TypeError: ``text`` is not a ``str``.
+    ///     TextEncodingError: ``text`` holds a lone surrogate.
+    #[pyo3(signature = (text, /))]
+    fn find<'py>(&self, py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+        let s = borrow_str(text, "text")?;
+        let matches = py.detach(|| self.inner.find(s, Offsets::Chars));
+        self.mentions(py, s, &matches)
+    }
+
+    /// :meth:`find` on every text of an iterable, in parallel; one list per text, in input order.
+    ///
+    /// The texts are matched with the interpreter released, on ``n_threads`` threads (``None``: all cores, or
+    /// ``RAYON_NUM_THREADS``); the result is the same for every thread count.
+    ///
+    /// Raises:
+    ///     TypeError: ``texts`` is a single ``str``, not iterable, or holds a non-``str`` item (the message gives its
+    ///         index).
+    ///     TextEncodingError: a text holds a lone surrogate.
+    ///     ValueError: ``n_threads`` is below 1.
+    #[pyo3(signature = (texts, /, *, n_threads = None))]
+    fn find_many<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        n_threads: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let n_threads = threads(n_threads)?;
+        let items = collect_strs(texts, "texts")?;
+        let strs = borrow_all(&items, "texts")?;
+        let found = py.detach(|| self.inner.find_many(&strs, Offsets::Chars, n_threads))?;
+        PyList::new(py, strs.iter().zip(&found).map(|(s, matches)| self.mentions(py, s, matches)).collect::<PyResult<Vec<_>>>()?)
+    }
+
+    /// Mentions of many texts as columns (numpy arrays), without one Python object per mention.
+    ///
+    /// Same matching and arguments as :meth:`find_many`; see :class:`MentionTable`.
+    #[pyo3(signature = (texts, /, *, n_threads = None))]
+    fn find_table<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        n_threads: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<PyMentionTable> {
+        let n_threads = threads(n_threads)?;
+        let items = collect_strs(texts, "texts")?;
+        let strs = borrow_all(&items, "texts")?;
+        let table = py.detach(|| self.inner.find_table(&strs, Offsets::Chars, n_threads))?;
+        let n_docs = strs.len();
+        let freeze = |a: Bound<'py, PyAny>| -> PyResult<Py<PyAny>> {
+            a.call_method1("setflags", (false,))?;
+            Ok(a.unbind())
+        };
+        Ok(PyMentionTable {
+            len: table.len(),
+            n_docs,
+            doc: freeze(table.doc.into_pyarray(py).into_any())?,
+            start: freeze(table.start.into_pyarray(py).into_any())?,
+            end: freeze(table.end.into_pyarray(py).into_any())?,
+            entity: freeze(table.entity.into_pyarray(py).into_any())?,
+            alias: freeze(table.alias.into_pyarray(py).into_any())?,
+            gazetteer: self.gazetteer.clone_ref(py),
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        let g = self.inner.gazetteer();
+        format!("<Matcher: {} entities, {} alias patterns, overlaps={:?}>", g.len(), g.pattern_count(), self.overlaps())
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (Py<PyGazetteer>, &'static str))> {
+        let rebuild = py.import("cybernexus._core")?.getattr("_matcher_from_state")?;
+        Ok((rebuild, (self.gazetteer.clone_ref(py), self.overlaps())))
+    }
+}
+
+/// Rebuild a pickled matcher.
+#[pyfunction]
+pub fn _matcher_from_state(py: Python<'_>, gazetteer: &Bound<'_, PyAny>, overlaps: &str) -> PyResult<PyMatcher> {
+    PyMatcher::py_new(py, gazetteer, overlaps)
+}
+
+/// Mentions of many texts in columns: row ``i`` is a mention in text ``doc[i]`` from ``start[i]`` to ``end[i]``
+/// (code points) of entity ``entity[i]`` (its position in :attr:`gazetteer`) by its alias number ``alias[i]``.
+///
+/// The arrays are read-only numpy arrays (``doc``, ``start``, ``end``: int64; ``entity``, ``alias``: int32), sorted
+/// by document, then position. :meth:`to_pandas` labels them.
+#[pyclass(frozen, module = "cybernexus._core", name = "MentionTable")]
+pub struct PyMentionTable {
+    len: usize,
+    /// Number of texts that were matched.
+    #[pyo3(get)]
+    n_docs: usize,
+    /// Text index of each mention (int64).
+    #[pyo3(get)]
+    doc: Py<PyAny>,
+    /// Start positions, code points (int64).
+    #[pyo3(get)]
+    start: Py<PyAny>,
+    /// End positions, exclusive (int64).
+    #[pyo3(get)]
+    end: Py<PyAny>,
+    /// Entity positions in the gazetteer (int32).
+    #[pyo3(get)]
+    entity: Py<PyAny>,
+    /// Alias positions within the entity's aliases (int32).
+    #[pyo3(get)]
+    alias: Py<PyAny>,
+    /// The gazetteer the entity positions refer to.
+    #[pyo3(get)]
+    gazetteer: Py<PyGazetteer>,
+}
+
+#[pymethods]
+impl PyMentionTable {
+    fn __len__(&self) -> usize {
+        self.len
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<MentionTable: {} mentions in {} texts>", self.len, self.n_docs)
+    }
+
+    /// A pandas DataFrame with columns ``doc, start, end, entity_id, kind, name, alias`` (and ``text`` when the
+    /// matched ``texts`` are given). Needs pandas.
+    #[pyo3(signature = (texts = None))]
+    fn to_pandas<'py>(slf: &Bound<'py, Self>, texts: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+        slf.py().import("cybernexus._frames")?.getattr("mention_table_to_pandas")?.call1((slf, texts))
+    }
+}
+
