@@ -88,7 +88,11 @@ impl Error {
     pub(crate) fn in_file(self, path: &std::path::Path) -> Error {
         match self {
             e @ (Error::File { .. } | Error::Io { .. }) => e,
-            other => Error::File { path: path.to_path_buf(), line: None, message: other.to_string() },
+            other => Error::File {
+                path: path.to_path_buf(),
+                line: None,
+                message: other.to_string(),
+            },
         }
     }
 }

@@ -30,5 +30,7 @@ pub mod parallel;
 mod python;
 
 pub use error::{Error, Result};
-pub use gazetteer::{read_csv, read_json, Alias, CasePolicy, Entity, Gazetteer, OnConflict, RawAlias, RawRecord};
+pub use gazetteer::{
+    read_csv, read_json, Alias, CasePolicy, Entity, Gazetteer, OnConflict, RawAlias, RawRecord,
+};
 pub use matcher::{Match, MatchTable, Matcher, Offsets, Overlaps};

@@ -128,8 +128,15 @@ struct Hit {
 }
 
 impl Hit {
-    fn to_match(&self) -> Match {
-        Match { start: self.start, end: self.end, byte_start: self.start, byte_end: self.end, entity: self.entity, alias: self.alias }
+    fn into_match(self) -> Match {
+        Match {
+            start: self.start,
+            end: self.end,
+            byte_start: self.start,
+            byte_end: self.end,
+            entity: self.entity,
+            alias: self.alias,
+        }
     }
 }
 
@@ -141,16 +148,25 @@ impl Matcher {
         }
         let patterns = gazetteer.patterns().iter().map(|(p, _)| p.as_str());
         let mut builder = AhoCorasick::builder();
-        builder.match_kind(MatchKind::Standard).ascii_case_insensitive(true);
+        builder
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true);
         let automaton = if gazetteer.pattern_count() <= DFA_MAX_PATTERNS {
-            builder.kind(Some(AhoCorasickKind::DFA)).build(patterns.clone()).or_else(|_| {
-                builder.kind(Some(AhoCorasickKind::ContiguousNFA));
-                builder.build(patterns.clone())
-            })?
+            builder
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(patterns.clone())
+                .or_else(|_| {
+                    builder.kind(Some(AhoCorasickKind::ContiguousNFA));
+                    builder.build(patterns.clone())
+                })?
         } else {
             builder.kind(None).build(patterns)?
         };
-        Ok(Matcher { gazetteer, automaton, overlaps })
+        Ok(Matcher {
+            gazetteer,
+            automaton,
+            overlaps,
+        })
     }
 
     /// The gazetteer this matcher was built from.
@@ -178,7 +194,10 @@ impl Matcher {
         let patterns = self.gazetteer.patterns();
         let all = self.overlaps == Overlaps::All;
         for m in self.automaton.find_overlapping_iter(haystack) {
-            let (start, end) = (norm.map.to_original(m.start()), norm.map.to_original(m.end()));
+            let (start, end) = (
+                norm.map.to_original(m.start()),
+                norm.map.to_original(m.end()),
+            );
             if !at_boundaries(text, start, end) {
                 continue;
             }
@@ -191,7 +210,12 @@ impl Matcher {
                 if hits[first..].iter().any(|h| h.entity == c.entity) || !c.accepts(span) {
                     continue;
                 }
-                hits.push(Hit { start, end, entity: c.entity, alias: c.alias });
+                hits.push(Hit {
+                    start,
+                    end,
+                    entity: c.entity,
+                    alias: c.alias,
+                });
                 if !all {
                     break;
                 }
@@ -200,14 +224,14 @@ impl Matcher {
         out.clear();
         if all {
             hits.sort_unstable_by_key(|h| (h.start, Reverse(h.end), h.entity));
-            out.extend(hits.iter().map(Hit::to_match));
+            out.extend(hits.iter().copied().map(Hit::into_match));
         } else {
             // Each span holds one hit here; pick leftmost-longest among them, skipping whatever overlaps a pick.
             hits.sort_unstable_by_key(|h| (h.start, Reverse(h.end)));
             let mut next_free = 0;
             for h in hits.iter() {
                 if h.start >= next_free {
-                    out.push(h.to_match());
+                    out.push(h.into_match());
                     next_free = h.end;
                 }
             }
@@ -244,9 +268,11 @@ impl Matcher {
             entity: Vec::with_capacity(total),
             alias: Vec::with_capacity(total),
         };
+        // Offsets fit in i64 (a str holds at most isize::MAX bytes) and entity and alias indices in i32 (the
+        // gazetteer refuses more), so these casts cannot wrap.
+        #[allow(clippy::cast_possible_wrap)]
         for (doc, matches) in per_doc.iter().enumerate() {
             for m in matches {
-                // Offsets of a Rust string fit in i64 (allocations are limited to isize::MAX bytes).
                 table.doc.push(doc as i64);
                 table.start.push(m.start as i64);
                 table.end.push(m.end as i64);
@@ -261,7 +287,8 @@ impl Matcher {
 /// Whether `text[start..end]` neither starts nor ends between two word characters.
 #[inline]
 fn at_boundaries(text: &str, start: usize, end: usize) -> bool {
-    let joins = |before: &str, after: &str| match (before.chars().next_back(), after.chars().next()) {
+    let joins = |before: &str, after: &str| match (before.chars().next_back(), after.chars().next())
+    {
         (Some(a), Some(b)) => is_word(a) && is_word(b),
         _ => false,
     };
@@ -292,22 +319,38 @@ mod tests {
             id: (*id).into(),
             kind: "test".into(),
             name: aliases[0].into(),
-            aliases: aliases.iter().map(|a| RawAlias::Text((*a).into())).collect(),
+            aliases: aliases
+                .iter()
+                .map(|a| RawAlias::Text((*a).into()))
+                .collect(),
             attrs: BTreeMap::new(),
         });
-        Matcher::new(Arc::new(Gazetteer::from_records(records).unwrap()), overlaps).unwrap()
+        Matcher::new(
+            Arc::new(Gazetteer::from_records(records).unwrap()),
+            overlaps,
+        )
+        .unwrap()
     }
 
     fn spans(m: &Matcher, text: &str) -> Vec<(usize, usize, String)> {
         m.find(text, Offsets::Chars)
             .into_iter()
-            .map(|x| (x.start, x.end, m.gazetteer().entities()[x.entity as usize].id.clone()))
+            .map(|x| {
+                (
+                    x.start,
+                    x.end,
+                    m.gazetteer().entities()[x.entity as usize].id.clone(),
+                )
+            })
             .collect()
     }
 
     #[test]
     fn rejected_longer_candidate_does_not_hide_shorter_one() {
-        let m = matcher(&[("iran", &["Iran"]), ("iranair", &["Iran Air"])], Overlaps::Longest);
+        let m = matcher(
+            &[("iran", &["Iran"]), ("iranair", &["Iran Air"])],
+            Overlaps::Longest,
+        );
         assert_eq!(spans(&m, "Iran Airways"), vec![(0, 4, "iran".into())]);
         assert_eq!(spans(&m, "Iran Air flew"), vec![(0, 8, "iranair".into())]);
     }
@@ -316,15 +359,36 @@ mod tests {
     fn respects_word_boundaries() {
         let m = matcher(&[("iran", &["Iran"]), ("us", &["US"])], Overlaps::Longest);
         assert!(spans(&m, "Iranian USB").is_empty());
-        assert_eq!(spans(&m, "Iran's US-led"), vec![(0, 4, "iran".into()), (7, 9, "us".into())]);
+        assert_eq!(
+            spans(&m, "Iran's US-led"),
+            vec![(0, 4, "iran".into()), (7, 9, "us".into())]
+        );
     }
 
     #[test]
     fn all_mode_returns_nested_mentions() {
-        let m = matcher(&[("fsb", &["Russian Federal Security Service"]), ("ru", &["Russian"])], Overlaps::All);
-        assert_eq!(spans(&m, "the Russian Federal Security Service"), vec![(4, 36, "fsb".into()), (4, 11, "ru".into())]);
-        let m = matcher(&[("fsb", &["Russian Federal Security Service"]), ("ru", &["Russian"])], Overlaps::Longest);
-        assert_eq!(spans(&m, "the Russian Federal Security Service"), vec![(4, 36, "fsb".into())]);
+        let m = matcher(
+            &[
+                ("fsb", &["Russian Federal Security Service"]),
+                ("ru", &["Russian"]),
+            ],
+            Overlaps::All,
+        );
+        assert_eq!(
+            spans(&m, "the Russian Federal Security Service"),
+            vec![(4, 36, "fsb".into()), (4, 11, "ru".into())]
+        );
+        let m = matcher(
+            &[
+                ("fsb", &["Russian Federal Security Service"]),
+                ("ru", &["Russian"]),
+            ],
+            Overlaps::Longest,
+        );
+        assert_eq!(
+            spans(&m, "the Russian Federal Security Service"),
+            vec![(4, 36, "fsb".into())]
+        );
     }
 
     #[test]
@@ -335,18 +399,29 @@ mod tests {
 
     #[test]
     fn thread_counts_give_identical_results() {
-        let m = matcher(&[("iran", &["Iran"]), ("us", &["US", "United States"])], Overlaps::Longest);
-        let texts: Vec<String> = (0..500).map(|i| format!("doc {i}: Iran and the United\nStates; US{i}")).collect();
+        let m = matcher(
+            &[("iran", &["Iran"]), ("us", &["US", "United States"])],
+            Overlaps::Longest,
+        );
+        let texts: Vec<String> = (0..500)
+            .map(|i| format!("doc {i}: Iran and the United\nStates; US{i}"))
+            .collect();
         let one = m.find_many(&texts, Offsets::Chars, Some(1)).unwrap();
         for n in [None, Some(2), Some(4)] {
             assert_eq!(m.find_many(&texts, Offsets::Chars, n).unwrap(), one);
         }
-        assert_eq!(m.find_table(&texts, Offsets::Chars, Some(2)).unwrap().len(), 1000);
+        assert_eq!(
+            m.find_table(&texts, Offsets::Chars, Some(2)).unwrap().len(),
+            1000
+        );
     }
 
     #[test]
     fn empty_gazetteer_is_an_error() {
         let g = Arc::new(Gazetteer::new(Vec::new()).unwrap());
-        assert!(matches!(Matcher::new(g, Overlaps::Longest), Err(Error::EmptyGazetteer)));
+        assert!(matches!(
+            Matcher::new(g, Overlaps::Longest),
+            Err(Error::EmptyGazetteer)
+        ));
     }
 }

@@ -49,16 +49,20 @@ pub fn parallelism_disabled_by_fork() -> bool {
 /// Check a user-supplied thread count.
 pub fn check_threads(n_threads: Option<usize>) -> Result<()> {
     match n_threads {
-        Some(0) => Err(Error::InvalidArgument("n_threads must be at least 1 (or None for all cores)".into())),
-        Some(k) if k > MAX_THREADS => {
-            Err(Error::InvalidArgument(format!("n_threads must be at most {MAX_THREADS}, got {k}")))
-        }
+        Some(0) => Err(Error::InvalidArgument(
+            "n_threads must be at least 1 (or None for all cores)".into(),
+        )),
+        Some(k) if k > MAX_THREADS => Err(Error::InvalidArgument(format!(
+            "n_threads must be at most {MAX_THREADS}, got {k}"
+        ))),
         _ => Ok(()),
     }
 }
 
 fn pool(k: usize) -> Result<Arc<rayon::ThreadPool>> {
-    let mut pools = POOLS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut pools = POOLS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let pools = pools.get_or_insert_with(HashMap::new);
     if let Some(pool) = pools.get(&k) {
         return Ok(Arc::clone(pool));

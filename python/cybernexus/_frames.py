@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from cybernexus._core import MentionTable
 
 
-def mention_table_to_pandas(table: MentionTable, texts: Sequence[str] | None = None) -> pd.DataFrame:
+def mention_table_to_pandas(
+    table: MentionTable, texts: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Label a :class:`MentionTable`; see ``MentionTable.to_pandas``."""
     try:
         import pandas as pd
@@ -34,21 +36,28 @@ def mention_table_to_pandas(table: MentionTable, texts: Sequence[str] | None = N
             "start": table.start,
             "end": table.end,
             # Categoricals built from codes: no Python string per row.
-            "entity_id": pd.Categorical.from_codes(entity, categories=ids),
-            "kind": pd.Categorical.from_codes(kind_codes[entity], categories=kind_categories),
+            "entity_id": pd.Categorical.from_codes(entity, categories=pd.Index(ids)),
+            "kind": pd.Categorical.from_codes(
+                kind_codes[entity], categories=pd.Index(kind_categories)
+            ),
             "name": np.asarray(names, dtype=object)[entity],
             "alias": np.asarray(alias_texts, dtype=object)[alias_index],
         }
     )
     if texts is not None:
         if isinstance(texts, str):
-            raise TypeError("texts must be the sequence of texts that was matched, got a single str")
+            raise TypeError(
+                "texts must be the sequence of texts that was matched, got a single str"
+            )
         docs = list(texts)
         if len(docs) != table.n_docs:
             raise ValueError(
                 f"texts has {len(docs)} items but the table was built from {table.n_docs} texts"
             )
         frame["text"] = [
-            docs[d][s:e] for d, s, e in zip(table.doc.tolist(), table.start.tolist(), table.end.tolist())
+            docs[d][s:e]
+            for d, s, e in zip(
+                table.doc.tolist(), table.start.tolist(), table.end.tolist(), strict=True
+            )
         ]
     return frame

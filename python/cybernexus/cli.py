@@ -50,12 +50,15 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     matcher = Matcher(gazetteer)
     texts = sample_texts()
     out.write(f"{gazetteer!r}\n{matcher!r}\n\n")
-    for i, (text, mentions) in enumerate(zip(texts, matcher.find_many(texts))):
+    found = matcher.find_many(texts)
+    for i, (text, mentions) in enumerate(zip(texts, found, strict=True)):
         out.write(f"[{i}] {text}\n")
-        for m in mentions:
-            out.write(f"    {m.start:>4}-{m.end:<4} {m.text!r:<40} -> {m.entity_id} ({m.name})\n")
+        out.writelines(
+            f"    {m.start:>4}-{m.end:<4} {m.text!r:<40} -> {m.entity_id} ({m.name})\n"
+            for m in mentions
+        )
         out.write("\n")
-    total = sum(len(ms) for ms in matcher.find_many(texts))
+    total = sum(len(ms) for ms in found)
     out.write(f"{total} mentions in {len(texts)} texts\n")
     return 0
 
@@ -74,7 +77,9 @@ def _find(args: argparse.Namespace, out: TextIO) -> int:
             raise CybernexusError(f"{path}:{line}: invalid UTF-8 (byte {err.start})") from None
         docs = content.splitlines() if args.lines else [content]
         labels = [f"{name}:{i + 1}" for i in range(len(docs))] if args.lines else [name]
-        for label, mentions in zip(labels, matcher.find_many(docs, n_threads=args.threads)):
+        for label, mentions in zip(
+            labels, matcher.find_many(docs, n_threads=args.threads), strict=True
+        ):
             _write(out, args.format, label, mentions)
     return 0
 

@@ -58,7 +58,11 @@ fn label(s: &str) -> std::result::Result<String, String> {
 impl RawRecord {
     /// Validate the record (the `index`-th of its source) and build the entity.
     pub fn into_entity(self, index: usize) -> Result<Entity> {
-        let fail = |id: Option<&str>, message: String| Error::Record { index, id: id.map(str::to_owned), message };
+        let fail = |id: Option<&str>, message: String| Error::Record {
+            index,
+            id: id.map(str::to_owned),
+            message,
+        };
         let id = label(&self.id).map_err(|m| fail(None, format!("'id' {m}")))?;
         let kind = label(&self.kind).map_err(|m| fail(Some(&id), format!("'kind' {m}")))?;
         let name = self.name.trim_matches(char::is_whitespace).to_owned();
@@ -92,14 +96,27 @@ impl RawRecord {
             }
         }
         if !aliases.iter().any(|a| a.text == name) {
-            aliases.insert(0, Alias { case: CasePolicy::auto(&name), text: name.clone(), form: Some("name".into()) });
+            aliases.insert(
+                0,
+                Alias {
+                    case: CasePolicy::auto(&name),
+                    text: name.clone(),
+                    form: Some("name".into()),
+                },
+            );
         }
         for key in self.attrs.keys() {
             if key.trim().is_empty() {
                 return Err(fail(Some(&id), "an attribute name is empty".into()));
             }
         }
-        Ok(Entity { id, kind, name, aliases, attrs: self.attrs })
+        Ok(Entity {
+            id,
+            kind,
+            name,
+            aliases,
+            attrs: self.attrs,
+        })
     }
 }
 
@@ -115,9 +132,16 @@ fn describe(v: &Value) -> &'static str {
 }
 
 fn record_from_json(index: usize, value: Value) -> Result<RawRecord> {
-    let fail = |id: Option<&str>, message: String| Error::Record { index, id: id.map(str::to_owned), message };
+    let fail = |id: Option<&str>, message: String| Error::Record {
+        index,
+        id: id.map(str::to_owned),
+        message,
+    };
     let Value::Object(mut map) = value else {
-        return Err(fail(None, format!("expected an object, got {}", describe(&value))));
+        return Err(fail(
+            None,
+            format!("expected an object, got {}", describe(&value)),
+        ));
     };
     let id = match map.get("id") {
         Some(Value::String(s)) => Some(s.clone()),
@@ -125,14 +149,20 @@ fn record_from_json(index: usize, value: Value) -> Result<RawRecord> {
     };
     let id = id.as_deref();
     if let Some(key) = map.keys().find(|k| !RECORD_KEYS.contains(&k.as_str())) {
-        return Err(fail(id, format!("unknown key {key:?} (expected {})", RECORD_KEYS.join(", "))));
+        return Err(fail(
+            id,
+            format!("unknown key {key:?} (expected {})", RECORD_KEYS.join(", ")),
+        ));
     }
     let mut string = |key: &str, required: bool| -> Result<String> {
         match map.remove(key) {
             Some(Value::String(s)) => Ok(s),
             None if !required => Ok(String::new()),
             None => Err(fail(id, format!("missing {key:?}"))),
-            Some(other) => Err(fail(id, format!("{key:?} must be a string, got {}", describe(&other)))),
+            Some(other) => Err(fail(
+                id,
+                format!("{key:?} must be a string, got {}", describe(&other)),
+            )),
         }
     };
     let rid = string("id", true)?;
@@ -145,7 +175,12 @@ fn record_from_json(index: usize, value: Value) -> Result<RawRecord> {
             .enumerate()
             .map(|(a, item)| alias_from_json(item).map_err(|m| fail(id, format!("alias {a}: {m}"))))
             .collect::<Result<_>>()?,
-        Some(other) => return Err(fail(id, format!("\"aliases\" must be a list, got {}", describe(&other)))),
+        Some(other) => {
+            return Err(fail(
+                id,
+                format!("\"aliases\" must be a list, got {}", describe(&other)),
+            ))
+        }
     };
     let attrs = match map.remove("attrs") {
         None | Some(Value::Null) => BTreeMap::new(),
@@ -153,12 +188,26 @@ fn record_from_json(index: usize, value: Value) -> Result<RawRecord> {
             .into_iter()
             .map(|(k, v)| match v {
                 Value::String(s) => Ok((k, s)),
-                other => Err(fail(id, format!("attribute {k:?} must be a string, got {}", describe(&other)))),
+                other => Err(fail(
+                    id,
+                    format!("attribute {k:?} must be a string, got {}", describe(&other)),
+                )),
             })
             .collect::<Result<_>>()?,
-        Some(other) => return Err(fail(id, format!("\"attrs\" must be an object, got {}", describe(&other)))),
+        Some(other) => {
+            return Err(fail(
+                id,
+                format!("\"attrs\" must be an object, got {}", describe(&other)),
+            ))
+        }
     };
-    Ok(RawRecord { id: rid, kind, name, aliases, attrs })
+    Ok(RawRecord {
+        id: rid,
+        kind,
+        name,
+        aliases,
+        attrs,
+    })
 }
 
 fn alias_from_json(value: Value) -> std::result::Result<RawAlias, String> {
@@ -166,26 +215,48 @@ fn alias_from_json(value: Value) -> std::result::Result<RawAlias, String> {
         Value::String(s) => Ok(RawAlias::Text(s)),
         Value::Object(mut map) => {
             if let Some(key) = map.keys().find(|k| !ALIAS_KEYS.contains(&k.as_str())) {
-                return Err(format!("unknown key {key:?} (expected {})", ALIAS_KEYS.join(", ")));
+                return Err(format!(
+                    "unknown key {key:?} (expected {})",
+                    ALIAS_KEYS.join(", ")
+                ));
             }
             let mut opt = |key: &str| match map.remove(key) {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::String(s)) => Ok(Some(s)),
-                Some(other) => Err(format!("{key:?} must be a string, got {}", describe(&other))),
+                Some(other) => Err(format!(
+                    "{key:?} must be a string, got {}",
+                    describe(&other)
+                )),
             };
             let text = opt("text")?.ok_or("missing \"text\"")?;
-            Ok(RawAlias::Spec { text, case: opt("case")?, form: opt("form")? })
+            Ok(RawAlias::Spec {
+                text,
+                case: opt("case")?,
+                form: opt("form")?,
+            })
         }
-        other => Err(format!("expected a string or an object, got {}", describe(&other))),
+        other => Err(format!(
+            "expected a string or an object, got {}",
+            describe(&other)
+        )),
     }
 }
 
 fn read_utf8(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // An error path: the bytecount crate would be faster, but is not worth a dependency here.
+        #[allow(clippy::naive_bytecount)]
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-        Error::File { path: path.to_path_buf(), line: Some(line), message: "invalid UTF-8".into() }
+        Error::File {
+            path: path.to_path_buf(),
+            line: Some(line),
+            message: "invalid UTF-8".into(),
+        }
     })
 }
 
@@ -205,7 +276,8 @@ pub fn read_json(path: &Path) -> Result<Vec<RawRecord>> {
                 return Err(Error::File {
                     path: path.to_path_buf(),
                     line: None,
-                    message: "expected a list of records or an object with an \"entities\" list".into(),
+                    message: "expected a list of records or an object with an \"entities\" list"
+                        .into(),
                 })
             }
         },
@@ -217,7 +289,11 @@ pub fn read_json(path: &Path) -> Result<Vec<RawRecord>> {
             })
         }
     };
-    items.into_iter().enumerate().map(|(i, v)| record_from_json(i, v).map_err(|e| e.in_file(path))).collect()
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| record_from_json(i, v).map_err(|e| e.in_file(path)))
+        .collect()
 }
 
 /// Read a CSV gazetteer.
@@ -232,13 +308,23 @@ pub fn read_csv(path: &Path) -> Result<Vec<RawRecord>> {
         line: line.map(|l| l as usize),
         message,
     };
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| file_error(Some(1), format!("invalid CSV header: {e}")))?.clone();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| file_error(Some(1), format!("invalid CSV header: {e}")))?
+        .clone();
     let column = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let (Some(id_col), Some(kind_col), Some(name_col)) = (column("id"), column("kind"), column("name")) else {
+    let (Some(id_col), Some(kind_col), Some(name_col)) =
+        (column("id"), column("kind"), column("name"))
+    else {
         return Err(file_error(
             Some(1),
-            format!("the header must name the columns id, kind and name (found: {})", headers.iter().collect::<Vec<_>>().join(", ")),
+            format!(
+                "the header must name the columns id, kind and name (found: {})",
+                headers.iter().collect::<Vec<_>>().join(", ")
+            ),
         ));
     };
     let alias_col = column("aliases");
@@ -263,15 +349,26 @@ pub fn read_csv(path: &Path) -> Result<Vec<RawRecord>> {
         let attrs = headers
             .iter()
             .enumerate()
-            .filter(|&(c, _)| ![Some(id_col), Some(kind_col), Some(name_col), alias_col].contains(&Some(c)))
+            .filter(|&(c, _)| {
+                ![Some(id_col), Some(kind_col), Some(name_col), alias_col].contains(&Some(c))
+            })
             .filter_map(|(c, h)| {
                 let v = cell(c);
                 (!v.is_empty()).then(|| (h.trim().to_owned(), v))
             })
             .collect();
-        let record = RawRecord { id: cell(id_col), kind: cell(kind_col), name: cell(name_col), aliases, attrs };
+        let record = RawRecord {
+            id: cell(id_col),
+            kind: cell(kind_col),
+            name: cell(name_col),
+            aliases,
+            attrs,
+        };
         // Validate here so that the error names the line.
-        record.clone().into_entity(index).map_err(|e| file_error(line, e.to_string()))?;
+        record
+            .clone()
+            .into_entity(index)
+            .map_err(|e| file_error(line, e.to_string()))?;
         records.push(record);
     }
     Ok(records)
@@ -286,7 +383,10 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("cybernexus-load-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(name);
-        std::fs::File::create(&path).unwrap().write_all(content).unwrap();
+        std::fs::File::create(&path)
+            .unwrap()
+            .write_all(content)
+            .unwrap();
         path
     }
 
@@ -314,9 +414,15 @@ mod tests {
 
     #[test]
     fn json_record_errors_name_file_record_and_id() {
-        let path = temp_file("typo.json", br#"[{"id": "x", "kind": "k", "name": "X", "alias": []}]"#);
+        let path = temp_file(
+            "typo.json",
+            br#"[{"id": "x", "kind": "k", "name": "X", "alias": []}]"#,
+        );
         let err = read_json(&path).unwrap_err().to_string();
-        assert!(err.contains("typo.json: record 0 (id \"x\"): unknown key \"alias\""), "{err}");
+        assert!(
+            err.contains("typo.json: record 0 (id \"x\"): unknown key \"alias\""),
+            "{err}"
+        );
     }
 
     #[test]
@@ -328,7 +434,10 @@ mod tests {
 
     #[test]
     fn reads_csv_with_aliases_and_attribute_columns() {
-        let path = temp_file("ok.csv", "id,kind,name,aliases,iso3\ncountry:SE,country,Sweden,Swedish|Swedes,SWE\n".as_bytes());
+        let path = temp_file(
+            "ok.csv",
+            "id,kind,name,aliases,iso3\ncountry:SE,country,Sweden,Swedish|Swedes,SWE\n".as_bytes(),
+        );
         let records = read_csv(&path).unwrap();
         assert_eq!(records[0].aliases.len(), 2);
         assert_eq!(records[0].attrs["iso3"], "SWE");
@@ -341,6 +450,9 @@ mod tests {
         assert!(err.contains("short.csv:3"), "{err}");
         let path = temp_file("noname.csv", b"id,kind,name\na,k,A\nb,k,\n");
         let err = read_csv(&path).unwrap_err().to_string();
-        assert!(err.contains("noname.csv:3: record 1 (id \"b\"): 'name' is empty"), "{err}");
+        assert!(
+            err.contains("noname.csv:3: record 1 (id \"b\"): 'name' is empty"),
+            "{err}"
+        );
     }
 }

@@ -192,10 +192,15 @@ impl Gazetteer {
         let mut by_pattern: HashMap<String, u32> = HashMap::new();
         let mut patterns: Vec<(String, Vec<Candidate>)> = Vec::new();
         for (index, entity) in entities.iter().enumerate() {
-            let e = u32::try_from(index)
-                .map_err(|_| Error::InvalidArgument("a gazetteer holds at most 2^32 - 1 entities".into()))?;
+            let e = u32::try_from(index).map_err(|_| {
+                Error::InvalidArgument("a gazetteer holds at most 2^32 - 1 entities".into())
+            })?;
             if let Some(&first) = by_id.get(&entity.id) {
-                return Err(Error::DuplicateId { id: entity.id.clone(), first: first as usize, second: index });
+                return Err(Error::DuplicateId {
+                    id: entity.id.clone(),
+                    first: first as usize,
+                    second: index,
+                });
             }
             by_id.insert(entity.id.clone(), e);
             for (a, alias) in entity.aliases.iter().enumerate() {
@@ -204,7 +209,10 @@ impl Gazetteer {
                     return Err(Error::Record {
                         index,
                         id: Some(entity.id.clone()),
-                        message: format!("alias {a} ({:?}) is empty after normalisation", alias.text),
+                        message: format!(
+                            "alias {a} ({:?}) is empty after normalisation",
+                            alias.text
+                        ),
                     });
                 }
                 let candidate = Candidate {
@@ -223,7 +231,12 @@ impl Gazetteer {
         for (_, candidates) in &mut patterns {
             candidates.sort_by_key(Candidate::key);
         }
-        Ok(Gazetteer { entities, by_id, patterns, by_pattern })
+        Ok(Gazetteer {
+            entities,
+            by_id,
+            patterns,
+            by_pattern,
+        })
     }
 
     /// The entities, in order.
@@ -264,8 +277,12 @@ impl Gazetteer {
             return Vec::new();
         };
         let span = text.trim_matches(char::is_whitespace);
-        let mut found: Vec<u32> =
-            self.patterns[p as usize].1.iter().filter(|c| c.accepts(span)).map(|c| c.entity).collect();
+        let mut found: Vec<u32> = self.patterns[p as usize]
+            .1
+            .iter()
+            .filter(|c| c.accepts(span))
+            .map(|c| c.entity)
+            .collect();
         found.sort_unstable();
         found.dedup();
         found
@@ -288,17 +305,20 @@ impl Gazetteer {
             match on_conflict {
                 OnConflict::Keep => {}
                 OnConflict::Replace => *left = right.clone(),
-                OnConflict::Error => {
-                    return Err(Error::Merge {
-                        id: right.id.clone(),
-                        message: "both gazetteers define it (pass on_conflict='union', 'replace' or 'keep')".into(),
-                    })
-                }
+                OnConflict::Error => return Err(Error::Merge {
+                    id: right.id.clone(),
+                    message:
+                        "both gazetteers define it (pass on_conflict='union', 'replace' or 'keep')"
+                            .into(),
+                }),
                 OnConflict::Union => {
                     if left.kind != right.kind {
                         return Err(Error::Merge {
                             id: right.id.clone(),
-                            message: format!("its kinds differ ({:?} and {:?})", left.kind, right.kind),
+                            message: format!(
+                                "its kinds differ ({:?} and {:?})",
+                                left.kind, right.kind
+                            ),
                         });
                     }
                     for alias in &right.aliases {
@@ -306,7 +326,8 @@ impl Gazetteer {
                             left.aliases.push(alias.clone());
                         }
                     }
-                    left.attrs.extend(right.attrs.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    left.attrs
+                        .extend(right.attrs.iter().map(|(k, v)| (k.clone(), v.clone())));
                 }
             }
         }
@@ -314,13 +335,18 @@ impl Gazetteer {
     }
 
     /// Serialise the entities (for pickling).
+    ///
+    /// # Panics
+    ///
+    /// Never: entities hold only strings and maps, which always serialise.
     pub fn to_bytes(&self) -> Vec<u8> {
         serde_json::to_vec(&self.entities).expect("invariant: entities are plain strings and maps")
     }
 
     /// Rebuild a gazetteer from [`Gazetteer::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Gazetteer> {
-        let entities: Vec<Entity> = serde_json::from_slice(bytes).map_err(|e| Error::State(e.to_string()))?;
+        let entities: Vec<Entity> =
+            serde_json::from_slice(bytes).map_err(|e| Error::State(e.to_string()))?;
         Gazetteer::new(entities)
     }
 }
@@ -334,7 +360,10 @@ mod tests {
             id: id.into(),
             kind: "country".into(),
             name: aliases[0].into(),
-            aliases: aliases.iter().map(|a| RawAlias::Text((*a).into())).collect(),
+            aliases: aliases
+                .iter()
+                .map(|a| RawAlias::Text((*a).into()))
+                .collect(),
             attrs: BTreeMap::new(),
         }
     }
@@ -352,13 +381,19 @@ mod tests {
     #[test]
     fn rejects_duplicate_ids() {
         let err = Gazetteer::from_records([record("x", &["A"]), record("x", &["B"])]).unwrap_err();
-        assert_eq!(err.to_string(), "duplicate entity id \"x\" (records 0 and 1)");
+        assert_eq!(
+            err.to_string(),
+            "duplicate entity id \"x\" (records 0 and 1)"
+        );
     }
 
     #[test]
     fn rejects_alias_that_is_empty_after_normalisation() {
         let err = Gazetteer::from_records([record("x", &["A", " \u{a0} "])]).unwrap_err();
-        assert!(err.to_string().contains("record 0 (id \"x\"): alias"), "{err}");
+        assert!(
+            err.to_string().contains("record 0 (id \"x\"): alias"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -380,10 +415,23 @@ mod tests {
         let merged = left.merge(&right, OnConflict::Union).unwrap();
         assert_eq!(merged.len(), 2);
         let x = merged.get("x").unwrap();
-        assert_eq!(x.aliases.iter().map(|a| a.text.as_str()).collect::<Vec<_>>(), ["Alpha", "Alfa"]);
+        assert_eq!(
+            x.aliases
+                .iter()
+                .map(|a| a.text.as_str())
+                .collect::<Vec<_>>(),
+            ["Alpha", "Alfa"]
+        );
         assert_eq!(x.attrs["k"], "2");
         assert!(left.merge(&right, OnConflict::Error).is_err());
-        assert_eq!(left.merge(&right, OnConflict::Keep).unwrap().get("x").unwrap().attrs["k"], "1");
+        assert_eq!(
+            left.merge(&right, OnConflict::Keep)
+                .unwrap()
+                .get("x")
+                .unwrap()
+                .attrs["k"],
+            "1"
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Mapping core errors onto the package's exceptions (defined in Python, `cybernexus/errors.py`, so that they can
 //! subclass both `CybernexusError` and a builtin such as `ValueError`).
 
-use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyPermissionError, PyTypeError, PyValueError};
+use pyo3::exceptions::{
+    PyFileNotFoundError, PyOSError, PyPermissionError, PyTypeError, PyValueError,
+};
 use pyo3::prelude::*;
 
 use crate::error::Error;
@@ -26,6 +28,9 @@ impl From<Error> for PyErr {
 
 /// `TypeError` for an argument of the wrong type, naming what was expected and what came.
 pub(crate) fn type_error(what: &str, expected: &str, got: &Bound<'_, PyAny>) -> PyErr {
-    let got = got.get_type().name().map_or_else(|_| "?".to_owned(), |n| n.to_string());
+    let got = got
+        .get_type()
+        .name()
+        .map_or_else(|_| "?".to_owned(), |n| n.to_string());
     PyTypeError::new_err(format!("{what} must be {expected}, got {got}"))
 }

@@ -8,16 +8,32 @@ use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
 
-use super::errors::{type_error, GazetteerError};
+use super::errors::{type_error, GazetteerError, TextEncodingError};
 use super::text::borrow_str;
-use crate::gazetteer::{Entity, Gazetteer, OnConflict, RawAlias, RawRecord, ALIAS_KEYS, RECORD_KEYS};
+use crate::gazetteer::{
+    Entity, Gazetteer, OnConflict, RawAlias, RawRecord, ALIAS_KEYS, RECORD_KEYS,
+};
 
 fn record_error(index: Option<usize>, id: Option<&str>, message: String) -> PyErr {
-    let mut at = index.map(|i| format!("record {i}")).unwrap_or_else(|| "entity".into());
-    if let Some(id) = id {
-        at.push_str(&format!(" (id {id:?})"));
+    let at = index.map_or_else(|| "entity".into(), |i| format!("record {i}"));
+    let id = id.map(|id| format!(" (id {id:?})")).unwrap_or_default();
+    PyTypeError::new_err(format!("{at}{id}: {message}"))
+}
+
+/// Prefix `err` with the record it concerns, keeping a `TextEncodingError` as it is and making anything else a
+/// `TypeError` (the only other way a field can fail to convert).
+fn in_record(py: Python<'_>, err: PyErr, index: Option<usize>, id: Option<&str>) -> PyErr {
+    let message = err.value(py).to_string();
+    if err.is_instance_of::<TextEncodingError>(py) {
+        let at = match (index, id) {
+            (Some(i), Some(id)) => format!("record {i} (id {id:?})"),
+            (Some(i), None) => format!("record {i}"),
+            (None, Some(id)) => format!("entity {id:?}"),
+            (None, None) => "entity".into(),
+        };
+        return TextEncodingError::new_err(format!("{at}: {message}"));
     }
-    PyTypeError::new_err(format!("{at}: {message}"))
+    record_error(index, id, message)
 }
 
 fn string_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
@@ -31,31 +47,53 @@ fn string_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
 enum AliasProblem {
     Type(String),
     Value(String),
+    Encoding(String),
 }
 
 fn alias_from_py(item: &Bound<'_, PyAny>) -> Result<RawAlias, AliasProblem> {
-    let type_problem = |e: PyErr| AliasProblem::Type(e.value(item.py()).to_string());
+    let type_problem = |e: PyErr| {
+        if e.is_instance_of::<TextEncodingError>(item.py()) {
+            AliasProblem::Encoding(e.value(item.py()).to_string())
+        } else {
+            AliasProblem::Type(e.value(item.py()).to_string())
+        }
+    };
     if item.is_instance_of::<PyString>() {
-        return string_of(item, "the alias").map(RawAlias::Text).map_err(type_problem);
+        return string_of(item, "the alias")
+            .map(RawAlias::Text)
+            .map_err(type_problem);
     }
     let Ok(spec) = item.cast::<PyDict>() else {
-        return Err(type_problem(type_error("an alias", "a str or a dict", item)));
+        return Err(type_problem(type_error(
+            "an alias",
+            "a str or a dict",
+            item,
+        )));
     };
     for key in spec.keys() {
         let key = key.str().map(|k| k.to_string()).unwrap_or_default();
         if !ALIAS_KEYS.contains(&key.as_str()) {
-            return Err(AliasProblem::Value(format!("unknown key {key:?} (expected {})", ALIAS_KEYS.join(", "))));
+            return Err(AliasProblem::Value(format!(
+                "unknown key {key:?} (expected {})",
+                ALIAS_KEYS.join(", ")
+            )));
         }
     }
     let opt = |key: &str| -> Result<Option<String>, AliasProblem> {
         match spec.get_item(key).map_err(type_problem)? {
             None => Ok(None),
             Some(v) if v.is_none() => Ok(None),
-            Some(v) => string_of(&v, &format!("{key:?}")).map(Some).map_err(type_problem),
+            Some(v) => string_of(&v, &format!("{key:?}"))
+                .map(Some)
+                .map_err(type_problem),
         }
     };
     let text = opt("text")?.ok_or_else(|| AliasProblem::Value("missing \"text\"".to_owned()))?;
-    Ok(RawAlias::Spec { text, case: opt("case")?, form: opt("form")? })
+    Ok(RawAlias::Spec {
+        text,
+        case: opt("case")?,
+        form: opt("form")?,
+    })
 }
 
 /// Convert the parts of a record; `index` is its position in `from_records`, if any.
@@ -67,9 +105,12 @@ fn record_from_parts(
     aliases: Option<&Bound<'_, PyAny>>,
     attrs: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<RawRecord> {
-    let id = string_of(id, "'id'").map_err(|e| record_error(index, None, e.value(id.py()).to_string()))?;
+    let py = id.py();
+    let id = string_of(id, "'id'").map_err(|e| in_record(py, e, index, None))?;
     let fail = |message: String| record_error(index, Some(&id), message);
-    let field = |obj: &Bound<'_, PyAny>, what: &str| string_of(obj, what).map_err(|e| fail(e.value(obj.py()).to_string()));
+    let field = |obj: &Bound<'_, PyAny>, what: &str| {
+        string_of(obj, what).map_err(|e| in_record(py, e, index, Some(&id)))
+    };
     let kind = field(kind, "'kind'")?;
     let name = field(name, "'name'")?;
     let mut raw_aliases = Vec::new();
@@ -80,27 +121,62 @@ fn record_from_parts(
                 aliases.get_type().name()?
             )));
         }
-        let iter = aliases.try_iter().map_err(|_| fail(type_error("'aliases'", "a list", aliases).value(aliases.py()).to_string()))?;
+        let iter = aliases.try_iter().map_err(|_| {
+            fail(
+                type_error("'aliases'", "a list", aliases)
+                    .value(aliases.py())
+                    .to_string(),
+            )
+        })?;
         for (a, item) in iter.enumerate() {
             raw_aliases.push(alias_from_py(&item?).map_err(|problem| match problem {
                 AliasProblem::Type(m) => fail(format!("alias {a}: {m}")),
                 AliasProblem::Value(m) => {
                     GazetteerError::new_err(format!("{}: alias {a}: {m}", record_label(index, &id)))
                 }
+                AliasProblem::Encoding(m) => TextEncodingError::new_err(format!(
+                    "{}: alias {a}: {m}",
+                    record_label(index, &id)
+                )),
             })?);
         }
     }
     let mut raw_attrs = BTreeMap::new();
     if let Some(attrs) = attrs.filter(|a| !a.is_none()) {
-        let attrs = attrs.cast::<PyDict>().map_err(|_| fail(type_error("'attrs'", "a dict of str to str", attrs).value(attrs.py()).to_string()))?;
+        let attrs = attrs.cast::<PyDict>().map_err(|_| {
+            fail(
+                type_error("'attrs'", "a dict of str to str", attrs)
+                    .value(attrs.py())
+                    .to_string(),
+            )
+        })?;
         for (k, v) in attrs.iter() {
-            let key = string_of(&k, "an attribute name").map_err(|e| fail(e.value(k.py()).to_string()))?;
-            let value = string_of(&v, &format!("attribute {key:?}"))
-                .map_err(|e| fail(format!("{} (convert numbers with str())", e.value(v.py()))))?;
+            let key = string_of(&k, "an attribute name")
+                .map_err(|e| in_record(py, e, index, Some(&id)))?;
+            let value = string_of(&v, &format!("attribute {key:?}")).map_err(|e| {
+                if v.is_instance_of::<PyString>() {
+                    in_record(py, e, index, Some(&id))
+                } else {
+                    fail(format!("{} (convert numbers with str())", e.value(py)))
+                }
+            })?;
             raw_attrs.insert(key, value);
         }
     }
-    Ok(RawRecord { id, kind, name, aliases: raw_aliases, attrs: raw_attrs })
+    Ok(RawRecord {
+        id,
+        kind,
+        name,
+        aliases: raw_aliases,
+        attrs: raw_attrs,
+    })
+}
+
+/// `repr(s)` as Python writes it.
+pub(crate) fn py_repr(py: Python<'_>, s: &str) -> String {
+    PyString::new(py, s)
+        .repr()
+        .map_or_else(|_| format!("{s:?}"), |r| r.to_string())
 }
 
 fn record_label(index: Option<usize>, id: &str) -> String {
@@ -111,22 +187,35 @@ fn record_label(index: Option<usize>, id: &str) -> String {
 }
 
 fn record_from_dict(index: usize, item: &Bound<'_, PyAny>) -> PyResult<RawRecord> {
-    let dict = item.cast::<PyDict>().map_err(|_| type_error(&format!("record {index}"), "a dict", item))?;
-    let id_hint = dict.get_item("id").ok().flatten().and_then(|v| v.extract::<String>().ok());
+    let dict = item
+        .cast::<PyDict>()
+        .map_err(|_| type_error(&format!("record {index}"), "a dict", item))?;
+    let id_hint = dict
+        .get_item("id")
+        .ok()
+        .flatten()
+        .and_then(|v| v.extract::<String>().ok());
     for key in dict.keys() {
         let key_s = key.str().map(|k| k.to_string()).unwrap_or_default();
         if !RECORD_KEYS.contains(&key_s.as_str()) {
             return Err(crate::Error::Record {
                 index,
                 id: id_hint,
-                message: format!("unknown key {key_s:?} (expected {})", RECORD_KEYS.join(", ")),
+                message: format!(
+                    "unknown key {key_s:?} (expected {})",
+                    RECORD_KEYS.join(", ")
+                ),
             }
             .into());
         }
     }
     let required = |key: &str| -> PyResult<Bound<'_, PyAny>> {
         dict.get_item(key)?.ok_or_else(|| {
-            PyErr::from(crate::Error::Record { index, id: id_hint.clone(), message: format!("missing {key:?}") })
+            PyErr::from(crate::Error::Record {
+                index,
+                id: id_hint.clone(),
+                message: format!("missing {key:?}"),
+            })
         })
     };
     record_from_parts(
@@ -228,17 +317,19 @@ impl PyEntity {
         entity_to_dict(py, &self.inner)
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> String {
         format!(
-            "Entity(id={:?}, kind={:?}, name={:?}, aliases={})",
-            self.inner.id,
-            self.inner.kind,
-            self.inner.name,
+            "Entity(id={}, kind={}, name={}, aliases={})",
+            py_repr(py, &self.inner.id),
+            py_repr(py, &self.inner.kind),
+            py_repr(py, &self.inner.name),
             self.inner.aliases.len()
         )
     }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyType>, Bound<'py, PyTuple>)> {
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyType>, Bound<'py, PyTuple>)> {
         let py = slf.py();
         let record = entity_to_dict(py, &slf.get().inner)?;
         let args = (
@@ -265,12 +356,16 @@ pub struct PyGazetteer {
 
 impl PyGazetteer {
     fn entity_obj(&self, i: u32) -> PyEntity {
-        PyEntity { inner: self.inner.entities()[i as usize].clone() }
+        PyEntity {
+            inner: self.inner.entities()[i as usize].clone(),
+        }
     }
 
     fn find_id(&self, id: &Bound<'_, PyAny>) -> PyResult<u32> {
         let key = string_of(id, "id")?;
-        self.inner.index_of(&key).ok_or_else(|| PyKeyError::new_err(format!("no entity with id {key:?}")))
+        self.inner
+            .index_of(&key)
+            .ok_or_else(|| PyKeyError::new_err(format!("no entity with id {key:?}")))
     }
 }
 
@@ -280,7 +375,9 @@ impl PyGazetteer {
     #[pyo3(signature = (records = None, /))]
     fn py_new(py: Python<'_>, records: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         match records {
-            None => Ok(PyGazetteer { inner: Arc::new(Gazetteer::new(Vec::new())?) }),
+            None => Ok(PyGazetteer {
+                inner: Arc::new(Gazetteer::new(Vec::new())?),
+            }),
             Some(records) => Self::from_records(py, records),
         }
     }
@@ -297,16 +394,23 @@ impl PyGazetteer {
     ///     GazetteerError: a record is invalid (unknown key, empty id or alias, duplicate id, unknown policy).
     #[staticmethod]
     fn from_records(py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<Self> {
-        if records.is_instance_of::<PyString>() || records.is_instance_of::<PyDict>() || records.is_none() {
+        if records.is_instance_of::<PyString>()
+            || records.is_instance_of::<PyDict>()
+            || records.is_none()
+        {
             return Err(type_error("records", "an iterable of dicts", records));
         }
-        let iter = records.try_iter().map_err(|_| type_error("records", "an iterable of dicts", records))?;
+        let iter = records
+            .try_iter()
+            .map_err(|_| type_error("records", "an iterable of dicts", records))?;
         let raw = iter
             .enumerate()
             .map(|(i, item)| record_from_dict(i, &item?))
             .collect::<PyResult<Vec<_>>>()?;
         let gazetteer = py.detach(|| Gazetteer::from_records(raw))?;
-        Ok(PyGazetteer { inner: Arc::new(gazetteer) })
+        Ok(PyGazetteer {
+            inner: Arc::new(gazetteer),
+        })
     }
 
     /// Read a JSON file: a list of records (see :meth:`from_records`), or an object with an ``"entities"`` list.
@@ -321,7 +425,9 @@ impl PyGazetteer {
             crate::gazetteer::read_json(&path)
                 .and_then(|records| Gazetteer::from_records(records).map_err(|e| e.in_file(&path)))
         })?;
-        Ok(PyGazetteer { inner: Arc::new(gazetteer) })
+        Ok(PyGazetteer {
+            inner: Arc::new(gazetteer),
+        })
     }
 
     /// Read a CSV file with a header naming at least ``id``, ``kind`` and ``name``.
@@ -338,7 +444,9 @@ impl PyGazetteer {
             crate::gazetteer::read_csv(&path)
                 .and_then(|records| Gazetteer::from_records(records).map_err(|e| e.in_file(&path)))
         })?;
-        Ok(PyGazetteer { inner: Arc::new(gazetteer) })
+        Ok(PyGazetteer {
+            inner: Arc::new(gazetteer),
+        })
     }
 
     /// The entity with this id.
@@ -354,7 +462,8 @@ impl PyGazetteer {
     }
 
     fn __contains__(&self, id: &Bound<'_, PyAny>) -> bool {
-        id.extract::<&str>().is_ok_and(|id| self.inner.index_of(id).is_some())
+        id.extract::<&str>()
+            .is_ok_and(|id| self.inner.index_of(id).is_some())
     }
 
     fn __len__(&self) -> usize {
@@ -369,7 +478,11 @@ impl PyGazetteer {
     /// The entity ids, in order.
     #[getter]
     fn ids(&self) -> Vec<&str> {
-        self.inner.entities().iter().map(|e| e.id.as_str()).collect()
+        self.inner
+            .entities()
+            .iter()
+            .map(|e| e.id.as_str())
+            .collect()
     }
 
     /// The entities that ``alias``, taken as a whole text, names (in gazetteer order).
@@ -379,7 +492,12 @@ impl PyGazetteer {
     /// ``"US"`` is an exact alias.
     fn lookup(&self, alias: &Bound<'_, PyAny>) -> PyResult<Vec<PyEntity>> {
         let text = string_of(alias, "alias")?;
-        Ok(self.inner.lookup(&text).into_iter().map(|i| self.entity_obj(i)).collect())
+        Ok(self
+            .inner
+            .lookup(&text)
+            .into_iter()
+            .map(|i| self.entity_obj(i))
+            .collect())
     }
 
     /// A new gazetteer with this one's entities followed by the other's new ones.
@@ -394,7 +512,9 @@ impl PyGazetteer {
     ///     GazetteerError: a conflict that ``on_conflict`` does not allow.
     #[pyo3(signature = (other, /, *, on_conflict = "union"))]
     fn merge(&self, py: Python<'_>, other: &Bound<'_, PyAny>, on_conflict: &str) -> PyResult<Self> {
-        let other = other.cast::<PyGazetteer>().map_err(|_| type_error("other", "a Gazetteer", other))?;
+        let other = other
+            .cast::<PyGazetteer>()
+            .map_err(|_| type_error("other", "a Gazetteer", other))?;
         let rule = OnConflict::parse(on_conflict).ok_or_else(|| {
             PyValueError::new_err(format!(
                 "on_conflict must be one of {}, got {on_conflict:?}",
@@ -403,12 +523,18 @@ impl PyGazetteer {
         })?;
         let other = Arc::clone(&other.get().inner);
         let merged = py.detach(|| self.inner.merge(&other, rule))?;
-        Ok(PyGazetteer { inner: Arc::new(merged) })
+        Ok(PyGazetteer {
+            inner: Arc::new(merged),
+        })
     }
 
     /// Every entity as a record dict (see :meth:`Entity.to_record`); ``Gazetteer.from_records`` reads it back.
     fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        self.inner.entities().iter().map(|e| entity_to_dict(py, e)).collect()
+        self.inner
+            .entities()
+            .iter()
+            .map(|e| entity_to_dict(py, e))
+            .collect()
     }
 
     /// Labels for columnar results: ``(ids, kinds, names, alias_offsets, alias_texts)``; the aliases of entity
@@ -439,12 +565,24 @@ impl PyGazetteer {
             *kinds.entry(e.kind.as_str()).or_default() += 1;
             aliases += e.aliases.len();
         }
-        let kinds = kinds.iter().map(|(k, n)| format!("{k}: {n}")).collect::<Vec<_>>().join(", ");
-        format!("<Gazetteer: {} entities ({kinds}), {aliases} aliases>", self.inner.len())
+        let kinds = kinds
+            .iter()
+            .map(|(k, n)| format!("{k}: {n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "<Gazetteer: {} entities ({kinds}), {aliases} aliases>",
+            self.inner.len()
+        )
     }
 
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
-        let rebuild = py.import("cybernexus._core")?.getattr("_gazetteer_from_bytes")?;
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+        let rebuild = py
+            .import("cybernexus._core")?
+            .getattr("_gazetteer_from_bytes")?;
         Ok((rebuild, (PyBytes::new(py, &self.inner.to_bytes()),)))
     }
 }
@@ -453,5 +591,7 @@ impl PyGazetteer {
 #[pyfunction]
 pub fn _gazetteer_from_bytes(py: Python<'_>, state: &[u8]) -> PyResult<PyGazetteer> {
     let gazetteer = py.detach(|| Gazetteer::from_bytes(state))?;
-    Ok(PyGazetteer { inner: Arc::new(gazetteer) })
+    Ok(PyGazetteer {
+        inner: Arc::new(gazetteer),
+    })
 }

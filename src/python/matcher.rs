@@ -75,9 +75,20 @@ impl PyMention {
         form: Option<Py<PyString>>,
     ) -> PyResult<Self> {
         if end < start {
-            return Err(PyValueError::new_err(format!("end ({end}) is before start ({start})")));
+            return Err(PyValueError::new_err(format!(
+                "end ({end}) is before start ({start})"
+            )));
         }
-        Ok(PyMention { start, end, text, entity_id, kind, name, alias, form })
+        Ok(PyMention {
+            start,
+            end,
+            text,
+            entity_id,
+            kind,
+            name,
+            alias,
+            form,
+        })
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
@@ -85,25 +96,43 @@ impl PyMention {
             "Mention(start={}, end={}, text={}, entity_id={}, alias={})",
             self.start,
             self.end,
-            self.text.bind(py).repr().map_or_else(|_| "?".into(), |r| r.to_string()),
-            self.entity_id.bind(py).repr().map_or_else(|_| "?".into(), |r| r.to_string()),
-            self.alias.bind(py).repr().map_or_else(|_| "?".into(), |r| r.to_string()),
+            self.text
+                .bind(py)
+                .repr()
+                .map_or_else(|_| "?".into(), |r| r.to_string()),
+            self.entity_id
+                .bind(py)
+                .repr()
+                .map_or_else(|_| "?".into(), |r| r.to_string()),
+            self.alias
+                .bind(py)
+                .repr()
+                .map_or_else(|_| "?".into(), |r| r.to_string()),
         )
     }
 
-    fn __richcmp__(&self, other: &Bound<'_, PyAny>, op: pyo3::basic::CompareOp) -> PyResult<Py<PyAny>> {
+    fn __richcmp__(
+        &self,
+        other: &Bound<'_, PyAny>,
+        op: pyo3::basic::CompareOp,
+    ) -> PyResult<Py<PyAny>> {
         let py = other.py();
         let Ok(other) = other.cast::<PyMention>() else {
             return Ok(py.NotImplemented());
         };
-        Ok(self.key(py)?.rich_compare(other.get().key(py)?, op)?.unbind())
+        Ok(self
+            .key(py)?
+            .rich_compare(other.get().key(py)?, op)?
+            .unbind())
     }
 
     fn __hash__(&self, py: Python<'_>) -> PyResult<isize> {
         self.key(py)?.hash()
     }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, pyo3::types::PyType>, Bound<'py, PyTuple>)> {
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, pyo3::types::PyType>, Bound<'py, PyTuple>)> {
         Ok((slf.get_type(), slf.get().key(slf.py())?))
     }
 }
@@ -145,9 +174,14 @@ fn threads(n_threads: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
     if n.is_instance_of::<pyo3::types::PyBool>() {
         return Err(type_error("n_threads", "an int or None", n));
     }
-    let n: i64 = n.extract().map_err(|_| type_error("n_threads", "an int or None", n))?;
-    let n = usize::try_from(n)
-        .map_err(|_| PyValueError::new_err(format!("n_threads must be at least 1 (or None for all cores), got {n}")))?;
+    let n: i64 = n
+        .extract()
+        .map_err(|_| type_error("n_threads", "an int or None", n))?;
+    let n = usize::try_from(n).map_err(|_| {
+        PyValueError::new_err(format!(
+            "n_threads must be at least 1 (or None for all cores), got {n}"
+        ))
+    })?;
     crate::parallel::check_threads(Some(n))?;
     Ok(Some(n))
 }
@@ -168,7 +202,12 @@ impl PyMatcher {
         }
     }
 
-    fn mentions<'py>(&self, py: Python<'py>, text: &str, matches: &[Match]) -> PyResult<Bound<'py, PyList>> {
+    fn mentions<'py>(
+        &self,
+        py: Python<'py>,
+        text: &str,
+        matches: &[Match],
+    ) -> PyResult<Bound<'py, PyList>> {
         PyList::new(py, matches.iter().map(|m| self.mention(py, text, m)))
     }
 }
@@ -178,9 +217,14 @@ impl PyMatcher {
     #[new]
     #[pyo3(signature = (gazetteer, /, *, overlaps = "longest"))]
     fn py_new(py: Python<'_>, gazetteer: &Bound<'_, PyAny>, overlaps: &str) -> PyResult<Self> {
-        let gazetteer = gazetteer.cast::<PyGazetteer>().map_err(|_| type_error("gazetteer", "a Gazetteer", gazetteer))?;
-        let mode = Overlaps::parse(overlaps)
-            .ok_or_else(|| PyValueError::new_err(format!("overlaps must be 'longest' or 'all', got {overlaps:?}")))?;
+        let gazetteer = gazetteer
+            .cast::<PyGazetteer>()
+            .map_err(|_| type_error("gazetteer", "a Gazetteer", gazetteer))?;
+        let mode = Overlaps::parse(overlaps).ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "overlaps must be 'longest' or 'all', got {overlaps:?}"
+            ))
+        })?;
         let core = Arc::clone(&gazetteer.get().inner);
         let strings = core
             .entities()
@@ -189,12 +233,24 @@ impl PyMatcher {
                 id: PyString::new(py, &e.id).unbind(),
                 kind: PyString::intern(py, &e.kind).unbind(),
                 name: PyString::new(py, &e.name).unbind(),
-                aliases: e.aliases.iter().map(|a| PyString::new(py, &a.text).unbind()).collect(),
-                forms: e.aliases.iter().map(|a| a.form.as_deref().map(|f| PyString::intern(py, f).unbind())).collect(),
+                aliases: e
+                    .aliases
+                    .iter()
+                    .map(|a| PyString::new(py, &a.text).unbind())
+                    .collect(),
+                forms: e
+                    .aliases
+                    .iter()
+                    .map(|a| a.form.as_deref().map(|f| PyString::intern(py, f).unbind()))
+                    .collect(),
             })
             .collect();
         let inner = py.detach(|| Matcher::new(core, mode))?;
-        Ok(PyMatcher { inner: Arc::new(inner), gazetteer: gazetteer.clone().unbind(), strings })
+        Ok(PyMatcher {
+            inner: Arc::new(inner),
+            gazetteer: gazetteer.clone().unbind(),
+            strings,
+        })
     }
 
     /// The gazetteer this matcher finds.
@@ -242,7 +298,13 @@ impl PyMatcher {
         let items = collect_strs(texts, "texts")?;
         let strs = borrow_all(&items, "texts")?;
         let found = py.detach(|| self.inner.find_many(&strs, Offsets::Chars, n_threads))?;
-        PyList::new(py, strs.iter().zip(&found).map(|(s, matches)| self.mentions(py, s, matches)).collect::<PyResult<Vec<_>>>()?)
+        PyList::new(
+            py,
+            strs.iter()
+                .zip(&found)
+                .map(|(s, matches)| self.mentions(py, s, matches))
+                .collect::<PyResult<Vec<_>>>()?,
+        )
     }
 
     /// Mentions of many texts as columns (numpy arrays), without one Python object per mention.
@@ -278,18 +340,32 @@ impl PyMatcher {
 
     fn __repr__(&self) -> String {
         let g = self.inner.gazetteer();
-        format!("<Matcher: {} entities, {} alias patterns, overlaps={:?}>", g.len(), g.pattern_count(), self.overlaps())
+        format!(
+            "<Matcher: {} entities, {} alias patterns, overlaps='{}'>",
+            g.len(),
+            g.pattern_count(),
+            self.overlaps()
+        )
     }
 
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (Py<PyGazetteer>, &'static str))> {
-        let rebuild = py.import("cybernexus._core")?.getattr("_matcher_from_state")?;
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
+        let rebuild = py
+            .import("cybernexus._core")?
+            .getattr("_matcher_from_state")?;
         Ok((rebuild, (self.gazetteer.clone_ref(py), self.overlaps())))
     }
 }
 
+/// What `Matcher.__reduce__` returns: the rebuilding function and its arguments.
+type Reduced<'py> = (Bound<'py, PyAny>, (Py<PyGazetteer>, &'static str));
+
 /// Rebuild a pickled matcher.
 #[pyfunction]
-pub fn _matcher_from_state(py: Python<'_>, gazetteer: &Bound<'_, PyAny>, overlaps: &str) -> PyResult<PyMatcher> {
+pub fn _matcher_from_state(
+    py: Python<'_>,
+    gazetteer: &Bound<'_, PyAny>,
+    overlaps: &str,
+) -> PyResult<PyMatcher> {
     PyMatcher::py_new(py, gazetteer, overlaps)
 }
 
@@ -331,14 +407,22 @@ impl PyMentionTable {
     }
 
     fn __repr__(&self) -> String {
-        format!("<MentionTable: {} mentions in {} texts>", self.len, self.n_docs)
+        format!(
+            "<MentionTable: {} mentions in {} texts>",
+            self.len, self.n_docs
+        )
     }
 
     /// A pandas DataFrame with columns ``doc, start, end, entity_id, kind, name, alias`` (and ``text`` when the
     /// matched ``texts`` are given). Needs pandas.
     #[pyo3(signature = (texts = None))]
-    fn to_pandas<'py>(slf: &Bound<'py, Self>, texts: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
-        slf.py().import("cybernexus._frames")?.getattr("mention_table_to_pandas")?.call1((slf, texts))
+    fn to_pandas<'py>(
+        slf: &Bound<'py, Self>,
+        texts: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        slf.py()
+            .import("cybernexus._frames")?
+            .getattr("mention_table_to_pandas")?
+            .call1((slf, texts))
     }
 }
-

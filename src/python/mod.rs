@@ -1,21 +1,22 @@
 //! Python bindings (the `cybernexus._core` extension module). Only conversion lives here: every method extracts its
 //! arguments, calls one core function with the interpreter detached, and converts the result.
+//!
+//! Doc comments here are Python docstrings (Google style, reStructuredText markup), not rustdoc, hence the allow.
+#![allow(clippy::doc_markdown)]
 
 mod errors;
 mod gazetteer;
 mod matcher;
 mod text;
 
-use pyo3::prelude::*;
-
-#[pymodule]
+#[pyo3::pymodule]
 mod _core {
     #[pymodule_export]
-    use super::gazetteer::{PyEntity, PyGazetteer, _gazetteer_from_bytes};
+    use super::gazetteer::{_gazetteer_from_bytes, PyEntity, PyGazetteer};
     #[pymodule_export]
-    use super::matcher::{PyMatcher, PyMention, PyMentionTable, _matcher_from_state};
+    use super::matcher::{_matcher_from_state, PyMatcher, PyMention, PyMentionTable};
 
-    use super::*;
+    use pyo3::prelude::*;
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -1,7 +1,7 @@
 //! Borrowing Python strings as UTF-8 without copying.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyByteArray, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyString};
 
 use super::errors::{type_error, TextEncodingError};
 
@@ -30,7 +30,10 @@ pub(crate) fn borrow_str<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<
 }
 
 /// Collect the strings of an iterable (not a single `str`), checking each item.
-pub(crate) fn collect_strs<'py>(texts: &Bound<'py, PyAny>, what: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
+pub(crate) fn collect_strs<'py>(
+    texts: &Bound<'py, PyAny>,
+    what: &str,
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
     if texts.is_instance_of::<PyString>() {
         return Err(pyo3::exceptions::PyTypeError::new_err(format!(
             "{what} must be an iterable of str, got a single str (use find() for one text, or wrap it in a list)"
@@ -39,7 +42,9 @@ pub(crate) fn collect_strs<'py>(texts: &Bound<'py, PyAny>, what: &str) -> PyResu
     if texts.is_instance_of::<PyBytes>() || texts.is_none() {
         return Err(type_error(what, "an iterable of str", texts));
     }
-    let iter = texts.try_iter().map_err(|_| type_error(what, "an iterable of str", texts))?;
+    let iter = texts
+        .try_iter()
+        .map_err(|_| type_error(what, "an iterable of str", texts))?;
     let mut items = Vec::with_capacity(texts.len().unwrap_or(0));
     for (i, item) in iter.enumerate() {
         let item = item?;
@@ -53,5 +58,9 @@ pub(crate) fn collect_strs<'py>(texts: &Bound<'py, PyAny>, what: &str) -> PyResu
 
 /// Borrow every collected string; see [`borrow_str`].
 pub(crate) fn borrow_all<'a>(items: &'a [Bound<'_, PyAny>], what: &str) -> PyResult<Vec<&'a str>> {
-    items.iter().enumerate().map(|(i, item)| borrow_str(item, &format!("{what}[{i}]"))).collect()
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| borrow_str(item, &format!("{what}[{i}]")))
+        .collect()
 }
