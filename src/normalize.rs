@@ -228,22 +228,51 @@ pub fn normalize(text: &str) -> Normalized<'_> {
             ascii,
         };
     }
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut checkpoints = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let mut end = i + c.len_utf8();
-        let folded = if c.is_whitespace() {
-            while let Some((j, d)) = chars.next_if(|&(_, d)| d.is_whitespace()) {
-                end = j + d.len_utf8();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Copy the stretch of ASCII bytes that need no change in one go: everything but control characters,
+        // non-ASCII bytes and a space that starts a white-space run. ASCII letters keep their case: the automaton
+        // folds ASCII case itself.
+        let mut j = i;
+        while j < bytes.len() {
+            let b = bytes[j];
+            if !(b' '..0x80).contains(&b)
+                || (b == b' ' && matches!(bytes.get(j + 1), Some(b' ' | b'\t'..=b'\r')))
+            {
+                break;
             }
-            ' '
-        } else {
-            fold_char(c)
+            j += 1;
+        }
+        out.push_str(&text[i..j]);
+        i = j;
+        let Some(c) = text[i..].chars().next() else {
+            break;
         };
-        out.push(folded);
-        if folded.len_utf8() != end - i {
-            checkpoints.push((out.len(), end));
+        let unit_start = i;
+        i += c.len_utf8();
+        if c.is_whitespace() {
+            while let Some(d) = text[i..].chars().next().filter(|d| d.is_whitespace()) {
+                i += d.len_utf8();
+            }
+            if unit_start > 0 && bytes[unit_start - 1] == b' ' {
+                // A single space was copied just before this non-ASCII white space (" \u{a0}"): the run began
+                // there, so extend it instead of writing a second space.
+                checkpoints.push((out.len(), i));
+                continue;
+            }
+            out.push(' ');
+            if i - unit_start != 1 {
+                checkpoints.push((out.len(), i));
+            }
+        } else {
+            let folded = fold_char(c);
+            out.push(folded);
+            if folded.len_utf8() != c.len_utf8() {
+                checkpoints.push((out.len(), i));
+            }
         }
     }
     Normalized {
@@ -302,11 +331,21 @@ mod tests {
         let text = "a\u{a0}\u{a0}\nb \u{212A}c";
         let n = normalize(text);
         assert_eq!(n.text, "a b kc");
+        assert_eq!(normalize("Czech\nREPUBLIC  x").text, "Czech REPUBLIC x");
         // normalised offsets of 'b', 'k', 'c' and the end
         assert_eq!(n.map.to_original(2), text.find('b').unwrap());
         assert_eq!(n.map.to_original(4), text.find('\u{212A}').unwrap());
         assert_eq!(n.map.to_original(5), text.find('c').unwrap());
         assert_eq!(n.map.to_original(6), text.len());
+    }
+
+    #[test]
+    fn space_before_non_ascii_white_space_is_one_run() {
+        let text = "a \u{a0}\u{2009}b \u{a0}";
+        let n = normalize(text);
+        assert_eq!(n.text, "a b ");
+        assert_eq!(n.map.to_original(2), text.find('b').unwrap());
+        assert_eq!(n.map.to_original(4), text.len());
     }
 
     #[test]
