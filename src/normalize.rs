@@ -12,8 +12,11 @@
 //! text, every character boundary of the normalised text corresponds to a character boundary of the original, and a
 //! sparse list of checkpoints is enough to map offsets back (see [`OffsetMap`]).
 //!
-//! Performance note: most news text is ASCII with single spaces. For such text nothing is copied: the automaton is
-//! built ASCII-case-insensitive, so it can search the original bytes directly, and the offset map is the identity.
+//! Performance notes: most news text is ASCII. When it also has single spaces only, nothing is copied: the
+//! automaton is built ASCII-case-insensitive, so it searches the original bytes directly, and the offset map is the
+//! identity. Any line break forces a copy; then the ASCII stretches between white space are copied in bulk and only
+//! white space and non-ASCII characters go through the per-character path. Measured on the 20 MB benchmark corpus
+//! (BENCHMARKS.md), the bulk copy lifted `find_table` from 87.7 to 110.4 MB/s, against 138 MB/s searching in place.
 
 use std::borrow::Cow;
 
