@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib import resources
 
 from cybernexus._core import Gazetteer
 
-__all__ = ["example_gazetteer", "sample_texts"]
+__all__ = ["builtin_gazetteer", "example_gazetteer", "sample_texts"]
+
+CAPITAL_FORMS = ("capital", "metonym")
+
+
+@functools.cache
+def builtin_gazetteer(*, capitals: bool = False) -> Gazetteer:
+    """The built-in gazetteer (see ``Gazetteer.builtin``), read once per process."""
+    path = resources.files("cybernexus") / "data" / "builtin.json"
+    with resources.as_file(path) as file:
+        gazetteer = Gazetteer.from_json(file)
+    return gazetteer if capitals else gazetteer.without_aliases(forms=CAPITAL_FORMS)
 
 
 def example_gazetteer() -> Gazetteer:

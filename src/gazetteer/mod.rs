@@ -135,6 +135,19 @@ impl Candidate {
     }
 }
 
+/// Counts returned by [`Gazetteer::stats`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Number of entities.
+    pub entities: usize,
+    /// Number of aliases over all entities.
+    pub aliases: usize,
+    /// Entities per kind.
+    pub by_kind: BTreeMap<String, usize>,
+    /// Entities per source.
+    pub by_source: BTreeMap<String, usize>,
+}
+
 /// How [`Gazetteer::merge`] resolves an id that both gazetteers define.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OnConflict {
@@ -334,6 +347,92 @@ impl Gazetteer {
         Gazetteer::new(entities)
     }
 
+    /// The country an entity belongs to: a country's own `iso2`, else the `country` attribute (agencies), else the
+    /// `sponsor` attribute (threat actors).
+    pub fn country_of(entity: &Entity) -> Option<&str> {
+        ["iso2", "country", "sponsor"]
+            .iter()
+            .find_map(|k| entity.attrs.get(*k))
+            .map(String::as_str)
+    }
+
+    /// A new gazetteer with the entities that `keep` accepts, in order.
+    pub fn retain_entities(&self, keep: impl Fn(&Entity) -> bool) -> Result<Gazetteer> {
+        Gazetteer::new(self.entities.iter().filter(|e| keep(e)).cloned().collect())
+    }
+
+    /// A new gazetteer whose entities keep only the aliases that `keep` accepts. An entity may be left without
+    /// aliases: it can still be looked up by id, but is never matched.
+    pub fn retain_aliases(&self, keep: impl Fn(&Entity, &Alias) -> bool) -> Result<Gazetteer> {
+        let entities = self
+            .entities
+            .iter()
+            .map(|e| {
+                let aliases = e.aliases.iter().filter(|a| keep(e, a)).cloned().collect();
+                Entity {
+                    aliases,
+                    ..e.clone()
+                }
+            })
+            .collect();
+        Gazetteer::new(entities)
+    }
+
+    /// Entities whose name or an alias contains `query` (compared folded, see [`normalize_str`]), best first:
+    /// exact name, then exact alias, then name prefix, then containment in the name, then in an alias; ties keep
+    /// gazetteer order. An empty query finds nothing.
+    pub fn search(&self, query: &str) -> Vec<u32> {
+        let q = normalize_str(query, true);
+        if q.is_empty() {
+            return Vec::new();
+        }
+        let mut scored: Vec<(u8, u32)> = Vec::new();
+        for (i, e) in self.entities.iter().enumerate() {
+            let name = normalize_str(&e.name, true);
+            let aliases: Vec<String> = e
+                .aliases
+                .iter()
+                .map(|a| normalize_str(&a.text, true))
+                .collect();
+            let score = if name == q {
+                0
+            } else if aliases.contains(&q) {
+                1
+            } else if name.starts_with(&q) {
+                2
+            } else if name.contains(&q) {
+                3
+            } else if aliases.iter().any(|a| a.contains(&q)) {
+                4
+            } else {
+                continue;
+            };
+            scored.push((score, i as u32));
+        }
+        scored.sort_unstable();
+        scored.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// Counts for inspection: entities and aliases, entities by kind, and entities by source (the space-separated
+    /// names in each entity's `sources` attribute; `unknown` when it has none).
+    pub fn stats(&self) -> Stats {
+        let mut stats = Stats::default();
+        for e in &self.entities {
+            stats.entities += 1;
+            stats.aliases += e.aliases.len();
+            *stats.by_kind.entry(e.kind.clone()).or_default() += 1;
+            match e.attrs.get("sources").filter(|s| !s.trim().is_empty()) {
+                Some(sources) => {
+                    for s in sources.split_whitespace() {
+                        *stats.by_source.entry(s.to_owned()).or_default() += 1;
+                    }
+                }
+                None => *stats.by_source.entry("unknown".to_owned()).or_default() += 1,
+            }
+        }
+        stats
+    }
+
     /// Serialise the entities (for pickling).
     ///
     /// # Panics
@@ -432,6 +531,34 @@ mod tests {
                 .attrs["k"],
             "1"
         );
+    }
+
+    #[test]
+    fn retains_entities_and_aliases() {
+        let g = Gazetteer::from_records([record("a", &["Alpha", "ALF"]), record("b", &["Beta"])])
+            .unwrap();
+        let only_b = g.retain_entities(|e| e.id == "b").unwrap();
+        assert_eq!(only_b.len(), 1);
+        assert_eq!(only_b.index_of("b"), Some(0));
+        let no_acronyms = g
+            .retain_aliases(|_, a| a.case != CasePolicy::Exact)
+            .unwrap();
+        assert_eq!(no_acronyms.get("a").unwrap().aliases.len(), 1);
+        assert!(no_acronyms.lookup("ALF").is_empty());
+    }
+
+    #[test]
+    fn search_ranks_exact_then_prefix_then_containment() {
+        let g = Gazetteer::from_records([
+            record("x", &["Bearded", "Other"]),
+            record("y", &["Venomous Bear", "Snake"]),
+            record("z", &["Bear"]),
+            record("w", &["Panda", "Fancy Bear"]),
+        ])
+        .unwrap();
+        assert_eq!(g.search("bear"), vec![2, 0, 1, 3]);
+        assert_eq!(g.search("  FANCY  bear "), vec![3]);
+        assert!(g.search("").is_empty());
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{IntoPyDict, PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
 
 use super::errors::{type_error, GazetteerError, TextEncodingError};
 use super::text::borrow_str;
@@ -177,6 +177,22 @@ pub(crate) fn py_repr(py: Python<'_>, s: &str) -> String {
     PyString::new(py, s)
         .repr()
         .map_or_else(|_| format!("{s:?}"), |r| r.to_string())
+}
+
+/// A `str` or an iterable of `str` (not bytes), as a list.
+fn strings(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
+    if obj.is_instance_of::<PyString>() {
+        return Ok(vec![string_of(obj, what)?]);
+    }
+    if obj.is_instance_of::<PyBytes>() {
+        return Err(type_error(what, "a str or an iterable of str", obj));
+    }
+    let iter = obj
+        .try_iter()
+        .map_err(|_| type_error(what, "a str or an iterable of str", obj))?;
+    iter.enumerate()
+        .map(|(i, item)| string_of(&item?, &format!("{what}[{i}]")))
+        .collect()
 }
 
 fn record_label(index: Option<usize>, id: &str) -> String {
@@ -535,6 +551,168 @@ impl PyGazetteer {
             .iter()
             .map(|e| entity_to_dict(py, e))
             .collect()
+    }
+
+    /// The built-in gazetteer: every country, the agencies and alliance bodies of the field, and the known threat
+    /// actors (see ``data/`` in the source repository for sources, rules and licences).
+    ///
+    /// Args:
+    ///     capitals: Also match capitals and metonyms as their state ("Moscow said", "the Kremlin"); such mentions
+    ///         carry ``form="capital"`` or ``form="metonym"``. Off by default.
+    ///
+    /// The file is read once per process and the result cached; gazetteers are immutable, so sharing is safe.
+    #[staticmethod]
+    #[pyo3(signature = (*, capitals = false))]
+    fn builtin(py: Python<'_>, capitals: bool) -> PyResult<Bound<'_, PyAny>> {
+        py.import("cybernexus._data")?
+            .getattr("builtin_gazetteer")?
+            .call((), Some(&[("capitals", capitals)].into_py_dict(py)?))
+    }
+
+    /// Counts for inspection: ``{"entities", "aliases", "by_kind": {kind: n}, "by_source": {source: n}}``.
+    ///
+    /// Sources are the names in each entity's ``sources`` attribute (``misp-threat-actor``, ``cldr``,
+    /// ``curated``, ...); an entity drawn from several sources counts for each.
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let stats = self.inner.stats();
+        let out = PyDict::new(py);
+        out.set_item("entities", stats.entities)?;
+        out.set_item("aliases", stats.aliases)?;
+        out.set_item("by_kind", stats.by_kind)?;
+        out.set_item("by_source", stats.by_source)?;
+        Ok(out)
+    }
+
+    /// A new gazetteer with the entities of the given kinds and countries (both optional).
+    ///
+    /// Args:
+    ///     kind: A kind or an iterable of kinds (``"country"``, ``"agency"``, ``"threat_actor"``, ...).
+    ///     country: An ISO 3166-1 alpha-2 code or an iterable of them: a country's own code, an agency's
+    ///         ``country`` attribute or a threat actor's ``sponsor``.
+    #[pyo3(signature = (*, kind = None, country = None))]
+    fn filter(
+        &self,
+        py: Python<'_>,
+        kind: Option<&Bound<'_, PyAny>>,
+        country: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let kinds = kind.map(|k| strings(k, "kind")).transpose()?;
+        let countries = country
+            .map(|c| {
+                strings(c, "country")
+                    .map(|v| v.into_iter().map(|c| c.to_uppercase()).collect::<Vec<_>>())
+            })
+            .transpose()?;
+        let filtered = py.detach(|| {
+            self.inner.retain_entities(|e| {
+                kinds.as_ref().is_none_or(|k| k.contains(&e.kind))
+                    && countries.as_ref().is_none_or(|c| {
+                        Gazetteer::country_of(e).is_some_and(|own| c.iter().any(|x| x == own))
+                    })
+            })
+        })?;
+        Ok(PyGazetteer {
+            inner: Arc::new(filtered),
+        })
+    }
+
+    /// A new gazetteer without the entities with these ids.
+    ///
+    /// Raises:
+    ///     KeyError: an id is not in the gazetteer (so that a typo does not pass silently).
+    #[pyo3(signature = (ids, /))]
+    fn without(&self, py: Python<'_>, ids: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let ids = strings(ids, "ids")?;
+        if let Some(unknown) = ids.iter().find(|id| self.inner.index_of(id).is_none()) {
+            return Err(PyKeyError::new_err(format!(
+                "no entity with id {unknown:?}"
+            )));
+        }
+        let filtered = py.detach(|| self.inner.retain_entities(|e| !ids.contains(&e.id)))?;
+        Ok(PyGazetteer {
+            inner: Arc::new(filtered),
+        })
+    }
+
+    /// A new gazetteer without some aliases.
+    ///
+    /// Args:
+    ///     aliases: Alias texts to remove (compared as the matcher compares: case, white space and typography
+    ///         folded), or ``None``.
+    ///     forms: Alias forms to remove (``"adjective"``, ``"capital"``, ...), or ``None``.
+    ///     entities: Only remove aliases from these entity ids (default: from every entity).
+    ///
+    /// An entity may be left without aliases: it keeps its id but is never matched.
+    #[pyo3(signature = (aliases = None, /, *, forms = None, entities = None))]
+    fn without_aliases(
+        &self,
+        py: Python<'_>,
+        aliases: Option<&Bound<'_, PyAny>>,
+        forms: Option<&Bound<'_, PyAny>>,
+        entities: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let texts: Vec<String> = aliases
+            .map(|a| strings(a, "aliases"))
+            .transpose()?
+            .unwrap_or_default()
+            .iter()
+            .map(|t| crate::normalize::normalize_str(t, true))
+            .collect();
+        let forms = forms
+            .map(|f| strings(f, "forms"))
+            .transpose()?
+            .unwrap_or_default();
+        let only = entities.map(|e| strings(e, "entities")).transpose()?;
+        if let Some(unknown) = only
+            .iter()
+            .flatten()
+            .find(|id| self.inner.index_of(id).is_none())
+        {
+            return Err(PyKeyError::new_err(format!(
+                "no entity with id {unknown:?}"
+            )));
+        }
+        let filtered = py.detach(|| {
+            self.inner.retain_aliases(|e, a| {
+                let targeted = only.as_ref().is_none_or(|ids| ids.contains(&e.id));
+                let by_text = texts.contains(&crate::normalize::normalize_str(&a.text, true));
+                let by_form = a.form.as_ref().is_some_and(|f| forms.contains(f));
+                !(targeted && (by_text || by_form))
+            })
+        })?;
+        Ok(PyGazetteer {
+            inner: Arc::new(filtered),
+        })
+    }
+
+    /// Entities whose name or an alias contains ``query`` (case, white space and typography folded), best match
+    /// first: exact name, exact alias, name prefix, then containment.
+    ///
+    /// Args:
+    ///     query: Part of a name, e.g. ``"bear"``.
+    ///     kind: Only entities of this kind (or kinds).
+    ///     limit: At most this many results.
+    #[pyo3(signature = (query, /, *, kind = None, limit = None))]
+    fn search(
+        &self,
+        query: &Bound<'_, PyAny>,
+        kind: Option<&Bound<'_, PyAny>>,
+        limit: Option<usize>,
+    ) -> PyResult<Vec<PyEntity>> {
+        let query = string_of(query, "query")?;
+        let kinds = kind.map(|k| strings(k, "kind")).transpose()?;
+        Ok(self
+            .inner
+            .search(&query)
+            .into_iter()
+            .filter(|&i| {
+                kinds
+                    .as_ref()
+                    .is_none_or(|k| k.contains(&self.inner.entities()[i as usize].kind))
+            })
+            .take(limit.unwrap_or(usize::MAX))
+            .map(|i| self.entity_obj(i))
+            .collect())
     }
 
     /// Labels for columnar results: ``(ids, kinds, names, alias_offsets, alias_texts)``; the aliases of entity

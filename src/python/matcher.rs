@@ -153,7 +153,7 @@ struct EntityStrings {
 /// match a space; typographic apostrophes and dashes match their ASCII forms; each alias's case policy applies.
 ///
 /// Args:
-///     gazetteer: The entities to find.
+///     gazetteer: The entities to find; by default the built-in gazetteer (:meth:`Gazetteer.builtin`).
 ///     overlaps: ``"longest"`` (default) keeps the leftmost-longest mention and one entity per span; ``"all"``
 ///         returns nested and overlapping mentions too.
 ///
@@ -215,8 +215,22 @@ impl PyMatcher {
 #[pymethods]
 impl PyMatcher {
     #[new]
-    #[pyo3(signature = (gazetteer, /, *, overlaps = "longest"))]
-    fn py_new(py: Python<'_>, gazetteer: &Bound<'_, PyAny>, overlaps: &str) -> PyResult<Self> {
+    #[pyo3(signature = (gazetteer = None, /, *, overlaps = "longest"))]
+    fn py_new(
+        py: Python<'_>,
+        gazetteer: Option<&Bound<'_, PyAny>>,
+        overlaps: &str,
+    ) -> PyResult<Self> {
+        let builtin;
+        let gazetteer = if let Some(g) = gazetteer {
+            g
+        } else {
+            builtin = py
+                .import("cybernexus._data")?
+                .getattr("builtin_gazetteer")?
+                .call0()?;
+            &builtin
+        };
         let gazetteer = gazetteer
             .cast::<PyGazetteer>()
             .map_err(|_| type_error("gazetteer", "a Gazetteer", gazetteer))?;
@@ -366,7 +380,7 @@ pub fn _matcher_from_state(
     gazetteer: &Bound<'_, PyAny>,
     overlaps: &str,
 ) -> PyResult<PyMatcher> {
-    PyMatcher::py_new(py, gazetteer, overlaps)
+    PyMatcher::py_new(py, Some(gazetteer), overlaps)
 }
 
 /// Mentions of many texts in columns: row ``i`` is a mention in text ``doc[i]`` from ``start[i]`` to ``end[i]``
