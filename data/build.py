@@ -19,8 +19,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from gazbuild import agencies, countries  # noqa: E402
-from gazbuild.common import Record, fold, read_tsv  # noqa: E402
+from gazbuild import agencies, countries
+from gazbuild.common import Record, fold, read_tsv
 
 OUTPUT = HERE.parent / "python" / "cybernexus" / "data" / "builtin.json"
 REMOVED = HERE / "reports" / "removed-aliases.tsv"
@@ -33,7 +33,7 @@ SOURCES = [
     "cybernexus curated tables (MIT)",
 ]
 # When one alias names entities of different kinds, the first kind in this order keeps it.
-KIND_PRIORITY = ["country", "region", "agency", "threat_actor"]
+KIND_PRIORITY = ["country", "region", "currency", "agency", "threat_actor"]
 
 
 def regions(curated: Path) -> list[Record]:
@@ -41,21 +41,50 @@ def regions(curated: Path) -> list[Record]:
     for r in read_tsv(curated / "regions.tsv"):
         aliases = [{"text": r["name"], "case": "upper_first", "form": "name"}]
         aliases += [
-            {"text": a, "case": "upper_first", "form": "alias"} for a in r["aliases"].split("|") if a
+            {"text": a, "case": "upper_first", "form": "alias"}
+            for a in r["aliases"].split("|")
+            if a
         ]
         records.append(
-            {"id": f"region:{r['id']}", "kind": "region", "name": r["name"], "aliases": aliases,
-             "attrs": {"sources": "curated"}}
+            {
+                "id": f"region:{r['id']}",
+                "kind": "region",
+                "name": r["name"],
+                "aliases": aliases,
+                "attrs": {"sources": "curated"},
+            }
+        )
+    return records
+
+
+def currencies(curated: Path) -> list[Record]:
+    """Currencies whose names contain a country's ("US$", "Australian dollar"), so that the country is not read
+    into them."""
+    records = []
+    for r in read_tsv(curated / "currencies.tsv"):
+        aliases = [{"text": r["name"], "case": "insensitive", "form": "name"}]
+        aliases += [
+            {"text": a, "case": "auto", "form": "alias"} for a in r["aliases"].split("|") if a
+        ]
+        records.append(
+            {
+                "id": f"currency:{r['id']}",
+                "kind": "currency",
+                "name": r["name"],
+                "aliases": aliases,
+                "attrs": {"iso4217": r["id"], "sources": "curated"},
+            }
         )
     return records
 
 
 def threat_actor_records(sources: Path, curated: Path) -> tuple[list[Record], list[dict[str, str]]]:
     try:
-        from gazbuild import threat_actors
-    except ImportError:
+        from gazbuild import threat_actors  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:  # pragma: no cover - while the module is being written
         return [], []
-    return threat_actors.build(sources, curated)
+    result: tuple[list[Record], list[dict[str, str]]] = threat_actors.build(sources, curated)
+    return result
 
 
 def resolve_collisions(records: list[Record]) -> list[dict[str, str]]:
@@ -79,8 +108,12 @@ def resolve_collisions(records: list[Record]) -> list[dict[str, str]]:
             kinds = {kind_of[i] for i in ids}
             if len(ids) > 1 and len(kinds) == 1 and a["form"] in ("capital", "metonym"):
                 removed.append(
-                    {"entity": r["id"], "alias": a["text"], "action": "dropped",
-                     "reason": f"{a['form']} of {len(ids)} entities"}
+                    {
+                        "entity": r["id"],
+                        "alias": a["text"],
+                        "action": "dropped",
+                        "reason": f"{a['form']} of {len(ids)} entities",
+                    }
                 )
                 continue
             if len(kinds) > 1 and a["text"] != r["name"]:
@@ -88,8 +121,12 @@ def resolve_collisions(records: list[Record]) -> list[dict[str, str]]:
                 if r["kind"] != best:
                     others = ", ".join(sorted(i for i in ids if kind_of[i] == best))
                     removed.append(
-                        {"entity": r["id"], "alias": a["text"], "action": "dropped",
-                         "reason": f"also names {others}"}
+                        {
+                            "entity": r["id"],
+                            "alias": a["text"],
+                            "action": "dropped",
+                            "reason": f"also names {others}",
+                        }
                     )
                     continue
             kept.append(a)
@@ -100,7 +137,9 @@ def resolve_collisions(records: list[Record]) -> list[dict[str, str]]:
 def build() -> tuple[str, str]:
     """The contents of builtin.json and of the removed-aliases report."""
     sources, curated = HERE / "sources", HERE / "curated"
-    records: list[Record] = countries.build(sources, curated) + regions(curated)
+    records: list[Record] = (
+        countries.build(sources, curated) + regions(curated) + currencies(curated)
+    )
     agency_records, removed = agencies.build(curated)
     actor_records, actor_removed = threat_actor_records(sources, curated)
     records += agency_records + actor_records
@@ -131,7 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     text, report = build()
     targets = [(OUTPUT, text), (REMOVED, report)]
     if args.check:
-        stale = [str(p) for p, content in targets if not p.exists() or p.read_text(encoding="utf-8") != content]
+        stale = [
+            str(p)
+            for p, content in targets
+            if not p.exists() or p.read_text(encoding="utf-8") != content
+        ]
         if stale:
             print("stale (rerun python data/build.py):", *stale, sep="\n  ", file=sys.stderr)
             return 1

@@ -198,7 +198,7 @@ impl Matcher {
                 norm.map.to_original(m.start()),
                 norm.map.to_original(m.end()),
             );
-            if !at_boundaries(text, start, end) {
+            if !at_boundaries(text, start, end) || in_url_or_path(text, start, end) {
                 continue;
             }
             let span = &text[start..end];
@@ -284,6 +284,43 @@ impl Matcher {
     }
 }
 
+/// How far [`in_url_or_path`] looks on each side of a match, in characters.
+pub const URL_CONTEXT_CHARS: usize = 128;
+
+/// Whether the match `text[start..end]` is part of a URL, a file path or a file name, where a country or a group
+/// name is not a mention (`https://example.com/China-report`, `d:\scm\Italy\build`, `Lazarus.pdf`).
+///
+/// The rule looks at the run of non-white-space characters around the match (at most [`URL_CONTEXT_CHARS`] on
+/// each side): the match is skipped if that run contains `://`, a backslash or `www.`, or if what follows the match
+/// in the run, without trailing punctuation, is a file extension (a dot and 2 to 4 ASCII letters or digits, at least
+/// one a letter: `.pdf`, `.exe`, `.com`).
+fn in_url_or_path(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start]
+        .char_indices()
+        .rev()
+        .take(URL_CONTEXT_CHARS)
+        .take_while(|(_, c)| !c.is_whitespace())
+        .last()
+        .map_or(start, |(i, _)| i);
+    let after = text[end..]
+        .char_indices()
+        .take(URL_CONTEXT_CHARS)
+        .take_while(|(_, c)| !c.is_whitespace())
+        .last()
+        .map_or(end, |(i, c)| end + i + c.len_utf8());
+    let run = &text[before..after];
+    if run.contains("://") || run.contains('\\') || run.contains("www.") {
+        return true;
+    }
+    let tail = text[end..after]
+        .trim_end_matches(|c: char| ".,;:!?)]}\"'\u{2019}\u{201d}\u{bb}".contains(c));
+    tail.strip_prefix('.').is_some_and(|ext| {
+        (2..=4).contains(&ext.len())
+            && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+            && ext.bytes().any(|b| b.is_ascii_alphabetic())
+    })
+}
+
 /// Whether `text[start..end]` neither starts nor ends between two word characters.
 #[inline]
 fn at_boundaries(text: &str, start: usize, end: usize) -> bool {
@@ -362,6 +399,27 @@ mod tests {
         assert_eq!(
             spans(&m, "Iran's US-led"),
             vec![(0, 4, "iran".into()), (7, 9, "us".into())]
+        );
+    }
+
+    #[test]
+    fn skips_urls_paths_and_file_names() {
+        let m = matcher(&[("it", &["Italy"]), ("cn", &["China"])], Overlaps::Longest);
+        assert!(spans(
+            &m,
+            r"d:\scm\Italy\ares https://x.org/China-report www.china.cn China.pdf"
+        )
+        .is_empty());
+        assert_eq!(
+            spans(&m, "Italy. China, (Italy) China.\"China\" Italy-based"),
+            vec![
+                (0, 5, "it".into()),
+                (7, 12, "cn".into()),
+                (15, 20, "it".into()),
+                (22, 27, "cn".into()),
+                (29, 34, "cn".into()),
+                (36, 41, "it".into())
+            ]
         );
     }
 

@@ -165,6 +165,32 @@ def at_boundaries(text: str, start: int, end: int) -> bool:
     return not (end < len(text) and end > 0 and is_word(text[end - 1]) and is_word(text[end]))
 
 
+URL_CONTEXT_CHARS = 128
+TRAILING_PUNCTUATION = ".,;:!?)]}\"'\u2019\u201d\u00bb"
+
+
+def in_url_or_path(text: str, start: int, end: int) -> bool:
+    """Whether the match is part of a URL, a file path or a file name (see the matcher's docs)."""
+    a = start
+    while a > 0 and start - a < URL_CONTEXT_CHARS and text[a - 1] not in WS:
+        a -= 1
+    b = end
+    while b < len(text) and b - end < URL_CONTEXT_CHARS and text[b] not in WS:
+        b += 1
+    run = text[a:b]
+    if "://" in run or "\\" in run or "www." in run:
+        return True
+    tail = text[end:b].rstrip(TRAILING_PUNCTUATION)
+    if not tail.startswith("."):
+        return False
+    ext = tail[1:]
+    return (
+        2 <= len(ext) <= 4
+        and all(c.isascii() and c.isalnum() for c in ext)
+        and any(c.isascii() and c.isalpha() for c in ext)
+    )
+
+
 def policy_accepts(policy: str, span: str, alias: str) -> bool:
     """Whether ``span`` (original text, folded like the alias) passes the alias's case policy."""
     if policy == "insensitive":
@@ -238,8 +264,10 @@ class ReferenceMatcher:
                 a = norm.find(p)
                 while a != -1:
                     s, e = units[a][0], units[a + len(p) - 1][1]
-                    if at_boundaries(text, s, e) and policy_accepts(
-                        alias.policy, text[s:e], alias.text
+                    if (
+                        at_boundaries(text, s, e)
+                        and not in_url_or_path(text, s, e)
+                        and policy_accepts(alias.policy, text[s:e], alias.text)
                     ):
                         by_span.setdefault((s, e), []).append(alias)
                     a = norm.find(p, a + 1)

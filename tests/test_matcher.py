@@ -307,3 +307,15 @@ def test_reprs() -> None:
     m = cx.Matcher(g, overlaps="all")
     assert repr(m) == "<Matcher: 29 entities, 118 alias patterns, overlaps='all'>"
     assert repr(m.find_table(["GRU"])) == "<MentionTable: 1 mentions in 1 texts>"
+
+
+def test_urls_paths_and_file_names_are_skipped() -> None:
+    """A name inside a URL, a Windows path or a file name is not a mention; next to punctuation it is."""
+    m = make({"id": "it", "name": "Italy"}, {"id": "cn", "name": "China"})
+    assert spans(m, r"d:\scm\Italy\ares https://x.org/China-report www.china.cn China.pdf") == []
+    assert spans(m, "Italy. China, (Italy) China.") == [
+        (0, 5, "it"),
+        (7, 12, "cn"),
+        (15, 20, "it"),
+        (22, 27, "cn"),
+    ]

@@ -15,8 +15,21 @@ from pathlib import Path
 from gazbuild.common import Record, alias, dedupe_aliases, read_tsv
 
 TYPES = {
-    "intelligence", "security", "cyber", "cert", "military", "military_cyber", "law_enforcement", "ministry",
-    "government", "regulator", "alliance", "alliance_body", "international_org", "standards", "other",
+    "intelligence",
+    "security",
+    "cyber",
+    "cert",
+    "military",
+    "military_cyber",
+    "law_enforcement",
+    "ministry",
+    "government",
+    "regulator",
+    "alliance",
+    "alliance_body",
+    "international_org",
+    "standards",
+    "other",
 }
 
 
@@ -60,7 +73,8 @@ def build(curated: Path) -> tuple[list[Record], list[dict[str, str]]]:
             keep[acr] = set()
             reason = f"acronym shared by {', '.join(sorted(ids_))} and claimed by {len(claimed)}"
             removed += [
-                {"entity": f"agency:{i}", "alias": acr, "action": "dropped", "reason": reason} for i in sorted(ids_)
+                {"entity": f"agency:{i}", "alias": acr, "action": "dropped", "reason": reason}
+                for i in sorted(ids_)
             ]
     records: list[Record] = []
     for r in rows:
@@ -84,4 +98,6 @@ def build(curated: Path) -> tuple[list[Record], list[dict[str, str]]]:
                 "attrs": attrs,
             }
         )
-    return sorted(records, key=lambda r: r["id"]), sorted(removed, key=lambda d: (d["entity"], d["alias"]))
+    return sorted(records, key=lambda r: r["id"]), sorted(
+        removed, key=lambda d: (d["entity"], d["alias"])
+    )

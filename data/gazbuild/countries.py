@@ -36,7 +36,9 @@ def _plural(adjective: str) -> str | None:
 
 def _source_adjective(text: str, names: set[str]) -> bool:
     """Whether an i18n-nationality value is usable as an adjective (not a territory name or a description)."""
-    return not ("(" in text or "," in text or " - " in text or fold(text) in names or "Island" in text)
+    return not (
+        "(" in text or "," in text or " - " in text or fold(text) in names or "Island" in text
+    )
 
 
 def build(sources: Path, curated: Path) -> list[Record]:
@@ -63,7 +65,9 @@ def build(sources: Path, curated: Path) -> list[Record]:
     records: list[Record] = []
     for code in codes:
         info = clist.get(code, {})
-        name = names.get(code) or (historic[code]["name"] if code in historic else str(info["name"]))
+        name = names.get(code) or (
+            historic[code]["name"] if code in historic else str(info["name"])
+        )
         aliases = [alias(name, "name", "upper_first")]
         candidates: list[str] = []
         for key in (code, f"{code}-alt-short", f"{code}-alt-variant"):
@@ -98,7 +102,10 @@ def build(sources: Path, curated: Path) -> list[Record]:
         if capital and fold(capital) not in {fold(a["text"]) for a in aliases}:
             aliases.append(alias(capital, "capital", "upper_first"))
 
-        attrs: dict[str, str] = {"iso2": code, "sources": "cldr countries-list curated i18n-nationality"}
+        attrs: dict[str, str] = {
+            "iso2": code,
+            "sources": "cldr countries-list curated i18n-nationality",
+        }
         if code in historic:
             attrs["iso3"] = historic[code]["iso3"]
             attrs["historic"] = "true"

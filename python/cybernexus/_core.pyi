@@ -164,7 +164,11 @@ class Matcher:
     """Finds the entities of a gazetteer in text."""
 
     def __new__(
-        cls, gazetteer: Gazetteer | None = None, /, *, overlaps: Literal["longest", "all"] = "longest"
+        cls,
+        gazetteer: Gazetteer | None = None,
+        /,
+        *,
+        overlaps: Literal["longest", "all"] = "longest",
     ) -> Matcher: ...
     @property
     def gazetteer(self) -> Gazetteer: ...
