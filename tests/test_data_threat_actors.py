@@ -90,11 +90,14 @@ def test_at_least_900_well_formed_records(records: Records) -> None:
         assert re.fullmatch(r"threat_actor:[a-z0-9]+(-[a-z0-9]+)*", r["id"]), r["id"]
         assert r["name"].strip() == r["name"] != ""
         assert r["aliases"], r["id"]
+        # The canonical name comes first; its form is "name", or "malware" when it is also the name
+        # of a ransomware family ("REvil"), which the removed log then records as marked.
         assert r["aliases"][0] == {
             "text": r["name"],
             "case": r["aliases"][0]["case"],
-            "form": "name",
+            "form": r["aliases"][0]["form"],
         }
+        assert r["aliases"][0]["form"] in ("name", "malware")
         for a in r["aliases"]:
             assert set(a) == {"text", "case", "form"}
             assert a["case"] in threat_actors.CASES
@@ -568,3 +571,19 @@ def test_curated_rows_have_reasons() -> None:
         rows = threat_actors.read_tsv(path)
         assert rows, path.name
         assert all(r["reason"] for r in rows), path.name
+
+
+def test_ransomware_names_are_marked_not_dropped(built: tuple[Records, Removed]) -> None:
+    """Aliases that also name a ransomware family keep matching but carry form "malware", logged."""
+    records, removed = built
+    revil = next(r for r in records if r["id"] == "threat_actor:revil")
+    forms = {a["text"]: a["form"] for a in revil["aliases"]}
+    assert forms["REvil"] == "malware" and forms["Sodinokibi"] == "malware"
+    assert {
+        "entity": "threat_actor:revil",
+        "alias": "REvil",
+        "action": "marked",
+        "reason": "also the name of a ransomware family: form set to malware",
+    } in removed
+    apt28 = next(r for r in records if r["id"] == "threat_actor:apt28")
+    assert all(a["form"] != "malware" for a in apt28["aliases"])
