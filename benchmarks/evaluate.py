@@ -69,8 +69,8 @@ class Doc:
     gold: list[tuple[str, int, int]] = field(default_factory=list)
 
 
-NO_SPACE_BEFORE = {",", ".", ";", ":", ")", "]", "!", "?", "%", "'", "\u2019", "/", "\\", "$"}
-NO_SPACE_AFTER = {"(", "[", "$", "/", "\\"}
+NO_SPACE_BEFORE = {",", ".", ";", ":", ")", "]", "!", "?", "%", "'", "\u2019", "/", "\\", "$", "-"}
+NO_SPACE_AFTER = {"(", "[", "$", "/", "\\", "-"}
 
 
 def _space_between(previous: str, token: str) -> bool:
