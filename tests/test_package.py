@@ -70,6 +70,8 @@ def test_public_names() -> None:
         "TextEncodingError",
         "__version__",
         "example_gazetteer",
+        "read_misp_galaxy",
+        "read_stix",
         "sample_texts",
     }
     for name in cx.__all__:

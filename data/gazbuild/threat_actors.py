@@ -1240,8 +1240,8 @@ def build(sources: Path, curated: Path) -> tuple[list[dict[str, Any]], list[dict
     malware_names = _ransomware_names(sources / "misp-galaxy")
     for record in records:
         for a in record["aliases"]:
-            keys = {merge_key(a["text"]), merge_key(_ransomware_value(a["text"]))}
-            if a["form"] != "malware" and keys & malware_names:
+            names = {merge_key(a["text"]), merge_key(_ransomware_value(a["text"]))}
+            if a["form"] != "malware" and names & malware_names:
                 a["form"] = "malware"
                 reason = "also the name of a ransomware family: form set to malware"
                 removed_set.add((str(record["id"]), a["text"], "marked", reason))

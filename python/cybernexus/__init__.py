@@ -14,6 +14,7 @@ from __future__ import annotations
 from cybernexus._core import Entity, Gazetteer, Matcher, Mention, MentionTable, __version__
 from cybernexus._data import example_gazetteer, sample_texts
 from cybernexus.errors import CybernexusError, GazetteerError, TextEncodingError
+from cybernexus.importers import read_misp_galaxy, read_stix
 
 __all__ = [
     "CybernexusError",
@@ -26,5 +27,7 @@ __all__ = [
     "TextEncodingError",
     "__version__",
     "example_gazetteer",
+    "read_misp_galaxy",
+    "read_stix",
     "sample_texts",
 ]
