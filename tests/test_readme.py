@@ -25,9 +25,21 @@ def test_readme_example_prints_what_it_claims() -> None:
     assert len(expected) == 5
 
 
+def test_readme_builtin_example_runs() -> None:
+    """The built-in gazetteer example runs and its search finds the bears it names."""
+    (block,) = [b for b in python_blocks() if "Gazetteer.builtin()" in b]
+    namespace: dict[str, object] = {}
+    code = "import cybernexus as cx\n" + block + "\nbears = [e.name for e in g.search('bear')]"
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - running our own README
+    assert {"Fancy Bear", "Cozy Bear"} & set().union(
+        *(e.aliases for e in namespace["g"].search("bear"))  # type: ignore[attr-defined]
+    ) == {"Fancy Bear", "Cozy Bear"}
+
+
 def test_readme_gazetteer_example_builds() -> None:
     """The custom-gazetteer example is valid."""
     namespace: dict[str, object] = {}
-    code = "import cybernexus as cx\n" + python_blocks()[1]
+    (block,) = [b for b in python_blocks() if "Gazetteer.from_records" in b]
+    code = "import cybernexus as cx\n" + block
     exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - running our own README
     assert len(namespace["g"]) == 1  # type: ignore[arg-type]

@@ -18,8 +18,10 @@ from cybernexus._data import example_gazetteer, sample_texts
 from cybernexus.errors import CybernexusError
 
 
-def _load_gazetteer(path: str | None) -> Gazetteer:
+def _load_gazetteer(path: str | None, capitals: bool = False) -> Gazetteer:
     if path is None:
+        return Gazetteer.builtin(capitals=capitals)
+    if path == "example":
         return example_gazetteer()
     if path.endswith(".csv"):
         return Gazetteer.from_csv(path)
@@ -64,7 +66,7 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _find(args: argparse.Namespace, out: TextIO) -> int:
-    matcher = Matcher(_load_gazetteer(args.gazetteer), overlaps=args.overlaps)
+    matcher = Matcher(_load_gazetteer(args.gazetteer, args.capitals), overlaps=args.overlaps)
     if args.format == "tsv":
         out.write("doc\tstart\tend\ttext\tentity_id\tkind\tname\n")
     for name in args.files:
@@ -89,10 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cybernexus", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="find entities in the bundled sample texts")
-    demo.add_argument("--gazetteer", help="a JSON or CSV gazetteer (default: the example one)")
+    demo.add_argument(
+        "--gazetteer", help="a JSON or CSV gazetteer, or 'example' (default: the built-in one)"
+    )
     find = sub.add_parser("find", help="find entities in text files")
     find.add_argument("files", nargs="+", help="UTF-8 text files")
-    find.add_argument("--gazetteer", help="a JSON or CSV gazetteer (default: the example one)")
+    find.add_argument(
+        "--gazetteer", help="a JSON or CSV gazetteer, or 'example' (default: the built-in one)"
+    )
+    find.add_argument("--capitals", action="store_true", help="match capitals as their state")
     find.add_argument("--lines", action="store_true", help="one document per line")
     find.add_argument("--format", choices=["tsv", "jsonl"], default="tsv")
     find.add_argument("--overlaps", choices=["longest", "all"], default="longest")
