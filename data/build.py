@@ -78,6 +78,27 @@ def currencies(curated: Path) -> list[Record]:
     return records
 
 
+def extra_threat_actors(curated: Path) -> list[Record]:
+    """Groups the MISP snapshot lacks, from curated/threat-actors-extra.tsv."""
+    records = []
+    for r in read_tsv(curated / "threat-actors-extra.tsv"):
+        aliases = [{"text": r["name"], "case": "auto", "form": "name"}]
+        aliases += [
+            {"text": a, "case": "auto", "form": "synonym"} for a in r["aliases"].split("|") if a
+        ]
+        attrs = {"sources": "curated", "sponsor": r["sponsor"], "motive": r["motive"]}
+        records.append(
+            {
+                "id": f"threat_actor:{r['id']}",
+                "kind": "threat_actor",
+                "name": r["name"],
+                "aliases": aliases,
+                "attrs": {k: v for k, v in attrs.items() if v},
+            }
+        )
+    return records
+
+
 def threat_actor_records(sources: Path, curated: Path) -> tuple[list[Record], list[dict[str, str]]]:
     try:
         from gazbuild import threat_actors  # type: ignore[attr-defined,unused-ignore]
@@ -142,7 +163,11 @@ def build() -> tuple[str, str]:
     )
     agency_records, removed = agencies.build(curated)
     actor_records, actor_removed = threat_actor_records(sources, curated)
-    records += agency_records + actor_records
+    known = {r["id"] for r in actor_records}
+    extra = [r for r in extra_threat_actors(curated) if r["id"] not in known]
+    if len(extra) != len(extra_threat_actors(curated)):
+        raise ValueError("threat-actors-extra.tsv repeats an id that the MISP build already has")
+    records += agency_records + actor_records + extra
     removed += actor_removed
     removed += resolve_collisions(records)
     records.sort(key=lambda r: (KIND_PRIORITY.index(r["kind"]), r["id"]))
