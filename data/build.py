@@ -57,6 +57,123 @@ def regions(curated: Path) -> list[Record]:
     return records
 
 
+NATIONAL_TYPES = {
+    "intelligence",
+    "security",
+    "cyber",
+    "cert",
+    "military",
+    "military_cyber",
+    "law_enforcement",
+    "ministry",
+    "government",
+    "regulator",
+}
+
+
+def _country_words(country: Record) -> tuple[list[str], list[str], list[str]]:
+    """A country's names (canonical and short), adjectives and abbreviations, as written in its aliases."""
+    names = [country["name"]] + [a["text"] for a in country["aliases"] if a["form"] == "short name"]
+    adjectives = [a["text"] for a in country["aliases"] if a["form"] == "adjective"]
+    abbreviations = [a["text"] for a in country["aliases"] if a["form"] == "abbreviation"]
+    return names, adjectives, abbreviations
+
+
+def governments(country_records: list[Record]) -> list[Record]:
+    """One `agency:<iso2>-government` per country: "the Chinese government", "China's government", "the government
+    of China", "the U.S. government" name the government, not only the country (roll it up to the country with its
+    `country` attribute)."""
+    records = []
+    for c in country_records:
+        code = c["attrs"]["iso2"]
+        names, adjectives, abbreviations = _country_words(c)
+        aliases = []
+        for word in names + abbreviations:
+            aliases.append({"text": f"{word} government", "case": "upper_first", "form": "derived"})
+            aliases.append(
+                {"text": f"{word}'s government", "case": "upper_first", "form": "derived"}
+            )
+        for word in names:
+            aliases.append(
+                {"text": f"government of {word}", "case": "insensitive", "form": "derived"}
+            )
+        for word in adjectives:
+            aliases.append({"text": f"{word} government", "case": "upper_first", "form": "derived"})
+        if code == "US" or code in {
+            "DE",
+            "RU",
+            "CA",
+            "AU",
+            "BR",
+            "IN",
+            "MX",
+            "NG",
+            "PK",
+            "CH",
+            "AT",
+            "BE",
+        }:
+            for word in names + abbreviations + adjectives:
+                aliases.append(
+                    {"text": f"{word} federal government", "case": "upper_first", "form": "derived"}
+                )
+        name = f"Government of {c['name']}"
+        aliases.insert(0, {"text": name, "case": "insensitive", "form": "name"})
+        attrs = {"country": code, "type": "government", "sources": "derived"}
+        if "historic" in c["attrs"]:
+            attrs["historic"] = "true"
+        records.append(
+            {
+                "id": f"agency:{code.lower()}-government",
+                "kind": "agency",
+                "name": name,
+                "aliases": dedupe(aliases),
+                "attrs": attrs,
+            }
+        )
+    return records
+
+
+def qualify_agencies(agency_records: list[Record], country_records: list[Record]) -> None:
+    """Add the country-qualified forms of national bodies' names: "Russian Foreign Intelligence Service",
+    "Russia's Foreign Intelligence Service", "Ministry of State Security of China", so that the country inside them
+    is not a mention of its own (the longer match wins) and the body is found."""
+    by_code = {c["attrs"]["iso2"]: c for c in country_records}
+    for r in agency_records:
+        country = by_code.get(r["attrs"]["country"])
+        if country is None or r["attrs"]["type"] not in NATIONAL_TYPES:
+            continue
+        names, adjectives, abbreviations = _country_words(country)
+        words = {fold(w) for w in names + adjectives + abbreviations}
+        added = []
+        for base in [r["name"]]:
+            if any(fold(w) in words for w in base.replace("'", " ").split()) or " " not in base:
+                continue  # already qualified ("UK Ministry of Defence"), or one word
+            added += [
+                {"text": f"{w} {base}", "case": "upper_first", "form": "derived"}
+                for w in adjectives[:2] + abbreviations[:2]
+            ]
+            added += [
+                {"text": f"{w}'s {base}", "case": "upper_first", "form": "derived"}
+                for w in names[:2]
+            ]
+            added += [
+                {"text": f"{base} of {w}", "case": "insensitive", "form": "derived"}
+                for w in names[:2]
+            ]
+        r["aliases"] = dedupe(r["aliases"] + added)
+
+
+def dedupe(aliases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[str] = set()
+    out = []
+    for a in aliases:
+        if fold(a["text"]) not in seen:
+            seen.add(fold(a["text"]))
+            out.append(a)
+    return out
+
+
 def currencies(curated: Path) -> list[Record]:
     """Currencies whose names contain a country's ("US$", "Australian dollar"), so that the country is not read
     into them."""
@@ -162,6 +279,11 @@ def build() -> tuple[str, str]:
         countries.build(sources, curated) + regions(curated) + currencies(curated)
     )
     agency_records, removed = agencies.build(curated)
+    country_records = [r for r in records if r["kind"] == "country"]
+    qualify_agencies(agency_records, country_records)
+    agency_records += [
+        g for g in governments(country_records) if g["id"] not in {a["id"] for a in agency_records}
+    ]
     actor_records, actor_removed = threat_actor_records(sources, curated)
     known = {r["id"] for r in actor_records}
     extra = [r for r in extra_threat_actors(curated) if r["id"] not in known]

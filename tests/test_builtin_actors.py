@@ -124,3 +124,30 @@ def test_no_alias_names_two_kinds() -> None:
             key = a["text"] if a["case"] == "exact" else " ".join(a["text"].casefold().split())
             owners.setdefault(key, set()).add(e.kind)
     assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+
+
+def test_governments_and_country_qualified_agency_names(matcher: cx.Matcher) -> None:
+    """ "the Chinese government" is China's government, and "Russia's Federal Security Service" is one FSB mention."""
+    assert found(
+        matcher, "the Chinese government, China's government and the government of China"
+    ) == [
+        ("Chinese government", "agency:cn-government"),
+        ("China's government", "agency:cn-government"),
+        ("government of China", "agency:cn-government"),
+    ]
+    assert found(matcher, "the U.S. federal government") == [
+        ("U.S. federal government", "agency:us-government")
+    ]
+    assert found(
+        matcher,
+        "Russia\u2019s Federal Security Service and the Ministry of State Security of China",
+    ) == [
+        ("Russia\u2019s Federal Security Service", "agency:ru-fsb"),
+        ("Ministry of State Security of China", "agency:cn-mss"),
+    ]
+    gov = cx.Gazetteer.builtin()["agency:ru-government"]
+    assert (gov.name, gov.attrs["country"], gov.attrs["type"]) == (
+        "Government of Russia",
+        "RU",
+        "government",
+    )
