@@ -25,6 +25,7 @@ pub mod gazetteer;
 pub mod matcher;
 pub mod normalize;
 pub mod parallel;
+pub mod segment;
 
 #[cfg(feature = "python")]
 mod python;
