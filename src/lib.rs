@@ -20,6 +20,7 @@
 //! # Ok::<(), cybernexus::Error>(())
 //! ```
 
+pub mod cooccurrence;
 pub mod error;
 pub mod gazetteer;
 pub mod matcher;

@@ -130,6 +130,43 @@ pub fn segment(text: &str) -> Segments {
     segments
 }
 
+/// [`segment`] with code-point offsets (Python `str` indices) instead of byte offsets.
+///
+/// # Panics
+///
+/// Never: every offset looked up was collected first.
+pub fn segment_chars(text: &str) -> Segments {
+    let mut s = segment(text);
+    // Every offset, sorted, converted in one pass over the text.
+    let mut offsets: Vec<usize> = s
+        .paragraphs
+        .iter()
+        .chain(&s.sentences)
+        .flat_map(|span| [span.start, span.end])
+        .collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let mut chars = Vec::with_capacity(offsets.len());
+    let (mut byte, mut count) = (0, 0);
+    for &o in &offsets {
+        count += crate::normalize::count_chars(&text[byte..o]);
+        byte = o;
+        chars.push(count);
+    }
+    let convert = |b: usize| {
+        chars[offsets
+            .binary_search(&b)
+            .expect("invariant: every offset was collected")]
+    };
+    for span in s.paragraphs.iter_mut().chain(s.sentences.iter_mut()) {
+        *span = Span {
+            start: convert(span.start),
+            end: convert(span.end),
+        };
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +201,17 @@ mod tests {
             ]
         );
         assert_eq!(s.sentence_paragraph, [0, 0, 1]);
+    }
+
+    #[test]
+    fn char_offsets_count_code_points() {
+        let text = "Ünïcödé ok. Next 😀.";
+        let s = segment_chars(text);
+        assert_eq!(
+            s.sentences,
+            vec![Span { start: 0, end: 11 }, Span { start: 12, end: 19 }]
+        );
+        assert_eq!(s.paragraphs, vec![Span { start: 0, end: 19 }]);
     }
 
     #[test]

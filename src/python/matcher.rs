@@ -167,7 +167,7 @@ pub struct PyMatcher {
 }
 
 /// Check a Python thread-count argument.
-fn threads(n_threads: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
+pub(crate) fn threads(n_threads: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
     let Some(n) = n_threads.filter(|n| !n.is_none()) else {
         return Ok(None);
     };
@@ -187,6 +187,11 @@ fn threads(n_threads: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
 }
 
 impl PyMatcher {
+    /// The core matcher.
+    pub(crate) fn core(&self) -> &Matcher {
+        &self.inner
+    }
+
     fn mention(&self, py: Python<'_>, text: &str, m: &Match) -> PyMention {
         let e = &self.strings[m.entity as usize];
         let a = m.alias as usize;

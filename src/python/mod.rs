@@ -4,6 +4,7 @@
 //! Doc comments here are Python docstrings (Google style, reStructuredText markup), not rustdoc, hence the allow.
 #![allow(clippy::doc_markdown)]
 
+mod cooccurrence;
 mod errors;
 mod gazetteer;
 mod matcher;
@@ -11,6 +12,8 @@ mod text;
 
 #[pyo3::pymodule]
 mod _core {
+    #[pymodule_export]
+    use super::cooccurrence::{_cooccurrence_counts, segment};
     #[pymodule_export]
     use super::gazetteer::{_gazetteer_from_bytes, PyEntity, PyGazetteer};
     #[pymodule_export]

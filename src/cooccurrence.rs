@@ -1,0 +1,327 @@
+//! Co-occurrence counts: in how many units (documents, paragraphs, sentences or token windows) each pair of
+//! entities occurs together.
+//!
+//! The count of a pair (i, j) is the number of units in which both i and j are mentioned; the diagonal (i, i) is
+//! the number of units in which i is mentioned; `n_units` is the number of units. A unit counts each entity once,
+//! however often it is mentioned there, so every count is a count of units and the 2x2 table of a pair
+//! (`n11 = c_ij`, `n10 = c_ii - c_ij`, `n01 = c_jj - c_ij`, `n00 = N - c_ii - c_jj + c_ij`) is consistent.
+//!
+//! Units, per document:
+//! * `Document`: the document (every document is a unit, with or without mentions);
+//! * `Paragraph` and `Sentence`: the spans of [`crate::segment`]; a mention belongs to the unit where it starts;
+//! * `Window(k)`: consecutive, non-overlapping blocks of `k` tokens, where a token is a maximal run of word
+//!   characters ([`crate::normalize::is_word`]); a mention belongs to the block of the first token it touches.
+//!   Blocks do not overlap, so a pair is never counted twice for one stretch of text, as sliding windows do.
+//!
+//! Performance notes: each worker counts a chunk of documents into its own hash map of pairs (no locks, no
+//! atomics), and the maps are added at the end; the cost is O(total mentions + pairs per unit), and the result is
+//! sparse whatever the number of entities. The output is sorted, so it does not depend on the thread count.
+
+use std::collections::HashMap;
+
+use crate::error::Result;
+use crate::matcher::{Match, Matcher, Offsets};
+use crate::normalize::is_word;
+use crate::parallel;
+use crate::segment::{paragraphs, segment, Span};
+
+/// What a unit of co-occurrence is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// A whole document.
+    Document,
+    /// A paragraph.
+    Paragraph,
+    /// A sentence.
+    Sentence,
+    /// A block of this many tokens.
+    Window(usize),
+}
+
+/// Sparse, symmetric co-occurrence counts over a gazetteer's entities (upper triangle stored).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Number of units.
+    pub n_units: u64,
+    /// Count of each pair `(i, j)` with `i <= j` (entity indices); `(i, i)` is the number of units with `i`.
+    pub pairs: HashMap<(u32, u32), u64>,
+}
+
+impl Counts {
+    /// Add the counts of another corpus (disjoint from this one): the result is the counts of the union.
+    pub fn merge(&mut self, other: &Counts) {
+        self.n_units += other.n_units;
+        for (&k, &v) in &other.pairs {
+            *self.pairs.entry(k).or_default() += v;
+        }
+    }
+
+    /// Count one unit holding the given (sorted, distinct) entities.
+    fn add_unit(&mut self, entities: &[u32]) {
+        self.n_units += 1;
+        for (a, &i) in entities.iter().enumerate() {
+            for &j in &entities[a..] {
+                *self.pairs.entry((i, j)).or_default() += 1;
+            }
+        }
+    }
+
+    /// The full symmetric matrix in compressed sparse row form over the entities that occur (diagonal > 0):
+    /// `(entities, indptr, indices, data)`, where row `r` is entity `entities[r]` and `indices` are row numbers.
+    /// Entities, rows and columns are in increasing order; int64 throughout, as scipy wants.
+    #[allow(clippy::cast_possible_wrap)] // counts and indices are far below i64::MAX
+    pub fn to_csr(&self) -> (Vec<u32>, Vec<i64>, Vec<i64>, Vec<i64>) {
+        let mut entities: Vec<u32> = self
+            .pairs
+            .keys()
+            .filter(|(i, j)| i == j)
+            .map(|&(i, _)| i)
+            .collect();
+        entities.sort_unstable();
+        let row_of: HashMap<u32, usize> =
+            entities.iter().enumerate().map(|(r, &e)| (e, r)).collect();
+        let triples = self.triples();
+        let mut indptr = vec![0i64; entities.len() + 1];
+        let mut indices = Vec::with_capacity(triples.len());
+        let mut data = Vec::with_capacity(triples.len());
+        for (i, j, c) in triples {
+            indptr[row_of[&i] + 1] += 1;
+            indices.push(row_of[&j] as i64);
+            data.push(c as i64);
+        }
+        for r in 0..entities.len() {
+            indptr[r + 1] += indptr[r];
+        }
+        (entities, indptr, indices, data)
+    }
+
+    /// The entries of the full symmetric matrix as sorted `(row, column, count)` triples.
+    pub fn triples(&self) -> Vec<(u32, u32, u64)> {
+        let mut out: Vec<(u32, u32, u64)> = Vec::with_capacity(self.pairs.len() * 2);
+        for (&(i, j), &c) in &self.pairs {
+            out.push((i, j, c));
+            if i != j {
+                out.push((j, i, c));
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+}
+
+/// Group mentions (sorted by start) into units given as sorted spans; returns each unit's distinct entities.
+fn group_by_spans(mentions: &[Match], spans: &[Span], keep: &dyn Fn(u32) -> bool) -> Vec<Vec<u32>> {
+    let mut units: Vec<Vec<u32>> = vec![Vec::new(); spans.len()];
+    for m in mentions.iter().filter(|m| keep(m.entity)) {
+        // The unit whose span contains the mention's start: the last span starting at or before it.
+        let u = spans.partition_point(|s| s.start <= m.byte_start);
+        if let Some(u) = u.checked_sub(1) {
+            if m.byte_start < spans[u].end {
+                units[u].push(m.entity);
+            }
+        }
+    }
+    units
+}
+
+/// Token start offsets of `text` (maximal runs of word characters).
+fn token_starts(text: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut in_word = false;
+    for (i, c) in text.char_indices() {
+        let w = is_word(c);
+        if w && !in_word {
+            starts.push(i);
+        }
+        in_word = w;
+    }
+    starts
+}
+
+/// The counts of one document.
+fn count_document(
+    matcher: &Matcher,
+    text: &str,
+    scope: Scope,
+    keep: &dyn Fn(u32) -> bool,
+    into: &mut Counts,
+) {
+    let mentions = matcher.find(text, Offsets::Bytes);
+    let mut units: Vec<Vec<u32>> = match scope {
+        Scope::Document => vec![mentions
+            .iter()
+            .map(|m| m.entity)
+            .filter(|&e| keep(e))
+            .collect()],
+        Scope::Paragraph => group_by_spans(&mentions, &paragraphs(text), keep),
+        Scope::Sentence => group_by_spans(&mentions, &segment(text).sentences, keep),
+        Scope::Window(k) => {
+            let starts = token_starts(text);
+            let mut units = vec![Vec::new(); starts.len().div_ceil(k)];
+            for m in mentions.iter().filter(|m| keep(m.entity)) {
+                // The first token the mention touches: the last token starting at or before its start, if the
+                // mention starts inside it, else the next one.
+                let t = starts.partition_point(|&s| s <= m.byte_start);
+                let t = if t > 0 && text[starts[t - 1]..m.byte_start].chars().all(is_word) {
+                    t - 1
+                } else {
+                    t
+                };
+                if let Some(unit) = units.get_mut(t / k) {
+                    unit.push(m.entity);
+                }
+            }
+            units
+        }
+    };
+    for unit in &mut units {
+        unit.sort_unstable();
+        unit.dedup();
+        into.add_unit(unit);
+    }
+}
+
+/// Co-occurrence counts of `texts`, over the entities that `keep` accepts, on `n_threads` threads.
+///
+/// # Errors
+///
+/// A window of 0 tokens, or a bad thread count.
+pub fn cooccurrence<S, F>(
+    matcher: &Matcher,
+    texts: &[S],
+    scope: Scope,
+    keep: F,
+    n_threads: Option<usize>,
+) -> Result<Counts>
+where
+    S: AsRef<str> + Sync,
+    F: Fn(u32) -> bool + Sync + Send,
+{
+    if scope == Scope::Window(0) {
+        return Err(crate::Error::InvalidArgument(
+            "window must be at least 1 token".into(),
+        ));
+    }
+    // Chunks of documents, a few per thread, so that each worker fills one map.
+    let chunk = texts.len().div_ceil(64).max(1);
+    let chunks: Vec<&[S]> = texts.chunks(chunk).collect();
+    let partial = parallel::map(&chunks, n_threads, |docs| {
+        let mut counts = Counts::default();
+        for text in *docs {
+            count_document(matcher, text.as_ref(), scope, &keep, &mut counts);
+        }
+        counts
+    })?;
+    let mut total = Counts::default();
+    for p in &partial {
+        total.merge(p);
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::gazetteer::{Gazetteer, RawAlias, RawRecord};
+    use crate::matcher::Overlaps;
+
+    fn matcher(names: &[&str]) -> Matcher {
+        let records = names.iter().map(|n| RawRecord {
+            id: n.to_lowercase(),
+            kind: "test".into(),
+            name: (*n).into(),
+            aliases: vec![RawAlias::Text((*n).into())],
+            attrs: BTreeMap::new(),
+        });
+        Matcher::new(
+            Arc::new(Gazetteer::from_records(records).unwrap()),
+            Overlaps::Longest,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn sentence_scope_links_only_entities_of_one_sentence() {
+        let m = matcher(&[
+            "Finland", "Norway", "NATO", "Dutch", "British", "Sandworm", "GRU",
+        ]);
+        let text = "Finland and Norway reported the intrusions to NATO. Dutch and British agencies later tied them \
+                    to Sandworm, a unit of the GRU.";
+        let c = cooccurrence(&m, &[text], Scope::Sentence, |_| true, Some(1)).unwrap();
+        assert_eq!(c.n_units, 2);
+        let sandworm = 5;
+        let linked: Vec<u32> = (0..7)
+            .filter(|&i| c.pairs.contains_key(&(i.min(sandworm), i.max(sandworm))))
+            .collect();
+        assert_eq!(linked, vec![3, 4, 5, 6]);
+        let d = cooccurrence(&m, &[text], Scope::Document, |_| true, Some(1)).unwrap();
+        assert_eq!((d.n_units, d.pairs.len()), (1, 28));
+    }
+
+    #[test]
+    fn units_count_entities_once_and_documents_without_mentions() {
+        let m = matcher(&["Iran", "Iraq"]);
+        let texts = ["Iran, Iran and Iraq.", "nothing here", "Iraq."];
+        let c = cooccurrence(&m, &texts, Scope::Document, |_| true, None).unwrap();
+        assert_eq!(c.n_units, 3);
+        assert_eq!(
+            c.triples(),
+            vec![(0, 0, 1), (0, 1, 1), (1, 0, 1), (1, 1, 2)]
+        );
+    }
+
+    #[test]
+    fn csr_covers_the_entities_that_occur() {
+        let m = matcher(&["Iran", "Iraq", "Syria"]);
+        let c = cooccurrence(
+            &m,
+            &["Syria and Iran.", "Syria."],
+            Scope::Document,
+            |_| true,
+            None,
+        )
+        .unwrap();
+        let (entities, indptr, indices, data) = c.to_csr();
+        assert_eq!(entities, vec![0, 2]);
+        assert_eq!(indptr, vec![0, 2, 4]);
+        assert_eq!(indices, vec![0, 1, 0, 1]);
+        assert_eq!(data, vec![1, 1, 1, 2]);
+    }
+
+    #[test]
+    fn windows_are_non_overlapping_token_blocks() {
+        let m = matcher(&["Iran", "Iraq"]);
+        // tokens: a b Iran c | Iraq d e f | Iran g
+        let c = cooccurrence(
+            &m,
+            &["a b Iran c Iraq d e f Iran g"],
+            Scope::Window(4),
+            |_| true,
+            Some(1),
+        )
+        .unwrap();
+        assert_eq!(c.n_units, 3);
+        assert_eq!(c.triples(), vec![(0, 0, 2), (1, 1, 1)]);
+        assert!(cooccurrence(&m, &["x"], Scope::Window(0), |_| true, None).is_err());
+    }
+
+    #[test]
+    fn merging_disjoint_corpora_equals_the_union_for_every_thread_count() {
+        let m = matcher(&["Iran", "Iraq", "Syria"]);
+        let texts: Vec<String> = (0..300)
+            .map(|i| ["Iran and Iraq.", "Syria. Iran.", "Iraq", ""][i % 4].to_string())
+            .collect();
+        let whole = cooccurrence(&m, &texts, Scope::Sentence, |_| true, Some(1)).unwrap();
+        let mut parts =
+            cooccurrence(&m, &texts[..100], Scope::Sentence, |_| true, Some(2)).unwrap();
+        parts.merge(&cooccurrence(&m, &texts[100..], Scope::Sentence, |_| true, Some(3)).unwrap());
+        assert_eq!(parts, whole);
+        assert_eq!(
+            cooccurrence(&m, &texts, Scope::Sentence, |_| true, None).unwrap(),
+            whole
+        );
+    }
+}

@@ -1,0 +1,114 @@
+//! Co-occurrence counting: argument conversion around [`crate::cooccurrence`].
+
+use numpy::IntoPyArray;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+
+use super::errors::type_error;
+use super::matcher::{threads, PyMatcher};
+use super::text::{borrow_all, collect_strs};
+use crate::cooccurrence::{cooccurrence, Scope};
+
+/// What `_cooccurrence_counts` returns: `(n_units, entities, indptr, indices, data)`.
+type CountsArrays = (u64, Py<PyAny>, Py<PyAny>, Py<PyAny>, Py<PyAny>);
+
+/// Co-occurrence counts of `texts` (see ``cybernexus.cooccurrence``, which wraps this).
+///
+/// Returns ``(n_units, entities, indptr, indices, data)``: a CSR matrix over the gazetteer entities in
+/// ``entities`` (int32, increasing), with int64 ``indptr``, ``indices`` and ``data``.
+#[pyfunction]
+#[pyo3(signature = (matcher, texts, /, *, scope = "sentence", window = None, kinds = None, n_threads = None))]
+pub fn _cooccurrence_counts<'py>(
+    py: Python<'py>,
+    matcher: &Bound<'py, PyAny>,
+    texts: &Bound<'py, PyAny>,
+    scope: &str,
+    window: Option<usize>,
+    kinds: Option<Vec<String>>,
+    n_threads: Option<&Bound<'py, PyAny>>,
+) -> PyResult<CountsArrays> {
+    let matcher = matcher
+        .cast::<PyMatcher>()
+        .map_err(|_| type_error("matcher", "a Matcher", matcher))?;
+    let scope = match (scope, window) {
+        ("document", None) => Scope::Document,
+        ("paragraph", None) => Scope::Paragraph,
+        ("sentence", None) => Scope::Sentence,
+        ("window", Some(k)) => Scope::Window(k),
+        ("window", None) => {
+            return Err(PyValueError::new_err(
+                "scope='window' needs window=<number of tokens>",
+            ))
+        }
+        (s @ ("document" | "paragraph" | "sentence"), Some(_)) => {
+            return Err(PyValueError::new_err(format!(
+                "window is only for scope='window', not {s:?}"
+            )))
+        }
+        (other, _) => {
+            return Err(PyValueError::new_err(format!(
+                "scope must be 'document', 'paragraph', 'sentence' or 'window', got {other:?}"
+            )))
+        }
+    };
+    let n_threads = threads(n_threads)?;
+    let items = collect_strs(texts, "texts")?;
+    let strs = borrow_all(&items, "texts")?;
+    let core = matcher.get().core();
+    let keep: Vec<bool> = core
+        .gazetteer()
+        .entities()
+        .iter()
+        .map(|e| kinds.as_ref().is_none_or(|k| k.contains(&e.kind)))
+        .collect();
+    let (n_units, csr) = py.detach(|| {
+        cooccurrence(core, &strs, scope, |e| keep[e as usize], n_threads)
+            .map(|c| (c.n_units, c.to_csr()))
+    })?;
+    let (entities, indptr, indices, data) = csr;
+    // Entity indices fit in i32: the gazetteer refuses more entities.
+    #[allow(clippy::cast_possible_wrap)]
+    let entities: Vec<i32> = entities.into_iter().map(|e| e as i32).collect();
+    Ok((
+        n_units,
+        entities.into_pyarray(py).into_any().unbind(),
+        indptr.into_pyarray(py).into_any().unbind(),
+        indices.into_pyarray(py).into_any().unbind(),
+        data.into_pyarray(py).into_any().unbind(),
+    ))
+}
+
+/// Paragraphs and sentences of ``text``, as Python ``str`` offsets.
+///
+/// Returns ``{"paragraphs": [(start, end), ...], "sentences": [(start, end, paragraph), ...]}``: spans without
+/// surrounding white space, in order; each sentence gives the index of its paragraph. Paragraphs are separated by
+/// blank lines, or are lines when the text has no blank line; sentences come from the ``sentencex`` segmenter
+/// with a rule for abbreviations ("Mon.-Fri.").
+///
+/// Raises:
+///     TypeError: ``text`` is not a ``str``.
+///     TextEncodingError: ``text`` holds a lone surrogate.
+#[pyfunction]
+#[pyo3(signature = (text, /))]
+pub fn segment<'py>(
+    py: Python<'py>,
+    text: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+    let s = super::text::borrow_str(text, "text")?;
+    let segments = py.detach(|| crate::segment::segment_chars(s));
+    let out = pyo3::types::PyDict::new(py);
+    let paragraphs: Vec<(usize, usize)> = segments
+        .paragraphs
+        .iter()
+        .map(|p| (p.start, p.end))
+        .collect();
+    let sentences: Vec<(usize, usize, u32)> = segments
+        .sentences
+        .iter()
+        .zip(&segments.sentence_paragraph)
+        .map(|(s, &p)| (s.start, s.end, p))
+        .collect();
+    out.set_item("paragraphs", paragraphs)?;
+    out.set_item("sentences", sentences)?;
+    Ok(out)
+}
