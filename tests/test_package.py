@@ -60,6 +60,7 @@ def test_forked_child_after_parallel_work_does_not_hang() -> None:
 def test_public_names() -> None:
     """__all__ lists the public API and every name in it exists."""
     assert set(cx.__all__) == {
+        "Cooccurrence",
         "CybernexusError",
         "Entity",
         "Gazetteer",
@@ -69,10 +70,12 @@ def test_public_names() -> None:
         "MentionTable",
         "TextEncodingError",
         "__version__",
+        "cooccurrence",
         "example_gazetteer",
         "read_misp_galaxy",
         "read_stix",
         "sample_texts",
+        "segment",
     }
     for name in cx.__all__:
         assert hasattr(cx, name)

@@ -43,3 +43,14 @@ def test_readme_gazetteer_example_builds() -> None:
     code = "import cybernexus as cx\n" + block
     exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - running our own README
     assert len(namespace["g"]) == 1  # type: ignore[arg-type]
+
+
+def test_readme_cooccurrence_example_runs() -> None:
+    """The co-occurrence example runs on the sample texts."""
+    (block,) = [b for b in python_blocks() if "cx.cooccurrence(" in b]
+    namespace: dict[str, object] = {}
+    code = "import cybernexus as cx\n" + block
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - running our own README
+    co = namespace["co"]
+    assert isinstance(co, __import__("cybernexus").Cooccurrence)
+    assert co.count("threat_actor:apt28", "agency:ru-gru") >= 1

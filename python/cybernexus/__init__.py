@@ -11,12 +11,14 @@ into your Python strings. The matching runs in a Rust core, in parallel, with th
 
 from __future__ import annotations
 
-from cybernexus._core import Entity, Gazetteer, Matcher, Mention, MentionTable, __version__
+from cybernexus._core import Entity, Gazetteer, Matcher, Mention, MentionTable, __version__, segment
 from cybernexus._data import example_gazetteer, sample_texts
+from cybernexus.cooccurrence import Cooccurrence, cooccurrence
 from cybernexus.errors import CybernexusError, GazetteerError, TextEncodingError
 from cybernexus.importers import read_misp_galaxy, read_stix
 
 __all__ = [
+    "Cooccurrence",
     "CybernexusError",
     "Entity",
     "Gazetteer",
@@ -26,8 +28,10 @@ __all__ = [
     "MentionTable",
     "TextEncodingError",
     "__version__",
+    "cooccurrence",
     "example_gazetteer",
     "read_misp_galaxy",
     "read_stix",
     "sample_texts",
+    "segment",
 ]

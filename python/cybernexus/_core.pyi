@@ -15,8 +15,10 @@ __all__ = [
     "Mention",
     "MentionTable",
     "__version__",
+    "_cooccurrence_counts",
     "_gazetteer_from_bytes",
     "_matcher_from_state",
+    "segment",
 ]
 
 __version__: str
@@ -185,3 +187,20 @@ class Matcher:
 
 def _gazetteer_from_bytes(state: bytes) -> Gazetteer: ...
 def _matcher_from_state(gazetteer: Gazetteer, overlaps: str) -> Matcher: ...
+def segment(text: str, /) -> dict[str, list[tuple[int, ...]]]: ...
+def _cooccurrence_counts(
+    matcher: Matcher,
+    texts: Iterable[str],
+    /,
+    *,
+    scope: str = "sentence",
+    window: int | None = None,
+    kinds: list[str] | None = None,
+    n_threads: int | None = None,
+) -> tuple[
+    int,
+    npt.NDArray[np.int32],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+]: ...

@@ -1,0 +1,288 @@
+"""Co-occurrence counts and measures, against a plain-Python reference and hand-computed examples."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import pickle
+import re
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cybernexus as cx
+from cybernexus.cooccurrence import MEASURES, measure_values
+
+MATCHER = cx.Matcher(cx.example_gazetteer())
+ALIASES = [
+    "Fancy Bear",
+    "Sofacy",
+    "GRU",
+    "Russia",
+    "Swedish",
+    "NATO",
+    "the U.S.",
+    "Lazarus",
+    "Sandworm",
+]
+SEPARATORS = [
+    " ",
+    ", ",
+    " and ",
+    ". ",
+    ".\n\n",
+    "\n",
+    " a.k.a. ",
+    " U.S. officials ",
+    " Gen. Smith ",
+]
+PARAGRAPH = (
+    "Finland and Norway reported the intrusions to NATO. Dutch and British agencies later tied them "
+    "to Sandworm, a unit of the GRU."
+)
+
+
+def reference(
+    texts: list[str], scope: str, window: int | None = None
+) -> tuple[int, Counter[tuple[str, str]]]:
+    """Units and pair counts (both orders and the diagonal), computed in plain Python from mentions and spans."""
+    n_units = 0
+    pairs: Counter[tuple[str, str]] = Counter()
+    for text in texts:
+        mentions = MATCHER.find(text)
+        if scope == "document":
+            units = [{m.entity_id for m in mentions}]
+        elif scope in ("paragraph", "sentence"):
+            seg = cx.segment(text)
+            spans = seg["paragraphs"] if scope == "paragraph" else seg["sentences"]
+            units = [{m.entity_id for m in mentions if s[0] <= m.start < s[1]} for s in spans]
+        else:
+            assert window is not None
+            # tokens: runs of word characters; a mention belongs to the block of the first token it touches
+            tokens = [t.start() for t in re.finditer(r"\w+", text)]
+            units = [set() for _ in range(math.ceil(len(tokens) / window))]
+            for m in mentions:
+                before = [i for i, start in enumerate(tokens) if start <= m.start]
+                t = before[-1] if before else 0
+                if before and not re.fullmatch(r"\w*", text[tokens[t] : m.start]):
+                    t += 1
+                if t // window < len(units):
+                    units[t // window].add(m.entity_id)
+        for unit in units:
+            n_units += 1
+            for a, b in itertools.product(unit, unit):
+                pairs[(a, b)] += 1
+    return n_units, pairs
+
+
+def as_counter(co: cx.Cooccurrence) -> Counter[tuple[str, str]]:
+    coo = co.counts.tocoo()
+    return Counter(
+        {
+            (co.labels[r], co.labels[c]): int(v)
+            for r, c, v in zip(coo.row, coo.col, coo.data, strict=True)
+        }
+    )
+
+
+corpora = st.lists(
+    st.lists(st.sampled_from(ALIASES + SEPARATORS), max_size=25).map("".join), max_size=12
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts=corpora, scope=st.sampled_from(["document", "paragraph", "sentence", "window"]))
+def test_counts_equal_the_reference(texts: list[str], scope: str) -> None:
+    """For every scope, the Rust counts equal a plain-Python count over mentions and segment spans."""
+    window = 3 if scope == "window" else None
+    co = cx.cooccurrence(texts, MATCHER, scope=scope, window=window)  # type: ignore[arg-type]
+    n_units, pairs = reference(texts, scope, window)
+    assert co.n_units == n_units
+    assert as_counter(co) == pairs
+    dense = co.counts.toarray()
+    assert np.array_equal(dense, dense.T)
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=corpora)
+def test_document_scope_equals_binarised_xt_x(texts: list[str]) -> None:
+    """At document scope the matrix is X.T @ X of the binarised document x entity matrix."""
+    co = cx.cooccurrence(texts, MATCHER, scope="document")
+    ids = co.labels
+    x = np.zeros((len(texts), len(ids)), dtype=np.int64)
+    for d, mentions in enumerate(MATCHER.find_many(texts)):
+        for m in mentions:
+            x[d, ids.index(m.entity_id)] = 1
+    assert np.array_equal(co.counts.toarray(), x.T @ x)
+    assert co.n_units == len(texts)
+
+
+@settings(max_examples=40, deadline=None)
+@given(a=corpora, b=corpora, c=corpora)
+def test_merging_is_exact_and_associative(a: list[str], b: list[str], c: list[str]) -> None:
+    """Counts of disjoint parts add up to the counts of the whole, in any grouping, for any thread count."""
+    parts = [cx.cooccurrence(p, MATCHER, n_threads=n) for p, n in ((a, 1), (b, 2), (c, 4))]
+    whole = cx.cooccurrence(a + b + c, MATCHER)
+    assert (parts[0] + parts[1]) + parts[2] == whole
+    assert parts[0] + (parts[1] + parts[2]) == whole
+
+
+def test_sentence_and_document_scope_on_the_issue_paragraph() -> None:
+    """Sentence scope links Sandworm with the Netherlands, the UK and the GRU but not Finland or NATO."""
+    co = cx.cooccurrence([PARAGRAPH], MATCHER, scope="sentence")
+    sandworm = "threat_actor:sandworm"
+    linked = {label for label in co.labels if label != sandworm and co.count(sandworm, label) > 0}
+    assert linked == {"country:NL", "country:GB", "agency:ru-gru"}
+    assert co.count(sandworm, "country:FI") == 0 and co.count(sandworm, "agency:nato") == 0
+    doc = cx.cooccurrence([PARAGRAPH], MATCHER, scope="document")
+    assert {label for label in doc.labels if doc.count(sandworm, label)} == set(doc.labels)
+    assert len(doc.labels) == 7 and doc.n_units == 1
+
+
+def test_measures_on_a_hand_computed_table() -> None:
+    """N=10, n1=4, n2=5, n11=3: every measure by hand."""
+    texts = ["Sofacy and NATO."] * 3 + ["Sofacy."] + ["NATO."] * 2 + ["nothing"] * 4
+    co = cx.cooccurrence(texts, MATCHER, scope="document")
+    p = co.pair("threat_actor:apt28", "agency:nato")
+    assert (p["n11"], p["n1"], p["n2"], p["N"]) == (3, 4, 5, 10)
+    assert p["pmi"] == pytest.approx(math.log(3 * 10 / (4 * 5)))
+    assert p["npmi"] == pytest.approx(math.log(1.5) / -math.log(0.3))
+    assert p["jaccard"] == pytest.approx(3 / 6)
+    assert p["dice"] == pytest.approx(6 / 9)
+    assert p["lift"] == pytest.approx(1.5)
+    observed = [3, 1, 2, 4]
+    expected = [2.0, 2.0, 3.0, 3.0]
+    assert p["g2"] == pytest.approx(
+        2 * sum(o * math.log(o / e) for o, e in zip(observed, expected, strict=True))
+    )
+    assert p["chi2"] == pytest.approx(
+        sum((o - e) ** 2 / e for o, e in zip(observed, expected, strict=True))
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    n=st.integers(1, 10_000),
+    data=st.data(),
+)
+def test_measures_follow_their_formulas_on_random_tables(n: int, data: st.DataObject) -> None:
+    """Vectorised measures equal a scalar evaluation of the formulas; NPMI stays in [-1, 1]."""
+    n1 = data.draw(st.integers(1, n))
+    n2 = data.draw(st.integers(1, n))
+    n11 = data.draw(st.integers(max(0, n1 + n2 - n), min(n1, n2)))
+    get = {m: float(measure_values(m, n11, n1, n2, n)) for m in MEASURES}
+    if n11 > 0:
+        assert get["pmi"] == pytest.approx(math.log(n11 * n / (n1 * n2)))
+        assert get["jaccard"] == pytest.approx(n11 / (n1 + n2 - n11))
+    assert -1.0 <= get["npmi"] <= 1.0
+    assert get["dice"] == pytest.approx(2 * n11 / (n1 + n2))
+    cells = [n11, n1 - n11, n2 - n11, n - n1 - n2 + n11]
+    exp = [n1 * n2 / n, n1 * (n - n2) / n, (n - n1) * n2 / n, (n - n1) * (n - n2) / n]
+    chi2 = sum((o - e) ** 2 / e for o, e in zip(cells, exp, strict=True) if e > 0)
+    g2 = 2 * sum(o * math.log(o / e) for o, e in zip(cells, exp, strict=True) if o > 0)
+    assert get["chi2"] == pytest.approx(chi2, rel=1e-9, abs=1e-9)
+    assert get["g2"] == pytest.approx(g2, rel=1e-9, abs=1e-7)
+
+
+def test_edges_top_pairs_and_labelled_frames() -> None:
+    """edges() is a long table, top_pairs() the strongest, to_pandas() a labelled sparse matrix."""
+    texts = [PARAGRAPH, "Sandworm and the GRU again.", "NATO and Sweden."]
+    co = cx.cooccurrence(texts, MATCHER, scope="sentence", min_count=2)
+    edges = co.edges("count")
+    assert edges.to_dict("records") == [
+        {
+            "source": "agency:ru-gru",
+            "target": "threat_actor:sandworm",
+            "count": 2,
+            "n_source": 2,
+            "n_target": 2,
+            "N": 4,
+        }
+    ]
+    all_edges = co.edges("npmi", min_count=1)
+    assert len(all_edges) == 10 and all_edges["npmi"].is_monotonic_decreasing
+    top = co.top_pairs(1, "npmi")
+    assert top[["source", "target"]].values.tolist() == [["agency:ru-gru", "threat_actor:sandworm"]]
+    assert top["source_name"].tolist() == ["GRU"]
+    frame = co.to_pandas()
+    assert frame.loc["agency:ru-gru", "threat_actor:sandworm"] == 2
+    assert frame.loc["country:SE", "country:SE"] == 1
+    assert co.to_pandas("npmi").loc["agency:ru-gru", "threat_actor:sandworm"] == pytest.approx(
+        co.pair("agency:ru-gru", "threat_actor:sandworm")["npmi"]
+    )
+
+
+def test_kinds_filter_and_pickle() -> None:
+    """kinds= keeps only those kinds; a Cooccurrence pickles to an equal object."""
+    co = cx.cooccurrence([PARAGRAPH], MATCHER, kinds=["country", "threat_actor"])
+    assert set(co.kinds) == {"country", "threat_actor"}
+    assert pickle.loads(pickle.dumps(co)) == co
+    assert repr(co) == "<Cooccurrence: 5 entities, 4 pairs, 2 units (sentence)>"
+
+
+def test_thread_counts_give_identical_results() -> None:
+    """The counts are the same for 1, 2 and 4 threads."""
+    texts = cx.sample_texts() * 30
+    results = [
+        cx.cooccurrence(texts, MATCHER, scope="sentence", n_threads=n) for n in (1, 2, 4, None)
+    ]
+    assert all(r == results[0] for r in results)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        (
+            {"scope": "chapter"},
+            ValueError,
+            "scope must be 'document', 'paragraph', 'sentence' or 'window'",
+        ),
+        ({"scope": "window"}, ValueError, "scope='window' needs window="),
+        ({"scope": "sentence", "window": 5}, ValueError, "window is only for scope='window'"),
+        ({"scope": "window", "window": 0}, ValueError, "window must be at least 1 token"),
+        ({"scope": "window", "window": 2.5}, TypeError, "window must be an int"),
+        ({"min_count": 0}, ValueError, "min_count must be at least 1"),
+        ({"n_threads": 0}, ValueError, "n_threads must be at least 1"),
+    ],
+)
+def test_bad_arguments(kwargs: dict[str, object], error: type[Exception], message: str) -> None:
+    """Bad options raise clear errors."""
+    with pytest.raises(error, match=re.escape(message)):
+        cx.cooccurrence(["NATO"], MATCHER, **kwargs)  # type: ignore[arg-type]
+
+
+def test_bad_inputs() -> None:
+    """A single str, non-str items and a wrong matcher are TypeErrors; unknown ids KeyErrors."""
+    with pytest.raises(TypeError, match="got a single str"):
+        cx.cooccurrence("NATO and GRU", MATCHER)
+    with pytest.raises(TypeError, match=r"texts\[1\] must be str, got NoneType"):
+        cx.cooccurrence(["NATO", None], MATCHER)  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="matcher must be a Matcher, got str"):
+        cx.cooccurrence(["NATO"], "matcher")  # type: ignore[arg-type]
+    co = cx.cooccurrence(["NATO"], MATCHER)
+    with pytest.raises(KeyError, match="does not occur"):
+        co.count("agency:nato", "country:XX")
+    with pytest.raises(ValueError, match="measure must be one of"):
+        co.edges("cosine")  # type: ignore[arg-type]
+    empty = cx.cooccurrence([], MATCHER)
+    assert (empty.n_units, len(empty)) == (0, 0)
+
+
+def test_segment_is_public() -> None:
+    """segment() gives paragraph and sentence spans as str offsets."""
+    text = "Ünïcödé U.S. officials met. Next one.\n\nSecond paragraph."
+    seg = cx.segment(text)
+    assert [text[s:e] for s, e in seg["paragraphs"]] == [
+        "Ünïcödé U.S. officials met. Next one.",
+        "Second paragraph.",
+    ]
+    assert [(text[s:e], p) for s, e, p in seg["sentences"]] == [
+        ("Ünïcödé U.S. officials met.", 0),
+        ("Next one.", 0),
+        ("Second paragraph.", 1),
+    ]
+    with pytest.raises(TypeError, match="text must be str"):
+        cx.segment(None)  # type: ignore[arg-type]
