@@ -109,15 +109,19 @@ impl Counts {
     }
 }
 
-/// Group mentions (sorted by start) into units given as sorted spans; returns each unit's distinct entities.
-fn group_by_spans(mentions: &[Match], spans: &[Span], keep: &dyn Fn(u32) -> bool) -> Vec<Vec<u32>> {
+/// Group mentions (sorted by start) into units given as sorted spans; returns each unit's counted ids.
+fn group_by_spans(
+    mentions: &[Match],
+    spans: &[Span],
+    id: &dyn Fn(u32) -> Option<u32>,
+) -> Vec<Vec<u32>> {
     let mut units: Vec<Vec<u32>> = vec![Vec::new(); spans.len()];
-    for m in mentions.iter().filter(|m| keep(m.entity)) {
+    for (m, counted) in mentions.iter().filter_map(|m| id(m.entity).map(|c| (m, c))) {
         // The unit whose span contains the mention's start: the last span starting at or before it.
         let u = spans.partition_point(|s| s.start <= m.byte_start);
         if let Some(u) = u.checked_sub(1) {
             if m.byte_start < spans[u].end {
-                units[u].push(m.entity);
+                units[u].push(counted);
             }
         }
     }
@@ -143,22 +147,18 @@ fn count_document(
     matcher: &Matcher,
     text: &str,
     scope: Scope,
-    keep: &dyn Fn(u32) -> bool,
+    id: &dyn Fn(u32) -> Option<u32>,
     into: &mut Counts,
 ) {
     let mentions = matcher.find(text, Offsets::Bytes);
     let mut units: Vec<Vec<u32>> = match scope {
-        Scope::Document => vec![mentions
-            .iter()
-            .map(|m| m.entity)
-            .filter(|&e| keep(e))
-            .collect()],
-        Scope::Paragraph => group_by_spans(&mentions, &paragraphs(text), keep),
-        Scope::Sentence => group_by_spans(&mentions, &segment(text).sentences, keep),
+        Scope::Document => vec![mentions.iter().filter_map(|m| id(m.entity)).collect()],
+        Scope::Paragraph => group_by_spans(&mentions, &paragraphs(text), id),
+        Scope::Sentence => group_by_spans(&mentions, &segment(text).sentences, id),
         Scope::Window(k) => {
             let starts = token_starts(text);
             let mut units = vec![Vec::new(); starts.len().div_ceil(k)];
-            for m in mentions.iter().filter(|m| keep(m.entity)) {
+            for (m, counted) in mentions.iter().filter_map(|m| id(m.entity).map(|c| (m, c))) {
                 // The first token the mention touches: the last token starting at or before its start, if the
                 // mention starts inside it, else the next one.
                 let t = starts.partition_point(|&s| s <= m.byte_start);
@@ -168,7 +168,7 @@ fn count_document(
                     t
                 };
                 if let Some(unit) = units.get_mut(t / k) {
-                    unit.push(m.entity);
+                    unit.push(counted);
                 }
             }
             units
@@ -181,7 +181,11 @@ fn count_document(
     }
 }
 
-/// Co-occurrence counts of `texts`, over the entities that `keep` accepts, on `n_threads` threads.
+/// Co-occurrence counts of `texts` on `n_threads` threads.
+///
+/// `id` says what each entity (by gazetteer index) is counted as: itself (`Some(entity)`), a group it rolls up to
+/// (`Some(group)`: an agency counted as its country), or nothing (`None`: a kind left out). A unit counts each id
+/// once, so an entity and its group mentioned in one unit count once for the group.
 ///
 /// # Errors
 ///
@@ -190,12 +194,12 @@ pub fn cooccurrence<S, F>(
     matcher: &Matcher,
     texts: &[S],
     scope: Scope,
-    keep: F,
+    id: F,
     n_threads: Option<usize>,
 ) -> Result<Counts>
 where
     S: AsRef<str> + Sync,
-    F: Fn(u32) -> bool + Sync + Send,
+    F: Fn(u32) -> Option<u32> + Sync + Send,
 {
     if scope == Scope::Window(0) {
         return Err(crate::Error::InvalidArgument(
@@ -208,7 +212,7 @@ where
     let partial = parallel::map(&chunks, n_threads, |docs| {
         let mut counts = Counts::default();
         for text in *docs {
-            count_document(matcher, text.as_ref(), scope, &keep, &mut counts);
+            count_document(matcher, text.as_ref(), scope, &id, &mut counts);
         }
         counts
     })?;
@@ -250,14 +254,14 @@ mod tests {
         ]);
         let text = "Finland and Norway reported the intrusions to NATO. Dutch and British agencies later tied them \
                     to Sandworm, a unit of the GRU.";
-        let c = cooccurrence(&m, &[text], Scope::Sentence, |_| true, Some(1)).unwrap();
+        let c = cooccurrence(&m, &[text], Scope::Sentence, Some, Some(1)).unwrap();
         assert_eq!(c.n_units, 2);
         let sandworm = 5;
         let linked: Vec<u32> = (0..7)
             .filter(|&i| c.pairs.contains_key(&(i.min(sandworm), i.max(sandworm))))
             .collect();
         assert_eq!(linked, vec![3, 4, 5, 6]);
-        let d = cooccurrence(&m, &[text], Scope::Document, |_| true, Some(1)).unwrap();
+        let d = cooccurrence(&m, &[text], Scope::Document, Some, Some(1)).unwrap();
         assert_eq!((d.n_units, d.pairs.len()), (1, 28));
     }
 
@@ -265,12 +269,31 @@ mod tests {
     fn units_count_entities_once_and_documents_without_mentions() {
         let m = matcher(&["Iran", "Iraq"]);
         let texts = ["Iran, Iran and Iraq.", "nothing here", "Iraq."];
-        let c = cooccurrence(&m, &texts, Scope::Document, |_| true, None).unwrap();
+        let c = cooccurrence(&m, &texts, Scope::Document, Some, None).unwrap();
         assert_eq!(c.n_units, 3);
         assert_eq!(
             c.triples(),
             vec![(0, 0, 1), (0, 1, 1), (1, 0, 1), (1, 1, 2)]
         );
+    }
+
+    #[test]
+    fn roll_up_counts_a_group_once_per_unit() {
+        let m = matcher(&["Iran", "Tehran", "Iraq"]);
+        // Tehran (1) rolls up to Iran (0); Iraq (2) is left out.
+        let group = |e: u32| match e {
+            0 | 1 => Some(0),
+            _ => None,
+        };
+        let c = cooccurrence(
+            &m,
+            &["Iran and Tehran.", "Tehran and Iraq."],
+            Scope::Document,
+            group,
+            None,
+        )
+        .unwrap();
+        assert_eq!(c.triples(), vec![(0, 0, 2)]);
     }
 
     #[test]
@@ -280,7 +303,7 @@ mod tests {
             &m,
             &["Syria and Iran.", "Syria."],
             Scope::Document,
-            |_| true,
+            Some,
             None,
         )
         .unwrap();
@@ -299,13 +322,13 @@ mod tests {
             &m,
             &["a b Iran c Iraq d e f Iran g"],
             Scope::Window(4),
-            |_| true,
+            Some,
             Some(1),
         )
         .unwrap();
         assert_eq!(c.n_units, 3);
         assert_eq!(c.triples(), vec![(0, 0, 2), (1, 1, 1)]);
-        assert!(cooccurrence(&m, &["x"], Scope::Window(0), |_| true, None).is_err());
+        assert!(cooccurrence(&m, &["x"], Scope::Window(0), Some, None).is_err());
     }
 
     #[test]
@@ -314,13 +337,12 @@ mod tests {
         let texts: Vec<String> = (0..300)
             .map(|i| ["Iran and Iraq.", "Syria. Iran.", "Iraq", ""][i % 4].to_string())
             .collect();
-        let whole = cooccurrence(&m, &texts, Scope::Sentence, |_| true, Some(1)).unwrap();
-        let mut parts =
-            cooccurrence(&m, &texts[..100], Scope::Sentence, |_| true, Some(2)).unwrap();
-        parts.merge(&cooccurrence(&m, &texts[100..], Scope::Sentence, |_| true, Some(3)).unwrap());
+        let whole = cooccurrence(&m, &texts, Scope::Sentence, Some, Some(1)).unwrap();
+        let mut parts = cooccurrence(&m, &texts[..100], Scope::Sentence, Some, Some(2)).unwrap();
+        parts.merge(&cooccurrence(&m, &texts[100..], Scope::Sentence, Some, Some(3)).unwrap());
         assert_eq!(parts, whole);
         assert_eq!(
-            cooccurrence(&m, &texts, Scope::Sentence, |_| true, None).unwrap(),
+            cooccurrence(&m, &texts, Scope::Sentence, Some, None).unwrap(),
             whole
         );
     }

@@ -7,6 +7,7 @@ import math
 import pickle
 import re
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -286,3 +287,87 @@ def test_segment_is_public() -> None:
     ]
     with pytest.raises(TypeError, match="text must be str"):
         cx.segment(None)  # type: ignore[arg-type]
+
+
+def test_rollup_counts_agencies_and_actors_as_their_country() -> None:
+    """rollup="country": the GRU and Sandworm count as Russia, once per unit; NATO stays itself."""
+    texts = ["Sandworm, a unit of the GRU, hit Ukraine.", "NATO and Russia.", "Sofacy and Russia."]
+    co = cx.cooccurrence(texts, MATCHER, scope="document", rollup="country")
+    assert co.labels == ["agency:nato", "country:RU", "country:UA"]
+    assert co.count("country:RU", "country:RU") == 3
+    assert co.count("country:RU", "country:UA") == 1
+    assert co.count("agency:nato", "country:RU") == 1
+    custom = cx.cooccurrence(
+        texts, MATCHER, scope="document", rollup={"agency:ru-gru": "gru-family"}
+    )
+    assert (
+        "gru-family" in custom.labels and custom.kinds[custom.labels.index("gru-family")] == "group"
+    )
+    with pytest.raises(ValueError, match="rollup must be 'country'"):
+        cx.cooccurrence(texts, MATCHER, rollup="continent")  # type: ignore[arg-type]
+
+
+def test_bipartite_actors_by_countries() -> None:
+    """bipartite() gives rows of one kind and columns of another."""
+    co = cx.cooccurrence([PARAGRAPH, "Sofacy hit Germany."], MATCHER)
+    frame = co.bipartite("threat_actor", "country")
+    assert list(frame.index) == ["threat_actor:apt28", "threat_actor:sandworm"]
+    assert frame.loc["threat_actor:sandworm", "country:NL"] == 1
+    assert frame.loc["threat_actor:apt28", "country:DE"] == 1
+    assert frame.loc["threat_actor:sandworm", "country:FI"] == 0
+
+
+def test_time_slices_add_up_to_the_whole() -> None:
+    """One matrix per period; their sum is the whole corpus."""
+    texts = ["Sofacy and NATO.", "Sandworm and the GRU.", "Sofacy again and NATO."]
+    dates = ["2024-01-15", "2024-02-01", "2024-03-31"]
+    by_month = cx.cooccurrence_by_period(texts, dates, MATCHER, period="month", scope="document")
+    assert list(by_month) == ["2024-01", "2024-02", "2024-03"]
+    by_quarter = cx.cooccurrence_by_period(
+        texts, dates, MATCHER, period="quarter", scope="document"
+    )
+    assert list(by_quarter) == ["2024-Q1"]
+    total = by_month["2024-01"] + by_month["2024-02"] + by_month["2024-03"]
+    assert total == by_quarter["2024-Q1"] == cx.cooccurrence(texts, MATCHER, scope="document")
+    with pytest.raises(ValueError, match="same length"):
+        cx.cooccurrence_by_period(texts, dates[:2], MATCHER)
+    with pytest.raises(TypeError, match="dates must be"):
+        cx.cooccurrence_by_period(texts, [1, 2, 3], MATCHER)
+
+
+def test_networkx_and_gexf(tmp_path: Path) -> None:
+    """The graph has kinds, occurrences, weights and the measure; GEXF round-trips through networkx."""
+    import networkx as nx
+
+    co = cx.cooccurrence([PARAGRAPH, "Sandworm and the GRU again."], MATCHER)
+    graph = co.to_networkx("npmi")
+    assert graph.nodes["threat_actor:sandworm"] == {
+        "name": "Sandworm",
+        "kind": "threat_actor",
+        "occurrences": 2,
+    }
+    edge = graph.edges["agency:ru-gru", "threat_actor:sandworm"]
+    assert edge["weight"] == 2 and edge["npmi"] == pytest.approx(1.0)
+    assert graph.number_of_edges() == 9  # 3 pairs in the first sentence, 6 in the second
+    path = tmp_path / "graph.gexf"
+    co.write_gexf(path)
+    back = nx.read_gexf(path)
+    assert back.nodes["agency:ru-gru"]["kind"] == "agency"
+    assert back.edges["agency:ru-gru", "threat_actor:sandworm"]["weight"] == 2
+
+
+def test_evidence_lists_the_units_behind_a_pair() -> None:
+    """evidence() returns the sentences where both entities occur, with offsets into their document."""
+    texts = [PARAGRAPH, "Nothing. Sandworm and the GRU again."]
+    co = cx.cooccurrence(texts, MATCHER)
+    rows = co.evidence("threat_actor:sandworm", "agency:ru-gru")
+    assert [(r["doc"], r["text"]) for r in rows] == [
+        (0, "Dutch and British agencies later tied them to Sandworm, a unit of the GRU."),
+        (1, "Sandworm and the GRU again."),
+    ]
+    assert all(texts[r["doc"]][r["start"] : r["end"]] == r["text"] for r in rows)
+    assert co.evidence("threat_actor:sandworm", "country:FI") == []
+    assert len(co.evidence("threat_actor:sandworm", "agency:ru-gru", limit=1)) == 1
+    restored = pickle.loads(pickle.dumps(co))
+    with pytest.raises(ValueError, match="needs the texts"):
+        restored.evidence("threat_actor:sandworm", "agency:ru-gru")

@@ -71,6 +71,7 @@ def test_public_names() -> None:
         "TextEncodingError",
         "__version__",
         "cooccurrence",
+        "cooccurrence_by_period",
         "example_gazetteer",
         "read_misp_galaxy",
         "read_stix",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from cybernexus._core import Entity, Gazetteer, Matcher, Mention, MentionTable, __version__, segment
 from cybernexus._data import example_gazetteer, sample_texts
-from cybernexus.cooccurrence import Cooccurrence, cooccurrence
+from cybernexus.cooccurrence import Cooccurrence, cooccurrence, cooccurrence_by_period
 from cybernexus.errors import CybernexusError, GazetteerError, TextEncodingError
 from cybernexus.importers import read_misp_galaxy, read_stix
 
@@ -29,6 +29,7 @@ __all__ = [
     "TextEncodingError",
     "__version__",
     "cooccurrence",
+    "cooccurrence_by_period",
     "example_gazetteer",
     "read_misp_galaxy",
     "read_stix",

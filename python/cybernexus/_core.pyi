@@ -195,7 +195,7 @@ def _cooccurrence_counts(
     *,
     scope: str = "sentence",
     window: int | None = None,
-    kinds: list[str] | None = None,
+    groups: list[int] | None = None,
     n_threads: int | None = None,
 ) -> tuple[
     int,

@@ -20,8 +20,10 @@ where O are the observed cells (n11, n1 - n11, n2 - n11, N - n1 - n2 + n11) and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Literal
+import itertools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -32,7 +34,15 @@ if TYPE_CHECKING:
     import pandas as pd
     import scipy.sparse
 
-__all__ = ["MEASURES", "Cooccurrence", "Measure", "Scope", "cooccurrence", "measure_values"]
+__all__ = [
+    "MEASURES",
+    "Cooccurrence",
+    "Measure",
+    "Scope",
+    "cooccurrence",
+    "cooccurrence_by_period",
+    "measure_values",
+]
 
 Scope = Literal["document", "paragraph", "sentence", "window"]
 Measure = Literal["count", "pmi", "npmi", "jaccard", "dice", "lift", "g2", "chi2"]
@@ -123,6 +133,13 @@ class Cooccurrence:
         self._indices = np.asarray(indices, dtype=np.int64)
         self._data = np.asarray(data, dtype=np.int64)
         self._row = {label: i for i, label in enumerate(self.labels)}
+        # (texts, matcher, groups, group labels) when the texts were a sequence: what evidence() re-reads.
+        self._source: tuple[Sequence[str], Matcher, list[int] | None, list[str]] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_source"] = None  # the corpus is not part of the counts
+        return state
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -241,6 +258,106 @@ class Cooccurrence:
         )
         return frame
 
+    def bipartite(self, rows: str, cols: str, measure: Measure = "count") -> pd.DataFrame:
+        """A labelled sparse DataFrame with entities of kind ``rows`` down and of kind ``cols`` across (actors x
+        countries): counts, or a measure for the pairs that co-occur."""
+        import pandas as pd
+        import scipy.sparse
+
+        r = [i for i, k in enumerate(self.kinds) if k == rows]
+        c = [i for i, k in enumerate(self.kinds) if k == cols]
+        sub = self.counts[r][:, c].tocoo()
+        values = sub.data.astype(np.float64)
+        if measure != "count":
+            occ = self.occurrences
+            values = measure_values(
+                measure, sub.data, occ[r][sub.row], occ[c][sub.col], self.n_units
+            )
+        matrix = scipy.sparse.coo_array(
+            (values, (sub.row, sub.col)), shape=(len(r), len(c))
+        ).tocsr()
+        frame: pd.DataFrame = pd.DataFrame.sparse.from_spmatrix(  # type: ignore[attr-defined]
+            matrix, index=[self.labels[i] for i in r], columns=[self.labels[i] for i in c]
+        )
+        return frame
+
+    def to_networkx(self, measure: Measure = "npmi", *, min_count: int | None = None) -> Any:
+        """A ``networkx.Graph``: nodes are entity ids (attributes ``name``, ``kind``, ``occurrences``), edges the
+        pairs seen at least ``min_count`` times (attributes ``weight`` = count and the measure). Needs networkx."""
+        import networkx as nx
+
+        graph = nx.Graph(scope=self.scope, n_units=self.n_units)
+        occ = self.occurrences
+        for label, name, kind, n in zip(
+            self.labels, self.names, self.kinds, occ.tolist(), strict=True
+        ):
+            graph.add_node(label, name=name, kind=kind, occurrences=n)
+        for values in self.edges(measure, min_count=min_count).to_dict("records"):
+            attrs: dict[str, float] = {"weight": int(values["count"])}
+            if measure != "count":
+                attrs[measure] = float(values[measure])
+            graph.add_edge(values["source"], values["target"], **attrs)
+        return graph
+
+    def write_gexf(
+        self, path: str | Any, measure: Measure = "npmi", *, min_count: int | None = None
+    ) -> None:
+        """Write the graph of :meth:`to_networkx` as GEXF (Gephi), with kinds and weights. Needs networkx."""
+        import networkx as nx
+
+        nx.write_gexf(self.to_networkx(measure, min_count=min_count), path)
+
+    def evidence(self, a: str, b: str, *, limit: int | None = None) -> list[dict[str, Any]]:
+        """The units behind a pair, to read why two entities are linked: ``[{"doc", "start", "end", "text"}]``
+        (``start``/``end`` are ``str`` offsets of the unit in its document).
+
+        Available when the counts were made from a list or tuple of texts (the texts are not copied nor pickled).
+
+        Raises:
+            ValueError: the texts are not available.
+            KeyError: an id does not occur.
+        """
+        self._index(a), self._index(b)
+        if self._source is None:
+            raise ValueError(
+                "evidence() needs the texts: count from a list or tuple of str, not an iterator"
+            )
+        texts, matcher, groups, group_labels = self._source
+        index = {e: i for i, e in enumerate(matcher.gazetteer.ids)}
+
+        def label(entity_id: str) -> str | None:
+            if groups is None:
+                return entity_id
+            g = groups[index[entity_id]]
+            return None if g < 0 else group_labels[g]
+
+        out: list[dict[str, Any]] = []
+        for doc, text in enumerate(texts):
+            mentions = [(m.start, label(m.entity_id)) for m in matcher.find(text)]
+            if not {a, b} <= {x for _, x in mentions}:
+                continue
+            for start, end in self._units(text):
+                inside = {x for s, x in mentions if start <= s < end}
+                if a in inside and b in inside:
+                    out.append({"doc": doc, "start": start, "end": end, "text": text[start:end]})
+                    if limit is not None and len(out) >= limit:
+                        return out
+        return out
+
+    def _units(self, text: str) -> list[tuple[int, int]]:
+        from cybernexus._core import segment
+
+        if self.scope == "document":
+            return [(0, len(text))]
+        if self.scope == "paragraph":
+            return [(s, e) for s, e in segment(text)["paragraphs"]]
+        if self.scope == "sentence":
+            return [(s, e) for s, e, _ in segment(text)["sentences"]]
+        k = int(self.scope.split(":")[1])
+        tokens = [m.start() for m in re.finditer(r"\w+", text)]
+        bounds = [*tokens[::k], len(text)]
+        return list(itertools.pairwise(bounds))
+
     def __add__(self, other: object) -> Cooccurrence:
         if not isinstance(other, Cooccurrence):
             return NotImplemented
@@ -291,6 +408,45 @@ class Cooccurrence:
     __hash__ = None  # type: ignore[assignment]
 
 
+RollUp = Literal["country"] | Mapping[str, str]
+
+
+def _groups(
+    gazetteer: Gazetteer, kinds: list[str] | None, rollup: RollUp | None
+) -> tuple[list[int] | None, list[str], list[str], list[str]]:
+    """What each entity is counted as (a group index or -1), and the groups' labels, names and kinds."""
+    entities = list(gazetteer)
+    if kinds is None and rollup is None:
+        return (
+            None,
+            [e.id for e in entities],
+            [e.name for e in entities],
+            [e.kind for e in entities],
+        )
+    by_id = {e.id: e for e in entities}
+    if isinstance(rollup, str) and rollup != "country":
+        raise ValueError(
+            f"rollup must be 'country' or a mapping of entity ids to group ids, got {rollup!r}"
+        )
+    target: dict[str, str] = {}
+    for e in entities:
+        if kinds is not None and e.kind not in kinds:
+            continue
+        if rollup == "country":
+            code = e.attrs.get("iso2") or e.attrs.get("country") or e.attrs.get("sponsor") or ""
+            target[e.id] = f"country:{code}" if re.fullmatch(r"[A-Z]{2}", code) else e.id
+        elif isinstance(rollup, Mapping):
+            target[e.id] = str(rollup.get(e.id, e.id))
+        else:
+            target[e.id] = e.id
+    labels = sorted(set(target.values()))
+    index = {label: i for i, label in enumerate(labels)}
+    groups = [index[target[e.id]] if e.id in target else -1 for e in entities]
+    names = [by_id[g].name if g in by_id else g for g in labels]
+    group_kinds = [by_id[g].kind if g in by_id else "group" for g in labels]
+    return groups, labels, names, group_kinds
+
+
 def cooccurrence(
     texts: Iterable[str],
     matcher: Matcher | None = None,
@@ -298,6 +454,7 @@ def cooccurrence(
     scope: Scope = "sentence",
     window: int | None = None,
     kinds: str | Iterable[str] | None = None,
+    rollup: RollUp | None = None,
     min_count: int = 1,
     n_threads: int | None = None,
 ) -> Cooccurrence:
@@ -311,6 +468,9 @@ def cooccurrence(
             ``_``; a mention belongs to the block of its first token; blocks restart in each document).
         window: Tokens per block, for ``scope="window"`` only.
         kinds: Only count entities of this kind or kinds.
+        rollup: Count entities as a group before counting: ``"country"`` counts an agency as its country and a
+            threat actor as its sponsor (entities without one stay themselves), or give a mapping of entity ids to
+            group ids. A unit counts a group once, however many of its members it mentions.
         min_count: Default threshold of :meth:`Cooccurrence.edges` and :meth:`Cooccurrence.top_pairs`.
         n_threads: Threads (default: all cores); the result does not depend on it.
 
@@ -318,7 +478,7 @@ def cooccurrence(
 
     Raises:
         TypeError: ``texts`` is not an iterable of ``str``, or an option has the wrong type.
-        ValueError: an unknown scope, a missing or unexpected ``window``, ``min_count < 1``.
+        ValueError: an unknown scope or rollup, a missing or unexpected ``window``, ``min_count < 1``.
     """
     matcher = Matcher() if matcher is None else matcher
     if not isinstance(matcher, Matcher):
@@ -330,27 +490,78 @@ def cooccurrence(
         raise ValueError(f"window must be at least 1 token, got {window}")
     if min_count < 1:
         raise ValueError(f"min_count must be at least 1, got {min_count}")
-    n_units, entities, indptr, indices, data = _cooccurrence_counts(
-        matcher, texts, scope=scope, window=window, kinds=kind_list, n_threads=n_threads
+    if isinstance(texts, (list, tuple)):
+        kept: Sequence[str] | None = texts
+    else:
+        kept = None
+        if not isinstance(texts, (str, bytes)):
+            texts = list(texts)
+            kept = texts
+    groups, labels, names, kinds_of = _groups(matcher.gazetteer, kind_list, rollup)
+    n_units, ids, indptr, indices, data = _cooccurrence_counts(
+        matcher, texts, scope=scope, window=window, groups=groups, n_threads=n_threads
     )
     import scipy.sparse
 
-    gazetteer: Gazetteer = matcher.gazetteer
-    ids, all_kinds, names, _, _ = gazetteer._labels()
-    # Rows in the order of their ids, so that counts of any two corpora line up (and add) the same way.
-    rows = sorted(entities.tolist(), key=lambda e: ids[e])
-    perm = np.argsort(np.asarray([ids[e] for e in entities.tolist()], dtype=object), kind="stable")
-    n = len(rows)
+    # Rows in the order of their labels, so that counts of any two corpora line up (and add) the same way.
+    present = ids.tolist()
+    perm = np.argsort(np.asarray([labels[g] for g in present], dtype=object), kind="stable")
+    order = [present[p] for p in perm]
+    n = len(present)
     matrix = scipy.sparse.csr_array((data, indices, indptr), shape=(n, n))[perm][:, perm].tocsr()
     matrix.sort_indices()
-    return Cooccurrence(
+    result = Cooccurrence(
         n_units,
-        [ids[e] for e in rows],
-        [names[e] for e in rows],
-        [all_kinds[e] for e in rows],
+        [labels[g] for g in order],
+        [names[g] for g in order],
+        [kinds_of[g] for g in order],
         matrix.indptr.astype(np.int64),
         matrix.indices.astype(np.int64),
         matrix.data.astype(np.int64),
         scope=f"window:{window}" if scope == "window" else scope,
         min_count=min_count,
     )
+    result._source = (kept, matcher, groups, labels) if kept is not None else None
+    return result
+
+
+def _period(date: object, period: str) -> str:
+    import datetime as dt
+
+    if isinstance(date, str):
+        date = dt.date.fromisoformat(date[:10])
+    if isinstance(date, dt.datetime):
+        date = date.date()
+    if not isinstance(date, dt.date):
+        raise TypeError(
+            f"dates must be datetime.date, datetime.datetime or ISO strings, got {type(date).__name__}"
+        )
+    if period == "year":
+        return f"{date.year:04d}"
+    if period == "quarter":
+        return f"{date.year:04d}-Q{(date.month - 1) // 3 + 1}"
+    if period == "month":
+        return f"{date.year:04d}-{date.month:02d}"
+    raise ValueError(f"period must be 'month', 'quarter' or 'year', got {period!r}")
+
+
+def cooccurrence_by_period(
+    texts: Sequence[str],
+    dates: Sequence[object],
+    matcher: Matcher | None = None,
+    *,
+    period: Literal["month", "quarter", "year"] = "month",
+    **options: Any,
+) -> dict[str, Cooccurrence]:
+    """One :class:`Cooccurrence` per period (``"2024-03"``, ``"2024-Q1"`` or ``"2024"``), in time order.
+
+    ``dates`` gives each text's date (``datetime.date``, ``datetime.datetime`` or an ISO string); other options are
+    those of :func:`cooccurrence`. Adding the slices gives the counts of the whole corpus.
+    """
+    if isinstance(texts, str) or len(texts) != len(dates):
+        raise ValueError("texts and dates must be sequences of the same length")
+    matcher = Matcher() if matcher is None else matcher
+    by_period: dict[str, list[str]] = {}
+    for text, date in zip(texts, dates, strict=True):
+        by_period.setdefault(_period(date, period), []).append(text)
+    return {p: cooccurrence(by_period[p], matcher, **options) for p in sorted(by_period)}

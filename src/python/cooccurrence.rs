@@ -14,17 +14,20 @@ type CountsArrays = (u64, Py<PyAny>, Py<PyAny>, Py<PyAny>, Py<PyAny>);
 
 /// Co-occurrence counts of `texts` (see ``cybernexus.cooccurrence``, which wraps this).
 ///
-/// Returns ``(n_units, entities, indptr, indices, data)``: a CSR matrix over the gazetteer entities in
-/// ``entities`` (int32, increasing), with int64 ``indptr``, ``indices`` and ``data``.
+/// ``groups`` gives, for each gazetteer entity, what it is counted as: an id (its own index, or a group's) or -1
+/// to leave it out; ``None`` counts every entity as itself.
+///
+/// Returns ``(n_units, ids, indptr, indices, data)``: a CSR matrix over the counted ``ids`` (int32, increasing),
+/// with int64 ``indptr``, ``indices`` and ``data``.
 #[pyfunction]
-#[pyo3(signature = (matcher, texts, /, *, scope = "sentence", window = None, kinds = None, n_threads = None))]
+#[pyo3(signature = (matcher, texts, /, *, scope = "sentence", window = None, groups = None, n_threads = None))]
 pub fn _cooccurrence_counts<'py>(
     py: Python<'py>,
     matcher: &Bound<'py, PyAny>,
     texts: &Bound<'py, PyAny>,
     scope: &str,
     window: Option<usize>,
-    kinds: Option<Vec<String>>,
+    groups: Option<Vec<i64>>,
     n_threads: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<CountsArrays> {
     let matcher = matcher
@@ -55,15 +58,34 @@ pub fn _cooccurrence_counts<'py>(
     let items = collect_strs(texts, "texts")?;
     let strs = borrow_all(&items, "texts")?;
     let core = matcher.get().core();
-    let keep: Vec<bool> = core
-        .gazetteer()
-        .entities()
-        .iter()
-        .map(|e| kinds.as_ref().is_none_or(|k| k.contains(&e.kind)))
-        .collect();
+    let n = core.gazetteer().len();
+    let groups: Option<Vec<Option<u32>>> = match groups {
+        None => None,
+        Some(g) if g.len() != n => {
+            return Err(PyValueError::new_err(format!(
+                "groups has {} items, the gazetteer {n} entities",
+                g.len()
+            )))
+        }
+        Some(g) => Some(
+            g.into_iter()
+                .map(|x| match x {
+                    -1 => Ok(None),
+                    x => u32::try_from(x)
+                        .ok()
+                        .filter(|&x| i32::try_from(x).is_ok())
+                        .map(Some)
+                        .ok_or(x),
+                })
+                .collect::<Result<_, i64>>()
+                .map_err(|x| {
+                    PyValueError::new_err(format!("groups holds {x}, not a group id or -1"))
+                })?,
+        ),
+    };
     let (n_units, csr) = py.detach(|| {
-        cooccurrence(core, &strs, scope, |e| keep[e as usize], n_threads)
-            .map(|c| (c.n_units, c.to_csr()))
+        let id = |e: u32| groups.as_ref().map_or(Some(e), |g| g[e as usize]);
+        cooccurrence(core, &strs, scope, id, n_threads).map(|c| (c.n_units, c.to_csr()))
     })?;
     let (entities, indptr, indices, data) = csr;
     // Entity indices fit in i32: the gazetteer refuses more entities.
