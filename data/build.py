@@ -23,6 +23,7 @@ from gazbuild import agencies, countries
 from gazbuild.common import Record, fold, read_tsv
 
 OUTPUT = HERE.parent / "python" / "cybernexus" / "data" / "builtin.json"
+CORPUS = HERE.parent / "python" / "cybernexus" / "data" / "misp_descriptions.jsonl"
 REMOVED = HERE / "reports" / "removed-aliases.tsv"
 FORMAT_VERSION = 1
 SOURCES = [
@@ -310,12 +311,27 @@ def build() -> tuple[str, str]:
     return text, "\n".join(report) + "\n"
 
 
+def sample_corpus() -> str:
+    """The sample corpus shipped with the package: the descriptions of MISP threat-actor clusters (CC0), real
+    threat-intelligence prose, one JSON line each ({"title", "uuid", "text"}), those of 400 characters or more."""
+    data = json.loads(
+        (HERE / "sources" / "misp-galaxy" / "threat-actor.json").read_text(encoding="utf-8")
+    )
+    lines = []
+    for v in sorted(data["values"], key=lambda v: v["uuid"]):
+        text = " ".join(str(v.get("description") or "").split())
+        if len(text) >= 400:
+            row = {"title": v["value"], "uuid": v["uuid"], "text": text}
+            lines.append(json.dumps(row, ensure_ascii=False, sort_keys=True))
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="fail if the shipped files are stale")
     args = parser.parse_args(argv)
     text, report = build()
-    targets = [(OUTPUT, text), (REMOVED, report)]
+    targets = [(OUTPUT, text), (REMOVED, report), (CORPUS, sample_corpus())]
     if args.check:
         stale = [
             str(p)

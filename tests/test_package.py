@@ -73,8 +73,10 @@ def test_public_names() -> None:
         "cooccurrence",
         "cooccurrence_by_period",
         "example_gazetteer",
+        "highlight",
         "read_misp_galaxy",
         "read_stix",
+        "sample_corpus",
         "sample_texts",
         "segment",
     }

@@ -12,8 +12,9 @@ into your Python strings. The matching runs in a Rust core, in parallel, with th
 from __future__ import annotations
 
 from cybernexus._core import Entity, Gazetteer, Matcher, Mention, MentionTable, __version__, segment
-from cybernexus._data import example_gazetteer, sample_texts
+from cybernexus._data import example_gazetteer, sample_corpus, sample_texts
 from cybernexus.cooccurrence import Cooccurrence, cooccurrence, cooccurrence_by_period
+from cybernexus.display import highlight
 from cybernexus.errors import CybernexusError, GazetteerError, TextEncodingError
 from cybernexus.importers import read_misp_galaxy, read_stix
 
@@ -31,8 +32,10 @@ __all__ = [
     "cooccurrence",
     "cooccurrence_by_period",
     "example_gazetteer",
+    "highlight",
     "read_misp_galaxy",
     "read_stix",
+    "sample_corpus",
     "sample_texts",
     "segment",
 ]

@@ -8,7 +8,7 @@ from importlib import resources
 
 from cybernexus._core import Gazetteer
 
-__all__ = ["builtin_gazetteer", "example_gazetteer", "sample_texts"]
+__all__ = ["builtin_gazetteer", "example_gazetteer", "sample_corpus", "sample_texts"]
 
 CAPITAL_FORMS = ("capital", "metonym")
 
@@ -37,3 +37,11 @@ def sample_texts() -> list[str]:
     path = resources.files("cybernexus") / "data" / "sample_texts.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
     return [str(json.loads(line)["text"]) for line in lines if line.strip()]
+
+
+def sample_corpus() -> list[dict[str, str]]:
+    """Real threat-intelligence prose to try things on: the descriptions of the MISP galaxy's threat-actor clusters
+    that are 400 characters or longer (about 690 texts, CC0 1.0), as ``{"title", "uuid", "text"}`` dicts."""
+    path = resources.files("cybernexus") / "data" / "misp_descriptions.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [{k: str(v) for k, v in json.loads(line).items()} for line in lines if line.strip()]
