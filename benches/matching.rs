@@ -138,14 +138,14 @@ fn bench(c: &mut Criterion) {
         });
         group.bench_function("find_table_1_thread", |b| {
             b.iter(|| {
-                m.find_table(black_box(&docs), Offsets::Chars, Some(1))
+                m.find_table(black_box(&docs), Offsets::Chars, Some(1), false)
                     .unwrap()
                     .len()
             });
         });
         group.bench_function("find_table_2_threads", |b| {
             b.iter(|| {
-                m.find_table(black_box(&docs), Offsets::Chars, Some(2))
+                m.find_table(black_box(&docs), Offsets::Chars, Some(2), false)
                     .unwrap()
                     .len()
             });

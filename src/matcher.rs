@@ -96,6 +96,10 @@ pub struct MatchTable {
     pub entity: Vec<i32>,
     /// Alias indices within the entity.
     pub alias: Vec<i32>,
+    /// Sentence index of each mention in its document (empty unless segments were asked for; -1: none).
+    pub sentence: Vec<i64>,
+    /// Paragraph index of each mention in its document (empty unless segments were asked for; -1: none).
+    pub paragraph: Vec<i64>,
 }
 
 impl MatchTable {
@@ -117,6 +121,9 @@ pub struct Matcher {
     automaton: AhoCorasick,
     overlaps: Overlaps,
 }
+
+/// Matches of one text, and with segments asked for, the (sentence, paragraph) of each.
+pub type Located = (Vec<Match>, Option<Vec<(i64, i64)>>);
 
 /// A candidate that passed the checks, before overlap resolution.
 #[derive(Debug, Clone, Copy)]
@@ -252,27 +259,58 @@ impl Matcher {
         parallel::map(texts, n_threads, |t| self.find(t.as_ref(), offsets))
     }
 
-    /// [`Matcher::find_many`] into columns.
+    /// [`Matcher::find`], and with `segments` the sentence and paragraph of each match (see
+    /// [`crate::segment::locate`]).
+    pub fn find_located(&self, text: &str, offsets: Offsets, segments: bool) -> Located {
+        let matches = self.find(text, offsets);
+        let places = segments.then(|| crate::segment::locate(text, &matches));
+        (matches, places)
+    }
+
+    /// [`Matcher::find_located`] over many texts (see [`Matcher::find_many`]).
+    pub fn find_many_located<S: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+        offsets: Offsets,
+        segments: bool,
+        n_threads: Option<usize>,
+    ) -> Result<Vec<Located>> {
+        parallel::map(texts, n_threads, |t| {
+            self.find_located(t.as_ref(), offsets, segments)
+        })
+    }
+
+    /// [`Matcher::find_many`] into columns; with `segments`, also each mention's sentence and paragraph.
     pub fn find_table<S: AsRef<str> + Sync>(
         &self,
         texts: &[S],
         offsets: Offsets,
         n_threads: Option<usize>,
+        segments: bool,
     ) -> Result<MatchTable> {
-        let per_doc = self.find_many(texts, offsets, n_threads)?;
-        let total = per_doc.iter().map(Vec::len).sum();
+        let located = self.find_many_located(texts, offsets, segments, n_threads)?;
+        let per_doc: Vec<&Vec<Match>> = located.iter().map(|(m, _)| m).collect();
+        let total = per_doc.iter().map(|m| m.len()).sum();
         let mut table = MatchTable {
             doc: Vec::with_capacity(total),
             start: Vec::with_capacity(total),
             end: Vec::with_capacity(total),
             entity: Vec::with_capacity(total),
             alias: Vec::with_capacity(total),
+            sentence: Vec::new(),
+            paragraph: Vec::new(),
         };
+        for (_, places) in &located {
+            for &(s, p) in places.iter().flatten() {
+                table.sentence.push(s);
+                table.paragraph.push(p);
+            }
+        }
         // Offsets fit in i64 (a str holds at most isize::MAX bytes) and entity and alias indices in i32 (the
         // gazetteer refuses more), so these casts cannot wrap.
         #[allow(clippy::cast_possible_wrap)]
         for (doc, matches) in per_doc.iter().enumerate() {
-            for m in matches {
+            for m in *matches {
                 table.doc.push(doc as i64);
                 table.start.push(m.start as i64);
                 table.end.push(m.end as i64);
@@ -469,7 +507,9 @@ mod tests {
             assert_eq!(m.find_many(&texts, Offsets::Chars, n).unwrap(), one);
         }
         assert_eq!(
-            m.find_table(&texts, Offsets::Chars, Some(2)).unwrap().len(),
+            m.find_table(&texts, Offsets::Chars, Some(2), false)
+                .unwrap()
+                .len(),
             1000
         );
     }

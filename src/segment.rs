@@ -130,6 +130,27 @@ pub fn segment(text: &str) -> Segments {
     segments
 }
 
+/// The sentence and paragraph of each match of `text` (by where it starts), -1 where it lies outside every one.
+pub fn locate(text: &str, matches: &[crate::matcher::Match]) -> Vec<(i64, i64)> {
+    let segments = segment(text);
+    let find = |spans: &[Span], at: usize| -> i64 {
+        let i = spans.partition_point(|s| s.start <= at);
+        match i.checked_sub(1) {
+            Some(i) if at < spans[i].end => i64::try_from(i).unwrap_or(-1),
+            _ => -1,
+        }
+    };
+    matches
+        .iter()
+        .map(|m| {
+            (
+                find(&segments.sentences, m.byte_start),
+                find(&segments.paragraphs, m.byte_start),
+            )
+        })
+        .collect()
+}
+
 /// [`segment`] with code-point offsets (Python `str` indices) instead of byte offsets.
 ///
 /// # Panics
@@ -212,6 +233,24 @@ mod tests {
             vec![Span { start: 0, end: 11 }, Span { start: 12, end: 19 }]
         );
         assert_eq!(s.paragraphs, vec![Span { start: 0, end: 19 }]);
+    }
+
+    #[test]
+    fn locates_matches_in_sentences_and_paragraphs() {
+        use crate::matcher::Match;
+        let text = "One. Two x.\n\nThree.";
+        let at = |b: usize| Match {
+            start: b,
+            end: b + 1,
+            byte_start: b,
+            byte_end: b + 1,
+            entity: 0,
+            alias: 0,
+        };
+        assert_eq!(
+            locate(text, &[at(0), at(9), at(14)]),
+            vec![(0, 0), (1, 0), (2, 1)]
+        );
     }
 
     #[test]

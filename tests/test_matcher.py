@@ -319,3 +319,21 @@ def test_urls_paths_and_file_names_are_skipped() -> None:
         (15, 20, "it"),
         (22, 27, "cn"),
     ]
+
+
+def test_mentions_carry_their_sentence_and_paragraph() -> None:
+    """With segments=True, each mention knows the sentence and paragraph it starts in."""
+    m = cx.Matcher(cx.example_gazetteer())
+    text = "Sofacy struck. The GRU denied it.\n\nNATO reacted."
+    found = [(x.text, x.sentence, x.paragraph) for x in m.find(text, segments=True)]
+    assert found == [("Sofacy", 0, 0), ("GRU", 1, 0), ("NATO", 2, 1)]
+    assert all(x.sentence is None for x in m.find(text))
+    assert [
+        [(x.sentence, x.paragraph) for x in ms] for ms in m.find_many([text], segments=True)
+    ] == [[(0, 0), (1, 0), (2, 1)]]
+    table = m.find_table([text, "GRU"], segments=True)
+    assert table.sentence is not None and table.sentence.tolist() == [0, 1, 2, 0]
+    assert table.paragraph is not None and table.paragraph.tolist() == [0, 0, 1, 0]
+    assert m.find_table([text]).sentence is None
+    frame = table.to_pandas()
+    assert frame["sentence"].tolist() == [0, 1, 2, 0]

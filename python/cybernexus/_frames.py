@@ -44,6 +44,9 @@ def mention_table_to_pandas(
             "alias": np.asarray(alias_texts, dtype=object)[alias_index],
         }
     )
+    if table.sentence is not None and table.paragraph is not None:
+        frame["sentence"] = table.sentence
+        frame["paragraph"] = table.paragraph
     if texts is not None:
         if isinstance(texts, str):
             raise TypeError(

@@ -10,7 +10,7 @@ use pyo3::types::{PyList, PyString, PyTuple};
 use super::errors::type_error;
 use super::gazetteer::PyGazetteer;
 use super::text::{borrow_all, borrow_str, collect_strs};
-use crate::matcher::{Match, Matcher, Offsets, Overlaps};
+use crate::matcher::{Located, Match, Matcher, Offsets, Overlaps};
 
 /// One mention of an entity in a text.
 ///
@@ -41,6 +41,12 @@ pub struct PyMention {
     /// The alias's form (``"abbreviation"``, ``"adjective"``, ...), if the gazetteer says.
     #[pyo3(get)]
     form: Option<Py<PyString>>,
+    /// Index of the sentence the mention starts in (with ``segments=True``; else ``None``).
+    #[pyo3(get)]
+    sentence: Option<i64>,
+    /// Index of the paragraph the mention starts in (with ``segments=True``; else ``None``).
+    #[pyo3(get)]
+    paragraph: Option<i64>,
 }
 
 impl PyMention {
@@ -54,6 +60,8 @@ impl PyMention {
             self.name.bind(py),
             self.alias.bind(py),
             self.form.as_ref().map(|f| f.bind(py)),
+            self.sentence,
+            self.paragraph,
         )
             .into_pyobject(py)
     }
@@ -62,7 +70,7 @@ impl PyMention {
 #[pymethods]
 impl PyMention {
     #[new]
-    #[pyo3(signature = (start, end, text, entity_id, kind, name, alias, form = None))]
+    #[pyo3(signature = (start, end, text, entity_id, kind, name, alias, form = None, sentence = None, paragraph = None))]
     #[allow(clippy::too_many_arguments)]
     fn py_new(
         start: usize,
@@ -73,6 +81,8 @@ impl PyMention {
         name: Py<PyString>,
         alias: Py<PyString>,
         form: Option<Py<PyString>>,
+        sentence: Option<i64>,
+        paragraph: Option<i64>,
     ) -> PyResult<Self> {
         if end < start {
             return Err(PyValueError::new_err(format!(
@@ -88,6 +98,8 @@ impl PyMention {
             name,
             alias,
             form,
+            sentence,
+            paragraph,
         })
     }
 
@@ -192,7 +204,13 @@ impl PyMatcher {
         &self.inner
     }
 
-    fn mention(&self, py: Python<'_>, text: &str, m: &Match) -> PyMention {
+    fn mention(
+        &self,
+        py: Python<'_>,
+        text: &str,
+        m: &Match,
+        place: Option<(i64, i64)>,
+    ) -> PyMention {
         let e = &self.strings[m.entity as usize];
         let a = m.alias as usize;
         PyMention {
@@ -204,6 +222,8 @@ impl PyMatcher {
             name: e.name.clone_ref(py),
             alias: e.aliases[a].clone_ref(py),
             form: e.forms[a].as_ref().map(|f| f.clone_ref(py)),
+            sentence: place.map(|p| p.0),
+            paragraph: place.map(|p| p.1),
         }
     }
 
@@ -211,9 +231,16 @@ impl PyMatcher {
         &self,
         py: Python<'py>,
         text: &str,
-        matches: &[Match],
+        found: &Located,
     ) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(py, matches.iter().map(|m| self.mention(py, text, m)))
+        let (matches, places) = found;
+        PyList::new(
+            py,
+            matches
+                .iter()
+                .enumerate()
+                .map(|(i, m)| self.mention(py, text, m, places.as_ref().map(|p| p[i]))),
+        )
     }
 }
 
@@ -289,11 +316,21 @@ impl PyMatcher {
     /// Raises:
     ///     TypeError: ``text`` is not a ``str``.
     ///     TextEncodingError: ``text`` holds a lone surrogate.
-    #[pyo3(signature = (text, /))]
-    fn find<'py>(&self, py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+    ///
+    /// Args:
+    ///     text: The text.
+    ///     segments: Also give each mention's ``sentence`` and ``paragraph`` index (see :func:`segment`); this
+    ///         segments the text, which costs about as much as matching it.
+    #[pyo3(signature = (text, /, *, segments = false))]
+    fn find<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyAny>,
+        segments: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
         let s = borrow_str(text, "text")?;
-        let matches = py.detach(|| self.inner.find(s, Offsets::Chars));
-        self.mentions(py, s, &matches)
+        let found = py.detach(|| self.inner.find_located(s, Offsets::Chars, segments));
+        self.mentions(py, s, &found)
     }
 
     /// :meth:`find` on every text of an iterable, in parallel; one list per text, in input order.
@@ -306,17 +343,21 @@ impl PyMatcher {
     ///         index).
     ///     TextEncodingError: a text holds a lone surrogate.
     ///     ValueError: ``n_threads`` is below 1.
-    #[pyo3(signature = (texts, /, *, n_threads = None))]
+    #[pyo3(signature = (texts, /, *, n_threads = None, segments = false))]
     fn find_many<'py>(
         &self,
         py: Python<'py>,
         texts: &Bound<'py, PyAny>,
         n_threads: Option<&Bound<'py, PyAny>>,
+        segments: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         let n_threads = threads(n_threads)?;
         let items = collect_strs(texts, "texts")?;
         let strs = borrow_all(&items, "texts")?;
-        let found = py.detach(|| self.inner.find_many(&strs, Offsets::Chars, n_threads))?;
+        let found = py.detach(|| {
+            self.inner
+                .find_many_located(&strs, Offsets::Chars, segments, n_threads)
+        })?;
         PyList::new(
             py,
             strs.iter()
@@ -329,17 +370,21 @@ impl PyMatcher {
     /// Mentions of many texts as columns (numpy arrays), without one Python object per mention.
     ///
     /// Same matching and arguments as :meth:`find_many`; see :class:`MentionTable`.
-    #[pyo3(signature = (texts, /, *, n_threads = None))]
+    #[pyo3(signature = (texts, /, *, n_threads = None, segments = false))]
     fn find_table<'py>(
         &self,
         py: Python<'py>,
         texts: &Bound<'py, PyAny>,
         n_threads: Option<&Bound<'py, PyAny>>,
+        segments: bool,
     ) -> PyResult<PyMentionTable> {
         let n_threads = threads(n_threads)?;
         let items = collect_strs(texts, "texts")?;
         let strs = borrow_all(&items, "texts")?;
-        let table = py.detach(|| self.inner.find_table(&strs, Offsets::Chars, n_threads))?;
+        let table = py.detach(|| {
+            self.inner
+                .find_table(&strs, Offsets::Chars, n_threads, segments)
+        })?;
         let n_docs = strs.len();
         let freeze = |a: Bound<'py, PyAny>| -> PyResult<Py<PyAny>> {
             a.call_method1("setflags", (false,))?;
@@ -353,6 +398,16 @@ impl PyMatcher {
             end: freeze(table.end.into_pyarray(py).into_any())?,
             entity: freeze(table.entity.into_pyarray(py).into_any())?,
             alias: freeze(table.alias.into_pyarray(py).into_any())?,
+            sentence: if segments {
+                Some(freeze(table.sentence.into_pyarray(py).into_any())?)
+            } else {
+                None
+            },
+            paragraph: if segments {
+                Some(freeze(table.paragraph.into_pyarray(py).into_any())?)
+            } else {
+                None
+            },
             gazetteer: self.gazetteer.clone_ref(py),
         })
     }
@@ -414,6 +469,12 @@ pub struct PyMentionTable {
     /// Alias positions within the entity's aliases (int32).
     #[pyo3(get)]
     alias: Py<PyAny>,
+    /// Sentence index of each mention in its text (int64; -1 outside every sentence), with ``segments=True``.
+    #[pyo3(get)]
+    sentence: Option<Py<PyAny>>,
+    /// Paragraph index of each mention in its text (int64), with ``segments=True``.
+    #[pyo3(get)]
+    paragraph: Option<Py<PyAny>>,
     /// The gazetteer the entity positions refer to.
     #[pyo3(get)]
     gazetteer: Py<PyGazetteer>,
