@@ -371,3 +371,42 @@ def test_evidence_lists_the_units_behind_a_pair() -> None:
     restored = pickle.loads(pickle.dumps(co))
     with pytest.raises(ValueError, match="needs the texts"):
         restored.evidence("threat_actor:sandworm", "agency:ru-gru")
+
+
+def test_time_slices_as_dynamic_gexf(tmp_path: Path) -> None:
+    """Periods become GEXF spells on nodes and edges; weights add up over periods."""
+    from cybernexus.cooccurrence import write_gexf_timeline
+
+    texts = ["Sofacy and NATO.", "Sandworm and the GRU.", "Sofacy again and NATO."]
+    slices = cx.cooccurrence_by_period(
+        texts, ["2024-01-15", "2024-04-01", "2024-12-31"], MATCHER, period="quarter"
+    )
+    path = tmp_path / "timeline.gexf"
+    write_gexf_timeline(slices, path)
+    xml = path.read_text(encoding="utf-8")
+    assert 'mode="dynamic"' in xml and 'timeformat="date"' in xml
+    assert '<spell start="2024-01-01" end="2024-04-01"' in xml
+    assert '<spell start="2024-10-01" end="2025-01-01"' in xml
+    import networkx as nx
+
+    graph = nx.read_gexf(path)
+    assert graph.edges["agency:nato", "threat_actor:apt28"]["weight"] == 2
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts=corpora)
+def test_document_scope_equals_scikit_learn(texts: list[str]) -> None:
+    """Document scope equals scikit-learn's binarised document-term matrix X, as X.T @ X."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    co = cx.cooccurrence(texts, MATCHER, scope="document")
+    if not co.labels:
+        return
+    vectorizer = CountVectorizer(
+        analyzer=lambda text: [m.entity_id for m in MATCHER.find(text)],
+        binary=True,
+        lowercase=False,
+        vocabulary=co.labels,
+    )
+    x = vectorizer.fit_transform(texts)
+    assert np.array_equal((x.T @ x).toarray(), co.counts.toarray())

@@ -42,6 +42,7 @@ __all__ = [
     "cooccurrence",
     "cooccurrence_by_period",
     "measure_values",
+    "write_gexf_timeline",
 ]
 
 Scope = Literal["document", "paragraph", "sentence", "window"]
@@ -565,3 +566,48 @@ def cooccurrence_by_period(
     for text, date in zip(texts, dates, strict=True):
         by_period.setdefault(_period(date, period), []).append(text)
     return {p: cooccurrence(by_period[p], matcher, **options) for p in sorted(by_period)}
+
+
+def _period_bounds(period: str) -> tuple[str, str]:
+    """ISO start and end dates of a period key ("2024", "2024-Q1", "2024-03")."""
+    import datetime as dt
+
+    if re.fullmatch(r"\d{4}", period):
+        year = int(period)
+        return f"{year:04d}-01-01", f"{year + 1:04d}-01-01"
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", period):
+        year, quarter = int(m.group(1)), int(m.group(2))
+        start = dt.date(year, 3 * quarter - 2, 1)
+        end = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
+        return start.isoformat(), end.isoformat()
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", period):
+        year, month = int(m.group(1)), int(m.group(2))
+        end = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+        return dt.date(year, month, 1).isoformat(), end.isoformat()
+    raise ValueError(f"not a period of cooccurrence_by_period: {period!r}")
+
+
+def write_gexf_timeline(
+    slices: Mapping[str, Cooccurrence], path: Any, *, min_count: int = 1
+) -> None:
+    """Write time slices (from :func:`cooccurrence_by_period`) as one dynamic GEXF graph for Gephi's timeline.
+
+    Each node and edge carries the periods in which it appears as GEXF spells (start inclusive, end exclusive, ISO
+    dates); edge weights are the counts summed over all periods. Needs networkx.
+    """
+    import networkx as nx
+
+    graph = nx.Graph(mode="dynamic", timeformat="date")
+    for period, co in slices.items():
+        start, end = _period_bounds(period)
+        for label, name, kind in zip(co.labels, co.names, co.kinds, strict=True):
+            if label not in graph:
+                graph.add_node(label, name=name, kind=kind, spells=[])
+            graph.nodes[label]["spells"].append((start, end))
+        for row in co.edges("count", min_count=min_count).to_dict("records"):
+            a, b, n = row["source"], row["target"], int(row["count"])
+            if not graph.has_edge(a, b):
+                graph.add_edge(a, b, weight=0, spells=[])
+            graph.edges[a, b]["weight"] += n
+            graph.edges[a, b]["spells"].append((start, end))
+    nx.write_gexf(graph, path)
