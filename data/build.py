@@ -58,18 +58,8 @@ def regions(curated: Path) -> list[Record]:
     return records
 
 
-NATIONAL_TYPES = {
-    "intelligence",
-    "security",
-    "cyber",
-    "cert",
-    "military",
-    "military_cyber",
-    "law_enforcement",
-    "ministry",
-    "government",
-    "regulator",
-}
+# The agency types of national bodies (the rest are alliance and international ones).
+NATIONAL_TYPES = agencies.TYPES - {"alliance", "alliance_body", "international_org", "standards", "other"}
 
 
 def _country_words(country: Record) -> tuple[list[str], list[str], list[str]]:
