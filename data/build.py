@@ -59,7 +59,13 @@ def regions(curated: Path) -> list[Record]:
 
 
 # The agency types of national bodies (the rest are alliance and international ones).
-NATIONAL_TYPES = agencies.TYPES - {"alliance", "alliance_body", "international_org", "standards", "other"}
+NATIONAL_TYPES = agencies.TYPES - {
+    "alliance",
+    "alliance_body",
+    "international_org",
+    "standards",
+    "other",
+}
 
 
 def _country_words(country: Record) -> tuple[list[str], list[str], list[str]]:

@@ -17,6 +17,7 @@ from cybernexus.cooccurrence import Cooccurrence, cooccurrence, cooccurrence_by_
 from cybernexus.display import highlight
 from cybernexus.errors import CybernexusError, GazetteerError, TextEncodingError
 from cybernexus.importers import read_misp_galaxy, read_stix
+from cybernexus.stream import iter_find, read_texts
 
 __all__ = [
     "Cooccurrence",
@@ -33,8 +34,10 @@ __all__ = [
     "cooccurrence_by_period",
     "example_gazetteer",
     "highlight",
+    "iter_find",
     "read_misp_galaxy",
     "read_stix",
+    "read_texts",
     "sample_corpus",
     "sample_texts",
     "segment",

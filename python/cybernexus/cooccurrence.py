@@ -458,6 +458,8 @@ def cooccurrence(
     rollup: RollUp | None = None,
     min_count: int = 1,
     n_threads: int | None = None,
+    batch_size: int = 5000,
+    progress: bool = False,
 ) -> Cooccurrence:
     """Count which entities are mentioned together in ``texts``.
 
@@ -474,8 +476,12 @@ def cooccurrence(
             group ids. A unit counts a group once, however many of its members it mentions.
         min_count: Default threshold of :meth:`Cooccurrence.edges` and :meth:`Cooccurrence.top_pairs`.
         n_threads: Threads (default: all cores); the result does not depend on it.
+        batch_size: When ``texts`` is an iterator (e.g. ``stream.read_texts``), it is counted ``batch_size``
+            documents at a time and the parts are added, so memory holds one batch; lists are counted at once.
+        progress: Show a tqdm progress bar (in batches) when streaming.
 
-    Every unit counts each entity once. See the module documentation for the measures.
+    Every unit counts each entity once. See the module documentation for the measures. :meth:`Cooccurrence.evidence`
+    works when ``texts`` is a list or a tuple.
 
     Raises:
         TypeError: ``texts`` is not an iterable of ``str``, or an option has the wrong type.
@@ -491,13 +497,38 @@ def cooccurrence(
         raise ValueError(f"window must be at least 1 token, got {window}")
     if min_count < 1:
         raise ValueError(f"min_count must be at least 1, got {min_count}")
-    if isinstance(texts, (list, tuple)):
-        kept: Sequence[str] | None = texts
-    else:
-        kept = None
-        if not isinstance(texts, (str, bytes)):
-            texts = list(texts)
-            kept = texts
+    if not isinstance(texts, (list, tuple, str, bytes)) and hasattr(texts, "__iter__"):
+        # An iterator or generator: count it batch by batch in bounded memory, and add the parts (exact).
+        from cybernexus.stream import _progress, batched
+
+        total: Cooccurrence | None = None
+        for batch in _progress(batched(texts, batch_size), progress, "batch"):
+            part = cooccurrence(
+                batch,
+                matcher,
+                scope=scope,
+                window=window,
+                kinds=kinds,
+                rollup=rollup,
+                min_count=min_count,
+                n_threads=n_threads,
+            )
+            part._source = None
+            total = part if total is None else total + part
+        if total is None:
+            total = cooccurrence(
+                [],
+                matcher,
+                scope=scope,
+                window=window,
+                kinds=kinds,
+                rollup=rollup,
+                min_count=min_count,
+                n_threads=n_threads,
+            )
+            total._source = None
+        return total
+    kept: Sequence[str] | None = texts if isinstance(texts, (list, tuple)) else None
     groups, labels, names, kinds_of = _groups(matcher.gazetteer, kind_list, rollup)
     n_units, ids, indptr, indices, data = _cooccurrence_counts(
         matcher, texts, scope=scope, window=window, groups=groups, n_threads=n_threads

@@ -1,0 +1,103 @@
+"""Streaming: reading corpora from files, matching and counting in batches."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import cybernexus as cx
+from cybernexus.stream import InputFileError, batched
+
+MATCHER = cx.Matcher(cx.example_gazetteer())
+DOCS = ["Sofacy and the GRU.", "", "NATO said.\nSweden too.", "Nothing here."]
+
+
+def test_read_texts_lines_jsonl_gzip_and_folders(tmp_path: Path) -> None:
+    """Lines, JSON lines (a field), gzip and folders (a document per file, sorted) are read lazily."""
+    (tmp_path / "a.txt").write_text("Sofacy\nGRU\n", encoding="utf-8")
+    assert list(cx.read_texts(tmp_path / "a.txt")) == ["Sofacy", "GRU"]
+    rows = "\n".join(json.dumps({"text": d, "id": i}) for i, d in enumerate(DOCS)) + "\n\n"
+    (tmp_path / "b.jsonl").write_text(rows, encoding="utf-8")
+    assert list(cx.read_texts(tmp_path / "b.jsonl")) == DOCS
+    with gzip.open(tmp_path / "c.jsonl.gz", "wt", encoding="utf-8") as f:
+        f.write(rows)
+    assert list(cx.read_texts(tmp_path / "c.jsonl.gz")) == DOCS
+    folder = tmp_path / "docs"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "2.txt").write_text("second\nfile", encoding="utf-8")
+    (folder / "sub" / "1.txt").write_text("in sub", encoding="utf-8")
+    (folder / "1.txt").write_text("first", encoding="utf-8")
+    (folder / ".hidden").write_text("skipped", encoding="utf-8")
+    assert list(cx.read_texts(folder)) == ["first", "second\nfile", "in sub"]
+    assert list(cx.read_texts(tmp_path / "a.txt", format="file")) == ["Sofacy\nGRU\n"]
+
+
+def test_read_texts_bad_files(tmp_path: Path) -> None:
+    """Missing files, invalid UTF-8, invalid JSON and missing fields name the file and line."""
+    with pytest.raises(FileNotFoundError, match="no such file or folder"):
+        list(cx.read_texts(tmp_path / "missing.txt"))
+    (tmp_path / "bad.txt").write_bytes(b"ok\nCaf\xe9\n")
+    with pytest.raises(InputFileError, match=r"bad\.txt:2: invalid UTF-8"):
+        list(cx.read_texts(tmp_path / "bad.txt"))
+    (tmp_path / "bad.jsonl").write_text('{"text": "a"}\n{"text": \n', encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"bad\.jsonl:2: invalid JSON"):
+        list(cx.read_texts(tmp_path / "bad.jsonl"))
+    (tmp_path / "field.jsonl").write_text('{"body": "a"}\n', encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"field\.jsonl:1: no string field 'text'"):
+        list(cx.read_texts(tmp_path / "field.jsonl"))
+    assert issubclass(InputFileError, cx.CybernexusError) and issubclass(InputFileError, ValueError)
+
+
+def test_iter_find_equals_find_many_for_every_batch_size() -> None:
+    """Batching changes nothing: iter_find yields find_many's result, document by document."""
+    texts = (DOCS * 50)[:197]
+    expected = MATCHER.find_many(texts)
+    for size in (1, 7, 1000):
+        assert list(cx.iter_find(iter(texts), MATCHER, batch_size=size)) == expected
+    with pytest.raises(ValueError, match="batch_size must be at least 1"):
+        list(cx.iter_find(texts, MATCHER, batch_size=0))
+    assert [len(b) for b in batched(range(5), 2)] == [2, 2, 1]
+
+
+def test_streamed_cooccurrence_equals_the_list_result() -> None:
+    """An iterator is counted batch by batch; the sum equals counting the list at once."""
+    texts = cx.sample_texts() * 7
+    whole = cx.cooccurrence(texts, MATCHER)
+    assert cx.cooccurrence(iter(texts), MATCHER, batch_size=5) == whole
+    assert cx.cooccurrence(iter([]), MATCHER).n_units == 0
+
+
+def test_ctrl_c_stops_a_stream_within_a_second() -> None:
+    """SIGINT during an endless stream raises KeyboardInterrupt between two batches, quickly."""
+    code = textwrap.dedent(
+        """
+        import itertools, sys, time
+        import cybernexus as cx
+        m = cx.Matcher(cx.example_gazetteer())
+        texts = itertools.cycle(cx.sample_texts() * 100)
+        print("ready", flush=True)
+        try:
+            for _ in cx.iter_find(texts, m, batch_size=2000):
+                pass
+        except KeyboardInterrupt:
+            print("interrupted", time.monotonic(), flush=True)
+        """
+    )
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) as child:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "ready"
+        time.sleep(1.0)
+        sent = time.monotonic()
+        child.send_signal(signal.SIGINT)
+        line = child.stdout.readline().split()
+        child.wait(timeout=30)
+    assert line[0] == "interrupted"
+    assert float(line[1]) - sent < 1.0
