@@ -47,7 +47,7 @@ def test_readme_gazetteer_example_builds() -> None:
 
 def test_readme_cooccurrence_example_runs() -> None:
     """The co-occurrence example runs on the sample texts."""
-    (block,) = [b for b in python_blocks() if "cx.cooccurrence(" in b]
+    (block,) = [b for b in python_blocks() if "co.top_pairs(" in b]
     namespace: dict[str, object] = {}
     code = "import cybernexus as cx\n" + block
     exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - running our own README
