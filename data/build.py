@@ -19,7 +19,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from gazbuild import agencies, countries
+from gazbuild import agencies, countries, threat_actors
 from gazbuild.common import Record, fold, read_tsv
 
 OUTPUT = HERE.parent / "python" / "cybernexus" / "data" / "builtin.json"
@@ -213,15 +213,6 @@ def extra_threat_actors(curated: Path) -> list[Record]:
     return records
 
 
-def threat_actor_records(sources: Path, curated: Path) -> tuple[list[Record], list[dict[str, str]]]:
-    try:
-        from gazbuild import threat_actors  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:  # pragma: no cover - while the module is being written
-        return [], []
-    result: tuple[list[Record], list[dict[str, str]]] = threat_actors.build(sources, curated)
-    return result
-
-
 def resolve_collisions(records: list[Record]) -> list[dict[str, str]]:
     """Remove aliases that name entities of two kinds, keeping them for the kind listed first in KIND_PRIORITY.
 
@@ -281,7 +272,7 @@ def build() -> tuple[str, str]:
     agency_records += [
         g for g in governments(country_records) if g["id"] not in {a["id"] for a in agency_records}
     ]
-    actor_records, actor_removed = threat_actor_records(sources, curated)
+    actor_records, actor_removed = threat_actors.build(sources, curated)
     known = {r["id"] for r in actor_records}
     extra = [r for r in extra_threat_actors(curated) if r["id"] not in known]
     if len(extra) != len(extra_threat_actors(curated)):
