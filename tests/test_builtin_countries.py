@@ -119,4 +119,8 @@ def test_capitals_are_opt_in(matcher: cx.Matcher) -> None:
 def test_builtin_is_cached_and_fast_to_reuse() -> None:
     """Gazetteer.builtin() returns the same object on every call (per capitals setting)."""
     assert cx.Gazetteer.builtin() is cx.Gazetteer.builtin()
+    from cybernexus._data import builtin_matcher
+
+    assert builtin_matcher() is builtin_matcher()
+    assert builtin_matcher().gazetteer is cx.Gazetteer.builtin()
     assert cx.Gazetteer.builtin(capitals=True) is not cx.Gazetteer.builtin()

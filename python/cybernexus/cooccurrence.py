@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cybernexus._core import Gazetteer, Matcher, _cooccurrence_counts
+from cybernexus._data import builtin_matcher
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -487,7 +488,7 @@ def cooccurrence(
         TypeError: ``texts`` is not an iterable of ``str``, or an option has the wrong type.
         ValueError: an unknown scope or rollup, a missing or unexpected ``window``, ``min_count < 1``.
     """
-    matcher = Matcher() if matcher is None else matcher
+    matcher = builtin_matcher() if matcher is None else matcher
     if not isinstance(matcher, Matcher):
         raise TypeError(f"matcher must be a Matcher, got {type(matcher).__name__}")
     kind_list = [kinds] if isinstance(kinds, str) else None if kinds is None else list(kinds)
@@ -592,7 +593,7 @@ def cooccurrence_by_period(
     """
     if isinstance(texts, str) or len(texts) != len(dates):
         raise ValueError("texts and dates must be sequences of the same length")
-    matcher = Matcher() if matcher is None else matcher
+    matcher = builtin_matcher() if matcher is None else matcher
     by_period: dict[str, list[str]] = {}
     for text, date in zip(texts, dates, strict=True):
         by_period.setdefault(_period(date, period), []).append(text)

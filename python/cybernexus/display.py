@@ -6,6 +6,7 @@ import html
 from collections.abc import Sequence
 
 from cybernexus._core import Matcher, Mention
+from cybernexus._data import builtin_matcher
 
 __all__ = ["Highlighted", "highlight"]
 
@@ -46,7 +47,7 @@ def highlight(
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, got {type(text).__name__}")
-    found = list(mentions) if mentions is not None else (matcher or Matcher()).find(text)
+    found = list(mentions) if mentions is not None else (matcher or builtin_matcher()).find(text)
     parts: list[str] = []
     position = 0
     for m in sorted(found, key=lambda m: (m.start, -m.end)):

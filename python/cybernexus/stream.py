@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal, TypeVar
 
 from cybernexus._core import Matcher, Mention
+from cybernexus._data import builtin_matcher
 from cybernexus.errors import CybernexusError
 
 __all__ = ["batched", "iter_find", "read_texts"]
@@ -147,6 +148,6 @@ def iter_find(
         n_threads: Threads per batch (default: all cores).
         progress: Show a tqdm progress bar (in batches).
     """
-    matcher = Matcher() if matcher is None else matcher
+    matcher = builtin_matcher() if matcher is None else matcher
     for batch in _progress(batched(texts, batch_size), progress, "batch"):
         yield from matcher.find_many(batch, n_threads=n_threads)
