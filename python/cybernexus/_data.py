@@ -19,9 +19,13 @@ __all__ = [
 CAPITAL_FORMS = ("capital", "metonym")
 
 
-@functools.cache
 def builtin_gazetteer(*, capitals: bool = False) -> Gazetteer:
     """The built-in gazetteer (see ``Gazetteer.builtin``), read once per process."""
+    return _builtin(bool(capitals))
+
+
+@functools.cache
+def _builtin(capitals: bool) -> Gazetteer:
     path = resources.files("cybernexus") / "data" / "builtin.json"
     with resources.as_file(path) as file:
         gazetteer = Gazetteer.from_json(file)
