@@ -502,32 +502,19 @@ def cooccurrence(
         # An iterator or generator: count it batch by batch in bounded memory, and add the parts (exact).
         from cybernexus.stream import _progress, batched
 
-        total: Cooccurrence | None = None
+        options: dict[str, Any] = {
+            "scope": scope,
+            "window": window,
+            "kinds": kinds,
+            "rollup": rollup,
+            "min_count": min_count,
+            "n_threads": n_threads,
+        }
+        # Starting from the counts of no text keeps the result well defined for an empty stream.
+        total = cooccurrence([], matcher, **options)
         for batch in _progress(batched(texts, batch_size), progress, "batch"):
-            part = cooccurrence(
-                batch,
-                matcher,
-                scope=scope,
-                window=window,
-                kinds=kinds,
-                rollup=rollup,
-                min_count=min_count,
-                n_threads=n_threads,
-            )
-            part._source = None
-            total = part if total is None else total + part
-        if total is None:
-            total = cooccurrence(
-                [],
-                matcher,
-                scope=scope,
-                window=window,
-                kinds=kinds,
-                rollup=rollup,
-                min_count=min_count,
-                n_threads=n_threads,
-            )
-            total._source = None
+            total = total + cooccurrence(batch, matcher, **options)
+        total._source = None
         return total
     kept: Sequence[str] | None = texts if isinstance(texts, (list, tuple)) else None
     groups, labels, names, kinds_of = _groups(matcher.gazetteer, kind_list, rollup)
