@@ -417,14 +417,11 @@ def _groups(
     gazetteer: Gazetteer, kinds: list[str] | None, rollup: RollUp | None
 ) -> tuple[list[int] | None, list[str], list[str], list[str]]:
     """What each entity is counted as (a group index or -1), and the groups' labels, names and kinds."""
-    entities = list(gazetteer)
     if kinds is None and rollup is None:
-        return (
-            None,
-            [e.id for e in entities],
-            [e.name for e in entities],
-            [e.kind for e in entities],
-        )
+        # Every entity counts as itself: the labels come straight from the core, no Entity objects needed.
+        ids, all_kinds, names, _, _ = gazetteer._labels()
+        return None, ids, names, all_kinds
+    entities = list(gazetteer)
     by_id = {e.id: e for e in entities}
     if isinstance(rollup, str) and rollup != "country":
         raise ValueError(
@@ -498,39 +495,50 @@ def cooccurrence(
         raise ValueError(f"window must be at least 1 token, got {window}")
     if min_count < 1:
         raise ValueError(f"min_count must be at least 1, got {min_count}")
+    resolved = _groups(matcher.gazetteer, kind_list, rollup)
+    scope_name = f"window:{window}" if scope == "window" else scope
     if not isinstance(texts, (list, tuple, str, bytes)) and hasattr(texts, "__iter__"):
         # An iterator or generator: count it batch by batch in bounded memory, and add the parts (exact).
         from cybernexus.stream import _progress, batched
 
-        options: dict[str, Any] = {
-            "scope": scope,
-            "window": window,
-            "kinds": kinds,
-            "rollup": rollup,
-            "min_count": min_count,
-            "n_threads": n_threads,
-        }
+        def count(batch: list[str]) -> Cooccurrence:
+            return _count(batch, matcher, resolved, scope, window, scope_name, min_count, n_threads)
+
         # Starting from the counts of no text keeps the result well defined for an empty stream.
-        total = cooccurrence([], matcher, **options)
+        total = count([])
         for batch in _progress(batched(texts, batch_size), progress, "batch"):
-            total = total + cooccurrence(batch, matcher, **options)
-        total._source = None
+            total = total + count(batch)
         return total
-    kept: Sequence[str] | None = texts if isinstance(texts, (list, tuple)) else None
-    groups, labels, names, kinds_of = _groups(matcher.gazetteer, kind_list, rollup)
+    result = _count(texts, matcher, resolved, scope, window, scope_name, min_count, n_threads)
+    if isinstance(texts, (list, tuple)):
+        result._source = (texts, matcher, resolved[0], resolved[1])
+    return result
+
+
+def _count(
+    texts: Iterable[str],
+    matcher: Matcher,
+    resolved: tuple[list[int] | None, list[str], list[str], list[str]],
+    scope: Scope,
+    window: int | None,
+    scope_name: str,
+    min_count: int,
+    n_threads: int | None,
+) -> Cooccurrence:
+    """Count ``texts`` in the core and label the rows (sorted by label, so that any two results add up)."""
+    import scipy.sparse
+
+    groups, labels, names, kinds_of = resolved
     n_units, ids, indptr, indices, data = _cooccurrence_counts(
         matcher, texts, scope=scope, window=window, groups=groups, n_threads=n_threads
     )
-    import scipy.sparse
-
-    # Rows in the order of their labels, so that counts of any two corpora line up (and add) the same way.
     present = ids.tolist()
     perm = np.argsort(np.asarray([labels[g] for g in present], dtype=object), kind="stable")
     order = [present[p] for p in perm]
     n = len(present)
     matrix = scipy.sparse.csr_array((data, indices, indptr), shape=(n, n))[perm][:, perm].tocsr()
     matrix.sort_indices()
-    result = Cooccurrence(
+    return Cooccurrence(
         n_units,
         [labels[g] for g in order],
         [names[g] for g in order],
@@ -538,11 +546,9 @@ def cooccurrence(
         matrix.indptr.astype(np.int64),
         matrix.indices.astype(np.int64),
         matrix.data.astype(np.int64),
-        scope=f"window:{window}" if scope == "window" else scope,
+        scope=scope_name,
         min_count=min_count,
     )
-    result._source = (kept, matcher, groups, labels) if kept is not None else None
-    return result
 
 
 def _period(date: object, period: str) -> str:
