@@ -315,6 +315,10 @@ def test_bipartite_actors_by_countries() -> None:
     assert frame.loc["threat_actor:sandworm", "country:NL"] == 1
     assert frame.loc["threat_actor:apt28", "country:DE"] == 1
     assert frame.loc["threat_actor:sandworm", "country:FI"] == 0
+    with pytest.raises(ValueError, match="no entity of kind 'threat_actors' occurs"):
+        co.bipartite("threat_actors", "country")
+    with pytest.raises(ValueError, match="k must be an int >= 0"):
+        co.top_pairs(-1)
 
 
 def test_time_slices_add_up_to_the_whole() -> None:
@@ -329,8 +333,10 @@ def test_time_slices_add_up_to_the_whole() -> None:
     assert list(by_quarter) == ["2024-Q1"]
     total = by_month["2024-01"] + by_month["2024-02"] + by_month["2024-03"]
     assert total == by_quarter["2024-Q1"] == cx.cooccurrence(texts, MATCHER, scope="document")
-    with pytest.raises(ValueError, match="same length"):
+    with pytest.raises(ValueError, match="same length, got 3 and 2"):
         cx.cooccurrence_by_period(texts, dates[:2], MATCHER)
+    with pytest.raises(TypeError, match="not iterators"):
+        cx.cooccurrence_by_period(iter(texts), dates, MATCHER)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="dates must be"):
         cx.cooccurrence_by_period(texts, [1, 2, 3], MATCHER)
 

@@ -234,6 +234,8 @@ class Cooccurrence:
         self, k: int = 10, measure: Measure = "npmi", *, min_count: int | None = None
     ) -> pd.DataFrame:
         """The ``k`` strongest pairs by ``measure`` (see :meth:`edges`), with their names."""
+        if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+            raise ValueError(f"k must be an int >= 0, got {k!r}")
         frame = self.edges(measure, min_count=min_count).head(k).copy()
         name = dict(zip(self.labels, self.names, strict=True))
         frame.insert(2, "source_name", frame["source"].map(name))
@@ -266,6 +268,10 @@ class Cooccurrence:
         import pandas as pd
         import scipy.sparse
 
+        for kind in (rows, cols):
+            if kind not in self.kinds:
+                present = ", ".join(sorted(set(self.kinds))) or "none"
+                raise ValueError(f"no entity of kind {kind!r} occurs (kinds present: {present})")
         r = [i for i, k in enumerate(self.kinds) if k == rows]
         c = [i for i, k in enumerate(self.kinds) if k == cols]
         sub = self.counts[r][:, c].tocoo()
@@ -584,8 +590,14 @@ def cooccurrence_by_period(
     ``dates`` gives each text's date (``datetime.date``, ``datetime.datetime`` or an ISO string); other options are
     those of :func:`cooccurrence`. Adding the slices gives the counts of the whole corpus.
     """
-    if isinstance(texts, str) or len(texts) != len(dates):
-        raise ValueError("texts and dates must be sequences of the same length")
+    if not isinstance(texts, Sequence) or isinstance(texts, str) or not isinstance(dates, Sequence):
+        raise TypeError(
+            "texts and dates must be sequences (lists, tuples, ...), not iterators or a single str"
+        )
+    if len(texts) != len(dates):
+        raise ValueError(
+            f"texts and dates must have the same length, got {len(texts)} and {len(dates)}"
+        )
     matcher = builtin_matcher() if matcher is None else matcher
     by_period: dict[str, list[str]] = {}
     for text, date in zip(texts, dates, strict=True):
