@@ -1,12 +1,15 @@
 """Type stubs for the native module ``cybernexus._core`` (checked with ``python -m mypy.stubtest``)."""
 
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal, TypeAlias, final
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+
+from cybernexus._typing import Texts
 
 __all__ = [
     "Entity",
@@ -169,7 +172,8 @@ class MentionTable:
     @property
     def gazetteer(self) -> Gazetteer: ...
     def __len__(self) -> int: ...
-    def to_pandas(self, texts: Sequence[str] | None = None) -> pd.DataFrame: ...
+    def to_pandas(self, texts: Texts | None = None) -> pd.DataFrame: ...
+    def to_arrow(self) -> pa.Table: ...
 
 @final
 class Matcher:
@@ -188,10 +192,10 @@ class Matcher:
     def overlaps(self) -> Literal["longest", "all"]: ...
     def find(self, text: str, /, *, segments: bool = False) -> list[Mention]: ...
     def find_many(
-        self, texts: Iterable[str], /, *, n_threads: int | None = None, segments: bool = False
+        self, texts: Texts, /, *, n_threads: int | None = None, segments: bool = False
     ) -> list[list[Mention]]: ...
     def find_table(
-        self, texts: Iterable[str], /, *, n_threads: int | None = None, segments: bool = False
+        self, texts: Texts, /, *, n_threads: int | None = None, segments: bool = False
     ) -> MentionTable: ...
     def __reduce__(self) -> tuple[Any, ...]: ...
 
@@ -200,7 +204,7 @@ def _matcher_from_state(gazetteer: Gazetteer, overlaps: str) -> Matcher: ...
 def segment(text: str, /) -> dict[str, list[tuple[int, ...]]]: ...
 def _cooccurrence_counts(
     matcher: Matcher,
-    texts: Iterable[str],
+    texts: Texts,
     /,
     *,
     scope: str = "sentence",

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from cybernexus._typing import Texts
+
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
     from cybernexus._core import MentionTable
 
 
-def mention_table_to_pandas(
-    table: MentionTable, texts: Sequence[str] | None = None
-) -> pd.DataFrame:
+def mention_table_to_pandas(table: MentionTable, texts: Texts | None = None) -> pd.DataFrame:
     """Label a :class:`MentionTable`; see ``MentionTable.to_pandas``."""
     try:
         import pandas as pd
@@ -52,7 +53,7 @@ def mention_table_to_pandas(
             raise TypeError(
                 "texts must be the sequence of texts that was matched, got a single str"
             )
-        docs = list(texts)
+        docs = _as_list(texts)
         if len(docs) != table.n_docs:
             raise ValueError(
                 f"texts has {len(docs)} items but the table was built from {table.n_docs} texts"
@@ -64,3 +65,51 @@ def mention_table_to_pandas(
             )
         ]
     return frame
+
+
+def _as_list(texts: Texts) -> list[str]:
+    """The matched texts as a list of ``str``: Arrow columns (pyarrow, polars) are converted, not iterated as
+    scalars; a null (matched as an empty text) becomes ``""``."""
+    for method in ("to_pylist", "to_list"):
+        convert = getattr(texts, method, None)
+        if callable(convert):
+            return [t if isinstance(t, str) else "" for t in convert()]
+    if not isinstance(texts, Iterable):
+        raise TypeError(f"texts must be the texts that were matched, got {type(texts).__name__}")
+    return list(texts)
+
+
+def mention_table_to_arrow(table: MentionTable) -> pa.Table:
+    """Label a :class:`MentionTable` as a pyarrow Table; see ``MentionTable.to_arrow``."""
+    try:
+        import pyarrow as pa
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "MentionTable.to_arrow() needs pyarrow: pip install 'cybernexus[arrow]'"
+        ) from err
+    ids, kinds, names, alias_offsets, alias_texts = table.gazetteer._labels()
+    entity = np.asarray(table.entity)
+    alias_index = (np.asarray(alias_offsets, dtype=np.int64)[entity] + table.alias).astype(np.int32)
+    kind_categories = sorted(set(kinds))
+    kind_code = np.array([kind_categories.index(k) for k in kinds], dtype=np.int32)
+    # Numeric columns are wrapped, not copied; labels are dictionary-encoded (one string per entity, not per row).
+    return pa.table(
+        {
+            "doc": pa.array(table.doc),
+            "start": pa.array(table.start),
+            "end": pa.array(table.end),
+            "entity_id": pa.DictionaryArray.from_arrays(entity, pa.array(ids, pa.string())),
+            "kind": pa.DictionaryArray.from_arrays(
+                kind_code[entity], pa.array(kind_categories, pa.string())
+            ),
+            "name": pa.DictionaryArray.from_arrays(entity, pa.array(names, pa.string())),
+            "alias": pa.DictionaryArray.from_arrays(
+                alias_index, pa.array(alias_texts, pa.string())
+            ),
+        }
+        | (
+            {"sentence": pa.array(table.sentence), "paragraph": pa.array(table.paragraph)}
+            if table.sentence is not None and table.paragraph is not None
+            else {}
+        )
+    )

@@ -30,6 +30,7 @@ import numpy.typing as npt
 
 from cybernexus._core import Gazetteer, Matcher, _cooccurrence_counts
 from cybernexus._data import builtin_matcher
+from cybernexus._typing import Texts, is_arrow
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -453,7 +454,7 @@ def _groups(
 
 
 def cooccurrence(
-    texts: Iterable[str],
+    texts: Texts,
     matcher: Matcher | None = None,
     *,
     scope: Scope = "sentence",
@@ -468,7 +469,8 @@ def cooccurrence(
     """Count which entities are mentioned together in ``texts``.
 
     Args:
-        texts: An iterable of ``str`` (one document each).
+        texts: An iterable of ``str`` (one document each), or an Arrow string column (pyarrow, polars, pandas),
+            read in place; an Arrow null counts as an empty document.
         matcher: The matcher to find entities with (default: the built-in gazetteer, ``Matcher()``).
         scope: The unit: ``"document"``, ``"paragraph"`` (blank-line separated, or one per line), ``"sentence"``,
             or ``"window"``: non-overlapping blocks of ``window`` tokens (a token is a run of letters, digits and
@@ -503,7 +505,11 @@ def cooccurrence(
         raise ValueError(f"min_count must be at least 1, got {min_count}")
     resolved = _groups(matcher.gazetteer, kind_list, rollup)
     scope_name = f"window:{window}" if scope == "window" else scope
-    if not isinstance(texts, (list, tuple, str, bytes)) and hasattr(texts, "__iter__"):
+    if (
+        not isinstance(texts, (list, tuple, str, bytes))
+        and not is_arrow(texts)
+        and isinstance(texts, Iterable)
+    ):
         # An iterator or generator: count it batch by batch in bounded memory, and add the parts (exact).
         from cybernexus.stream import _progress, batched
 
@@ -522,7 +528,7 @@ def cooccurrence(
 
 
 def _count(
-    texts: Iterable[str],
+    texts: Texts,
     matcher: Matcher,
     resolved: tuple[list[int] | None, list[str], list[str], list[str]],
     scope: Scope,

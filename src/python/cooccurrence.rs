@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 
 use super::errors::type_error;
 use super::matcher::{threads, PyMatcher};
-use super::text::{borrow_all, collect_strs};
+use super::text::Texts;
 use crate::cooccurrence::{cooccurrence, Scope};
 
 /// What `_cooccurrence_counts` returns: `(n_units, entities, indptr, indices, data)`.
@@ -55,8 +55,8 @@ pub fn _cooccurrence_counts<'py>(
         }
     };
     let n_threads = threads(n_threads)?;
-    let items = collect_strs(texts, "texts")?;
-    let strs = borrow_all(&items, "texts")?;
+    let texts = Texts::extract(texts, "texts")?;
+    let strs = texts.strs(py, "texts")?;
     let core = matcher.get().core();
     let n = core.gazetteer().len();
     let groups: Option<Vec<Option<u32>>> = match groups {

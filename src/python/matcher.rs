@@ -9,7 +9,7 @@ use pyo3::types::{PyList, PyString, PyTuple};
 
 use super::errors::type_error;
 use super::gazetteer::PyGazetteer;
-use super::text::{borrow_all, borrow_str, collect_strs};
+use super::text::{borrow_str, Texts};
 use crate::matcher::{Located, Match, Matcher, Offsets, Overlaps};
 
 /// One mention of an entity in a text.
@@ -352,8 +352,8 @@ impl PyMatcher {
         segments: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         let n_threads = threads(n_threads)?;
-        let items = collect_strs(texts, "texts")?;
-        let strs = borrow_all(&items, "texts")?;
+        let texts = Texts::extract(texts, "texts")?;
+        let strs = texts.strs(py, "texts")?;
         let found = py.detach(|| {
             self.inner
                 .find_many_located(&strs, Offsets::Chars, segments, n_threads)
@@ -379,8 +379,8 @@ impl PyMatcher {
         segments: bool,
     ) -> PyResult<PyMentionTable> {
         let n_threads = threads(n_threads)?;
-        let items = collect_strs(texts, "texts")?;
-        let strs = borrow_all(&items, "texts")?;
+        let texts = Texts::extract(texts, "texts")?;
+        let strs = texts.strs(py, "texts")?;
         let table = py.detach(|| {
             self.inner
                 .find_table(&strs, Offsets::Chars, n_threads, segments)
@@ -504,5 +504,15 @@ impl PyMentionTable {
             .import("cybernexus._frames")?
             .getattr("mention_table_to_pandas")?
             .call1((slf, texts))
+    }
+
+    /// A pyarrow Table with columns ``doc, start, end`` (int64) and ``entity_id, kind, name, alias``
+    /// (dictionary-encoded strings: one string per entity, not per row), plus ``sentence, paragraph`` when
+    /// segmented. The numeric columns share memory with this table's arrays. Needs pyarrow.
+    fn to_arrow<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        slf.py()
+            .import("cybernexus._frames")?
+            .getattr("mention_table_to_arrow")?
+            .call1((slf,))
     }
 }

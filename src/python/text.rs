@@ -3,7 +3,40 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 
+use super::arrow::{is_arrow, StringColumn};
 use super::errors::{type_error, TextEncodingError};
+
+/// The documents of a call: Python `str` objects, or an Arrow string column read in place.
+pub(crate) enum Texts<'py> {
+    Objects(Vec<Bound<'py, PyAny>>),
+    Arrow(StringColumn),
+}
+
+impl<'py> Texts<'py> {
+    /// Read `texts`: an Arrow string column (anything with `__arrow_c_stream__` or `__arrow_c_array__`: pyarrow,
+    /// polars, pandas, ...) without one Python object per document, or else any iterable of `str`.
+    ///
+    /// An object that offers Arrow but cannot export it for want of an optional dependency (a pandas Series
+    /// without pyarrow raises ImportError) is iterated instead.
+    pub(crate) fn extract(texts: &Bound<'py, PyAny>, what: &str) -> PyResult<Self> {
+        if !texts.is_instance_of::<PyString>() && is_arrow(texts) {
+            match StringColumn::import(texts, what) {
+                Ok(column) => return Ok(Self::Arrow(column)),
+                Err(err) if err.is_instance_of::<pyo3::exceptions::PyImportError>(texts.py()) => {}
+                Err(err) => return Err(err),
+            }
+        }
+        collect_strs(texts, what).map(Self::Objects)
+    }
+
+    /// Borrow every document as UTF-8 (an Arrow column is checked with the interpreter detached).
+    pub(crate) fn strs(&self, py: Python<'_>, what: &str) -> PyResult<Vec<&str>> {
+        match self {
+            Self::Objects(items) => borrow_all(items, what),
+            Self::Arrow(column) => py.detach(|| column.strs(what)),
+        }
+    }
+}
 
 /// Borrow `obj` as a `&str`. `what` names the argument in error messages (`text`, `texts[3]`).
 ///
