@@ -35,4 +35,4 @@ pub use error::{Error, Result};
 pub use gazetteer::{
     read_csv, read_json, Alias, CasePolicy, Entity, Gazetteer, OnConflict, RawAlias, RawRecord,
 };
-pub use matcher::{Match, MatchTable, Matcher, Offsets, Overlaps};
+pub use matcher::{Build, Match, MatchTable, Matcher, Offsets, Overlaps};

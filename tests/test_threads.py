@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
 
 import cybernexus as cx
 
@@ -25,3 +28,20 @@ def test_eight_threads_share_one_matcher() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(work, range(48)))
     assert all(results)
+
+
+def test_builtin_matcher_gives_the_same_mentions_before_and_after_its_background_dfa() -> None:
+    """The built-in set is ready with an NFA at once; the DFA built in the background changes speed, not results."""
+    texts = [d["text"] for d in cx.sample_corpus()]
+    fresh = cx.Matcher(cx.Gazetteer.builtin())
+    before_kind = fresh.automaton
+    before = fresh.find_table(texts, n_threads=1)
+    deadline = time.monotonic() + 60
+    while fresh.automaton != "dfa":
+        assert time.monotonic() < deadline, "the background DFA was never ready"
+        time.sleep(0.005)
+    after = fresh.find_table(texts, n_threads=1)
+    assert before_kind in {"nfa", "dfa"}
+    assert len(before) > 5000
+    for column in ("doc", "start", "end", "entity", "alias"):
+        assert np.array_equal(getattr(before, column), getattr(after, column))

@@ -311,6 +311,14 @@ impl PyMatcher {
         self.inner.overlaps().as_str()
     }
 
+    /// The automaton searches use now: ``"dfa"``, or ``"nfa"``. A large gazetteer (such as the built-in one) is
+    /// ready at once with an NFA while a background thread builds the faster DFA, which later searches then use;
+    /// results are the same with either.
+    #[getter]
+    fn automaton(&self) -> &'static str {
+        self.inner.automaton_kind()
+    }
+
     /// Every mention in ``text``, in order of position (longest first where mentions nest).
     ///
     /// Raises:
