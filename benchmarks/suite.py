@@ -629,6 +629,35 @@ def compare(
 # --------------------------------------------------------------------------------------------------
 
 
+def busy_cpu_seconds() -> tuple[float, float]:
+    """(CPU seconds used by the whole machine, by this process and its children) so far.
+
+    The difference over a measurement is what other processes took: on a 2-core machine, a
+    compiler running next to a timing run shows up there. ``(0, 0)`` where ``/proc`` is absent.
+    """
+    try:
+        fields = Path("/proc/stat").read_text(encoding="utf-8").split("\n", 1)[0].split()[1:]
+    except OSError:
+        return 0.0, 0.0
+    ticks = [int(x) for x in fields]
+    # user, nice, system, (idle, iowait), irq, softirq, steal
+    busy = sum(ticks[0:3]) + sum(ticks[5:8])
+    t = os.times()
+    own = t.user + t.system + t.children_user + t.children_system
+    return busy / os.sysconf("SC_CLK_TCK"), own
+
+
+def timed_quiet(fn: Callable[[], T], repeat: int) -> tuple[float, T, float]:
+    """:func:`bench_find.timed`, plus the mean number of cores other processes kept busy."""
+    wall0, (all0, own0) = time.perf_counter(), busy_cpu_seconds()
+    seconds, result = timed(fn, repeat)
+    wall1, (all1, own1) = time.perf_counter(), busy_cpu_seconds()
+    others = max(0.0, (all1 - all0) - (own1 - own0)) / max(wall1 - wall0, 1e-9)
+    if others > 0.15:
+        log(f"  warning: other processes kept {others:.2f} cores busy during this measurement")
+    return seconds, result, others
+
+
 def once(fn: Callable[[], T]) -> tuple[float, T]:
     t0 = time.perf_counter()
     r = fn()
@@ -679,6 +708,7 @@ class Measure:
     build_rss_mb: float | None = None
     matches: int | None = None
     note: str = ""
+    others: float = 0.0  # cores kept busy by other processes while this was timed
 
 
 def rss_bytes() -> int:
@@ -872,8 +902,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def cx_case(name: str, call: Callable[[], Any], size: float) -> Any:
         log(f"timing {name} ...")
-        seconds, raw = timed(call, args.repeat)
-        measures.append(Measure(name, "cybernexus", size / seconds, build_cx_ms))
+        seconds, raw, others = timed_quiet(call, args.repeat)
+        measures.append(Measure(name, "cybernexus", size / seconds, build_cx_ms, others=others))
         return raw
 
     table_1 = cx_case(
@@ -971,13 +1001,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             log(f"{name}: skipped ({exc})")
             continue
         log(f"timing {name} on {size:.1f} MB ...")
-        seconds, per_doc = timed(functools.partial(runner, texts), args.repeat)
+        seconds, per_doc, others = timed_quiet(functools.partial(runner, texts), args.repeat)
         rows = rows_of_spans(per_doc)
         del per_doc
         note = f"on the first {size:.1f} MB" if name == SPACY else ""
         measures.append(
             Measure(name, "peer", size / seconds, t_build * 1000, None, None, len(rows), note)
         )
+        measures[-1].others = others
         ref = (
             reference
             if name != SPACY
@@ -987,7 +1018,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         agreements.append(compare(name, rows, ref, texts, aliases, automaton, scope))
 
     # ---- native ceiling ----
+    all0, own0 = busy_cpu_seconds()
+    wall0 = time.perf_counter()
     ceiling = run_ceiling(articles, aliases, args)
+    all1, own1 = busy_cpu_seconds()
+    ceiling_others = max(0.0, (all1 - all0) - (own1 - own0)) / (time.perf_counter() - wall0)
     ceiling_mbps: float | None = None
     if "skipped" in ceiling:
         print(f"note: {ceiling['skipped']}")
@@ -1003,6 +1038,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     run["build_ms"],
                     matches=run["matches"],
                     note=f"heap {run['heap_bytes'] / 1e6:.1f} MB",
+                    others=ceiling_others,
                 )
             )
             if run["automaton"] == "DFA" and run["match_kind"] == "Standard":
@@ -1070,6 +1106,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             ]
         )
     print(table(header, body, md, [False, True, True, True, True, True, True, True, False]))
+    print()
+    noisiest = max(measures, key=lambda m: m.others)
+    print(
+        f"Other processes on the machine: at most {noisiest.others:.2f} cores busy on average "
+        f"during one measurement ({noisiest.name})."
+    )
     print()
     print(
         "Consistency of cybernexus (same rows as find_table on 1 thread): "
