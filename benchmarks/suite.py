@@ -921,6 +921,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         mb,
     )
     checks["2 threads"] = rows_of_table(raw) == reference
+    measures[-1].matches = len(raw)
     for n in (1, 2):
         raw = cx_case(
             f"cybernexus `find_table`, {n} thread{'s' if n > 1 else ''}, 200 KB docs",
@@ -934,6 +935,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         mb,
     )
     checks["find_many"] = rows_of_mentions(raw, index) == reference
+    measures[-1].matches = sum(len(ms) for ms in raw)
     del raw
     cx_case(
         "cybernexus `find_table(segments=True)`, 1 thread",
@@ -974,6 +976,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         name = f"cybernexus `find_table` on {label}, 1 thread"
         raw = cx_case(name, functools.partial(matcher.find_table, data, n_threads=1), mb)
         checks[label] = rows_of_table(raw) == reference
+        measures[-1].matches = len(raw)
     if arrow_notes:
         for note in arrow_notes:
             log(f"arrow input: {note}")
