@@ -83,6 +83,7 @@ def source_sentences(annoctr: Path) -> tuple[list[str], dict[str, int]]:
 
     A line is a paragraph; a paragraph is split after ``.``, ``!`` or ``?`` followed by white
     space and an upper-case letter, a digit, a quote or a bracket. Good enough to shuffle prose.
+    White space inside a sentence stays as written (no-break spaces, double spaces).
     """
     paragraphs: list[str] = []
     counts: dict[str, int] = {}
@@ -100,11 +101,7 @@ def source_sentences(annoctr: Path) -> tuple[list[str], dict[str, int]]:
             n_files += 1
     counts["annoctr_files"] = n_files
     sentences = [
-        s
-        for p in paragraphs
-        if p.strip()
-        for s in _SENTENCE_END.split(" ".join(p.split()))
-        if s.strip()
+        s for p in paragraphs if p.strip() for s in _SENTENCE_END.split(p.strip()) if s.strip()
     ]
     counts["sentences"] = len(sentences)
     counts["source_bytes"] = sum(len(s.encode("utf-8")) + 1 for s in sentences)
