@@ -281,7 +281,19 @@ impl Matcher {
         let haystack = norm.text.as_bytes();
         let patterns = self.gazetteer.patterns();
         let all = self.overlaps == Overlaps::All;
+        let ascii_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         for m in self.automaton.get().find_overlapping_iter(haystack) {
+            // Most candidates lie inside a longer word ("us" in "thus"). Reject those on the searched bytes, before
+            // mapping offsets back: an ASCII word character of the normalised text always comes from a word
+            // character of the original (folding maps letters to letters and punctuation to punctuation), so two
+            // of them across a match edge mean the original is joined there too. Anything else gets the full check
+            // on the original text below.
+            let (ns, ne) = (m.start(), m.end());
+            if (ns > 0 && ascii_word(haystack[ns - 1]) && ascii_word(haystack[ns]))
+                || (ne < haystack.len() && ascii_word(haystack[ne - 1]) && ascii_word(haystack[ne]))
+            {
+                continue;
+            }
             let (start, end) = (
                 norm.map.to_original(m.start()),
                 norm.map.to_original(m.end()),
