@@ -311,6 +311,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_ascii_word_character_after_folding_comes_from_a_word_character() {
+        // The matcher rejects candidates inside words on the normalised bytes (see `Matcher::find`); that is only
+        // sound if folding never turns a non-word character into an ASCII letter, digit or `_`.
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let f = fold_char(c);
+            if f.is_ascii_alphanumeric() || f == '_' {
+                assert!(is_word(c), "{c:?} folds to {f:?}");
+            }
+        }
+    }
+
+    #[test]
     fn plain_prefix_agrees_with_a_byte_by_byte_reading() {
         // The byte-by-byte rule, as written before the chunked version: stop at a byte outside printable ASCII, or
         // at a space followed by a space or a control white space.
