@@ -101,3 +101,33 @@ def test_ctrl_c_stops_a_stream_within_a_second() -> None:
         child.wait(timeout=30)
     assert line[0] == "interrupted"
     assert float(line[1]) - sent < 1.0
+
+
+def test_find_file_equals_matching_everything_at_once(tmp_path: Path) -> None:
+    """Batches number documents globally; the frame is the one of a single find_table over all documents."""
+    docs = DOCS * 3  # 12 documents, batches of 5: 5 + 5 + 2
+    path = tmp_path / "corpus.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        for d in docs:
+            f.write(json.dumps({"text": d}) + "\n")
+    frame = cx.find_file(path, MATCHER, batch_size=5, n_threads=1)
+    expected = MATCHER.find_table(docs).to_pandas()
+    assert len(frame) == 3 * 4  # Sofacy, GRU, NATO, Sweden in each copy of DOCS
+    assert (
+        frame["doc"].tolist() == expected["doc"].tolist() == [0, 0, 2, 2, 4, 4, 6, 6, 8, 8, 10, 10]
+    )
+    for column in expected.columns:
+        assert frame[column].tolist() == expected[column].tolist(), column
+    assert frame["entity_id"].dtype == "category"
+
+
+def test_find_file_on_an_empty_file_and_bad_batch_size(tmp_path: Path) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_text("", encoding="utf-8")
+    frame = cx.find_file(path, MATCHER)
+    assert len(frame) == 0
+    assert list(frame.columns) == ["doc", "start", "end", "entity_id", "kind", "name", "alias"]
+    with pytest.raises(ValueError, match="batch_size must be at least 1"):
+        cx.find_file(path, MATCHER, batch_size=0)
+    with pytest.raises(FileNotFoundError):
+        cx.find_file(tmp_path / "missing.jsonl", MATCHER)

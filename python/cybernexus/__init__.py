@@ -17,7 +17,7 @@ from cybernexus.cooccurrence import Cooccurrence, cooccurrence, cooccurrence_by_
 from cybernexus.display import highlight
 from cybernexus.errors import CybernexusError, GazetteerError, TextEncodingError
 from cybernexus.importers import read_misp_galaxy, read_stix
-from cybernexus.stream import iter_find, read_texts
+from cybernexus.stream import find_file, iter_find, read_texts
 
 __all__ = [
     "Cooccurrence",
@@ -33,6 +33,7 @@ __all__ = [
     "cooccurrence",
     "cooccurrence_by_period",
     "example_gazetteer",
+    "find_file",
     "highlight",
     "iter_find",
     "read_misp_galaxy",

@@ -3,6 +3,7 @@
 * :func:`read_texts` yields the documents of a file or a folder: one per line, one per JSON line (a field of
   each object), or one per file; ``.gz`` files are decompressed on the fly.
 * :func:`iter_find` matches an iterable of texts batch by batch and yields each document's mentions.
+* :func:`find_file` matches a file or a folder batch by batch into one pandas DataFrame of mentions.
 * :func:`cooccurrence` (in :mod:`cybernexus.cooccurrence`) streams an iterator the same way.
 
 Memory stays bounded by one batch (``batch_size`` documents), whatever the corpus size; Ctrl-C stops between two
@@ -17,13 +18,16 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO, Literal, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, Literal, TypeVar
 
 from cybernexus._core import Matcher, Mention
 from cybernexus._data import builtin_matcher
 from cybernexus.errors import CybernexusError
 
-__all__ = ["batched", "iter_find", "read_texts"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["batched", "find_file", "iter_find", "read_texts"]
 
 Format = Literal["lines", "jsonl", "file"]
 T = TypeVar("T")
@@ -151,3 +155,50 @@ def iter_find(
     matcher = builtin_matcher() if matcher is None else matcher
     for batch in _progress(batched(texts, batch_size), progress, "batch"):
         yield from matcher.find_many(batch, n_threads=n_threads)
+
+
+def find_file(
+    source: str | os.PathLike[str],
+    matcher: Matcher | None = None,
+    *,
+    format: Format | None = None,
+    field: str = "text",
+    batch_size: int = 5000,
+    n_threads: int | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Every mention in a file or a folder, as one pandas DataFrame, in bounded memory.
+
+    The documents are read (see :func:`read_texts`) and matched ``batch_size`` at a time, so memory holds one batch
+    of text plus the mentions found so far (no text). Columns as :meth:`MentionTable.to_pandas`: ``doc`` (the
+    document's position in the file or folder, from 0), ``start``, ``end`` (code points), ``entity_id``, ``kind``,
+    ``name``, ``alias``. Needs pandas.
+
+    Args:
+        source: A file or a folder, as for :func:`read_texts`.
+        matcher: Default: the built-in gazetteer.
+        format: As for :func:`read_texts`.
+        field: As for :func:`read_texts`.
+        batch_size: Documents per batch.
+        n_threads: Threads per batch (default: all cores).
+        progress: Show a tqdm progress bar (in batches).
+
+    Raises:
+        FileNotFoundError, InputFileError: as :func:`read_texts`.
+        ValueError: ``batch_size`` is below 1.
+    """
+    import pandas as pd
+
+    matcher = builtin_matcher() if matcher is None else matcher
+    frames = []
+    first = 0
+    texts = read_texts(source, format=format, field=field)
+    for batch in _progress(batched(texts, batch_size), progress, "batch"):
+        frame = matcher.find_table(batch, n_threads=n_threads).to_pandas()
+        frame["doc"] += first
+        frames.append(frame)
+        first += len(batch)
+    if not frames:
+        return matcher.find_table([]).to_pandas()
+    # Every part has the same categories (one gazetteer), so the categorical columns stay categorical.
+    return pd.concat(frames, ignore_index=True)
