@@ -74,6 +74,7 @@ def test_public_names() -> None:
         "cooccurrence_by_period",
         "example_gazetteer",
         "highlight",
+        "find_file",
         "iter_find",
         "read_misp_galaxy",
         "read_stix",
