@@ -12,6 +12,11 @@
 //! BENCHMARKS.md) before it is matched, and offsets are checked against each other and, for views, against the
 //! buffer sizes the producer declares.
 //!
+//! What cannot be checked: the interface gives no buffer sizes for `string` and `large_string`, so the offsets are
+//! trusted to stay inside the data buffer, as every Arrow consumer trusts them (pyarrow validates arrays when they
+//! are built, `Array.from_buffers` included). For `string_view` the producer declares its buffer sizes and every
+//! view is checked against them.
+//!
 //! Null entries are matched as empty texts: they keep their document number and have no mentions.
 
 use std::ffi::{c_char, c_int, c_void, CStr};
