@@ -162,3 +162,14 @@ def test_to_arrow_labels_the_same_rows_as_to_pandas() -> None:
         PLAIN[d][s:e] for d, s, e in zip(frame["doc"], frame["start"], frame["end"], strict=True)
     ]
     assert "sentence" not in MATCHER.find_table(PLAIN).to_arrow().column_names
+
+
+def test_to_arrow_with_the_builtin_gazetteer_converts_to_pandas() -> None:
+    """Names and alias texts repeat across built-in entities; the Arrow dictionaries still convert to categoricals."""
+    texts = [d["text"] for d in cx.sample_corpus()[:200]]
+    table = cx.Matcher().find_table(texts)
+    frame = table.to_pandas()
+    from_arrow = table.to_arrow().to_pandas()
+    assert len(from_arrow) == len(frame) > 100
+    for name in ("entity_id", "kind", "name", "alias"):
+        assert from_arrow[name].astype(str).tolist() == frame[name].astype(str).tolist()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from cybernexus._typing import Texts
 
@@ -89,23 +90,26 @@ def mention_table_to_arrow(table: MentionTable) -> pa.Table:
         ) from err
     ids, kinds, names, alias_offsets, alias_texts = table.gazetteer._labels()
     entity = np.asarray(table.entity)
-    alias_index = (np.asarray(alias_offsets, dtype=np.int64)[entity] + table.alias).astype(np.int32)
-    kind_categories = sorted(set(kinds))
-    kind_code = np.array([kind_categories.index(k) for k in kinds], dtype=np.int32)
-    # Numeric columns are wrapped, not copied; labels are dictionary-encoded (one string per entity, not per row).
+    alias_index = np.asarray(alias_offsets, dtype=np.int64)[entity] + table.alias
+
+    def dictionary(codes: npt.NDArray[Any], labels: list[str]) -> pa.DictionaryArray[Any, Any]:
+        # Arrow allows repeated dictionary values, but pandas categories must be unique (two entities can share a
+        # name, two aliases a text): index the distinct labels.
+        distinct, inverse = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
+        return pa.DictionaryArray.from_arrays(
+            inverse.astype(np.int32)[codes], pa.array(distinct.tolist(), pa.string())
+        )
+
+    # Numeric columns are wrapped, not copied; labels are dictionary-encoded (one string per label, not per row).
     return pa.table(
         {
             "doc": pa.array(table.doc),
             "start": pa.array(table.start),
             "end": pa.array(table.end),
-            "entity_id": pa.DictionaryArray.from_arrays(entity, pa.array(ids, pa.string())),
-            "kind": pa.DictionaryArray.from_arrays(
-                kind_code[entity], pa.array(kind_categories, pa.string())
-            ),
-            "name": pa.DictionaryArray.from_arrays(entity, pa.array(names, pa.string())),
-            "alias": pa.DictionaryArray.from_arrays(
-                alias_index, pa.array(alias_texts, pa.string())
-            ),
+            "entity_id": dictionary(entity, ids),
+            "kind": dictionary(entity, kinds),
+            "name": dictionary(entity, names),
+            "alias": dictionary(alias_index, alias_texts),
         }
         | (
             {"sentence": pa.array(table.sentence), "paragraph": pa.array(table.paragraph)}
