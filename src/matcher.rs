@@ -165,6 +165,56 @@ fn builder() -> aho_corasick::AhoCorasickBuilder {
     builder
 }
 
+/// Build the DFA of `gazetteer` on a background thread and store it in `upgrade`, for a matcher that is ready
+/// with its NFA already.
+///
+/// Builds run one at a time, and a build waiting for its turn is dropped when no matcher holds `upgrade` any more:
+/// building matchers in a loop (one per call, one per task, unpickled copies) must not start a 200 ms, 80 MB build
+/// per matcher (measured: 30 matchers in a row held six builds and 450 MB at once before this rule). A forked child
+/// starts with no build running (its count is reset by the fork hook); a build under way when the process forked
+/// never finishes in the child, whose matcher keeps its NFA. If no thread can be started, the matcher keeps its NFA.
+fn build_in_background(gazetteer: &Arc<Gazetteer>, upgrade: &Arc<OnceLock<AhoCorasick>>) {
+    use std::sync::atomic::Ordering;
+
+    use crate::parallel::BACKGROUND_BUILDS;
+
+    /// Ends this thread's turn, also if the build panicked.
+    struct Turn;
+    impl Drop for Turn {
+        fn drop(&mut self) {
+            BACKGROUND_BUILDS.store(0, Ordering::SeqCst);
+        }
+    }
+
+    parallel::register_fork_hook();
+    let gazetteer = Arc::clone(gazetteer);
+    let upgrade = Arc::downgrade(upgrade);
+    let _ = std::thread::Builder::new()
+        .name("cybernexus-dfa".into())
+        .spawn(move || {
+            while BACKGROUND_BUILDS
+                .compare_exchange(0, 1, Ordering::SeqCst, Ordering::SeqCst)
+                .is_err()
+            {
+                if upgrade.strong_count() == 0 {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            let _turn = Turn;
+            if upgrade.strong_count() == 0 {
+                return;
+            }
+            let patterns = gazetteer.patterns().iter().map(|(p, _)| p.as_str());
+            // No NFA fallback here: the matcher has its NFA already.
+            if let Ok(dfa) = builder().kind(Some(AhoCorasickKind::DFA)).build(patterns) {
+                if let Some(upgrade) = upgrade.upgrade() {
+                    let _ = upgrade.set(dfa);
+                }
+            }
+        });
+}
+
 fn build(gazetteer: &Gazetteer, kind: AhoCorasickKind) -> Result<AhoCorasick> {
     let patterns = gazetteer.patterns().iter().map(|(p, _)| p.as_str());
     let built = builder().kind(Some(kind)).build(patterns.clone());
@@ -228,15 +278,7 @@ impl Matcher {
             Build::Auto => {
                 let first = build(&gazetteer, AhoCorasickKind::ContiguousNFA)?;
                 if n <= DFA_MAX_PATTERNS {
-                    let (gazetteer, upgrade) = (Arc::clone(&gazetteer), Arc::clone(&upgrade));
-                    // If no thread can be started, the matcher keeps its NFA: slower, same results.
-                    let _ = std::thread::Builder::new()
-                        .name("cybernexus-dfa".into())
-                        .spawn(move || {
-                            if let Ok(dfa) = build(&gazetteer, AhoCorasickKind::DFA) {
-                                let _ = upgrade.set(dfa);
-                            }
-                        });
+                    build_in_background(&gazetteer, &upgrade);
                 }
                 first
             }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterator
 from typing import Any
 
@@ -173,3 +174,40 @@ def test_to_arrow_with_the_builtin_gazetteer_converts_to_pandas() -> None:
     assert len(from_arrow) == len(frame) > 100
     for name in ("entity_id", "kind", "name", "alias"):
         assert from_arrow[name].astype(str).tolist() == frame[name].astype(str).tolist()
+
+
+class CachedCapsule:
+    """A producer that wrongly hands out the same stream capsule twice."""
+
+    def __init__(self, column: pa.ChunkedArray[Any]) -> None:
+        self.capsule = column.__arrow_c_stream__()
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        return self.capsule
+
+
+def test_a_capsule_is_consumed_once() -> None:
+    exporter = CachedCapsule(pa.chunked_array([TEXTS]))
+    assert same_table(MATCHER.find_table(exporter), MATCHER.find_table(PLAIN))
+    with pytest.raises(ValueError, match="consumed already"):
+        MATCHER.find_table(exporter)
+
+
+def test_offsets_out_of_order_across_rows_are_refused() -> None:
+    """Each row alone looks fine (start <= end) but row 1 ends beyond the last offset: refused, not read."""
+    data = pa.py_buffer(b"Sofacy and GRU")
+    offsets = pa.py_buffer(struct.pack("<4i", 0, 6, 1 << 28, 14))
+    column = pa.Array.from_buffers(pa.string(), 3, [None, offsets, data])
+    with pytest.raises(ValueError, match=r"malformed Arrow data at row 2: decreasing offsets"):
+        MATCHER.find_table(column)
+
+
+def test_unaligned_offsets_are_read() -> None:
+    """Alignment is only recommended by the Arrow specification; a misaligned offsets buffer still works."""
+    data = pa.py_buffer(b"Sofacy and GRU")
+    offsets = pa.py_buffer(b"\x00" + struct.pack("<3i", 0, 6, 14))[1:]
+    assert offsets.address % 4 != 0
+    column = pa.Array.from_buffers(pa.string(), 2, [None, offsets, data])
+    table = MATCHER.find_table(column)
+    assert table.doc.tolist() == [0, 1]
+    assert (table.start.tolist(), table.end.tolist()) == ([0, 5], [6, 8])

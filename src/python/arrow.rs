@@ -8,9 +8,13 @@
 //!
 //! Performance notes: the texts are never copied; each document becomes a `&str` pointing into the Arrow buffers
 //! (16 bytes per document, on the Rust side only). Arrow promises UTF-8 but a foreign producer is not trusted:
-//! every document is validated with `str::from_utf8` (several GB/s on ASCII, about 1% of matching time, measured in
-//! BENCHMARKS.md) before it is matched, and offsets are checked against each other and, for views, against the
-//! buffer sizes the producer declares.
+//! every document is validated with `str::from_utf8` (several GB/s on ASCII, about 1% of matching time) before it
+//! is matched; all offsets of a chunk must be non-negative and non-decreasing, and views must lie inside the
+//! buffer sizes the producer declares. Buffers are read unaligned (alignment is only recommended) and a capsule is
+//! consumed once (a second use is refused, not read through dangling pointers).
+//!
+//! Arrow buffers are immutable by contract; a producer that lets another thread write to one while it is being
+//! matched breaks that contract (and the UTF-8 check made before matching), as it would for any Arrow consumer.
 //!
 //! What cannot be checked: the interface gives no buffer sizes for `string` and `large_string`, so the offsets are
 //! trusted to stay inside the data buffer, as every Arrow consumer trusts them (pyarrow validates arrays when they
@@ -220,14 +224,16 @@ pub(crate) fn is_arrow(obj: &Bound<'_, PyAny>) -> bool {
 }
 
 /// Move the struct a capsule points to out of it, leaving a released (no-op) struct behind, as the PyCapsule
-/// interface asks of a consumer.
+/// interface asks of a consumer. A capsule that was consumed already (its struct released: a producer that hands
+/// out the same capsule twice) is refused: its pointers refer to memory its first consumer may have freed.
 ///
 /// # Safety
-/// `capsule` must hold a `T` under `name`, and `T` must have a `release` member at the place `released` resets.
+/// `capsule` must hold a `T` under `name`; `live` must read its `release` member and `released` reset it.
 unsafe fn take<T>(
     capsule: &Bound<'_, PyAny>,
     name: &CStr,
     what: &str,
+    live: impl FnOnce(&T) -> bool,
     released: impl FnOnce(&mut T),
 ) -> PyResult<Box<T>> {
     let capsule = capsule.cast::<PyCapsule>().map_err(|_| {
@@ -241,8 +247,14 @@ unsafe fn take<T>(
             PyTypeError::new_err(format!("{what}: expected an Arrow capsule named {name:?}"))
         })?
         .cast();
-    // SAFETY: per the caller, the capsule holds a live `T`; we copy it out and mark the original released so the
-    // capsule's destructor does nothing.
+    // SAFETY: per the caller, the capsule holds a `T`.
+    if !live(unsafe { pointer.as_ref() }) {
+        return Err(PyValueError::new_err(format!(
+            "{what}: the Arrow capsule was consumed already (released); export the data again"
+        )));
+    }
+    // SAFETY: the `T` is live; we copy it out and mark the original released so the capsule's destructor does
+    // nothing.
     unsafe {
         let value = Box::new(ptr::read(pointer.as_ptr()));
         released(&mut *pointer.as_ptr());
@@ -252,14 +264,30 @@ unsafe fn take<T>(
 
 fn take_schema(capsule: &Bound<'_, PyAny>, what: &str) -> PyResult<OwnedSchema> {
     // SAFETY: an "arrow_schema" capsule holds an ArrowSchema.
-    unsafe { take::<ArrowSchema>(capsule, c"arrow_schema", what, |s| s.release = None) }
-        .map(OwnedSchema)
+    unsafe {
+        take::<ArrowSchema>(
+            capsule,
+            c"arrow_schema",
+            what,
+            |s| s.release.is_some(),
+            |s| s.release = None,
+        )
+    }
+    .map(OwnedSchema)
 }
 
 fn take_array(capsule: &Bound<'_, PyAny>, what: &str) -> PyResult<OwnedArray> {
     // SAFETY: an "arrow_array" capsule holds an ArrowArray.
-    unsafe { take::<ArrowArray>(capsule, c"arrow_array", what, |a| a.release = None) }
-        .map(OwnedArray)
+    unsafe {
+        take::<ArrowArray>(
+            capsule,
+            c"arrow_array",
+            what,
+            |a| a.release.is_some(),
+            |a| a.release = None,
+        )
+    }
+    .map(OwnedArray)
 }
 
 impl StringColumn {
@@ -268,29 +296,20 @@ impl StringColumn {
         let py = obj.py();
         if obj.hasattr(pyo3::intern!(py, "__arrow_c_stream__"))? {
             let capsule = obj.call_method0(pyo3::intern!(py, "__arrow_c_stream__"))?;
-            let capsule = capsule.cast::<PyCapsule>().map_err(|_| {
-                PyTypeError::new_err(format!(
-                    "{what}.__arrow_c_stream__() did not return a PyCapsule"
-                ))
-            })?;
-            let pointer: NonNull<ArrowArrayStream> = capsule
-                .pointer_checked(Some(c"arrow_array_stream"))
-                .map_err(|_| {
-                    PyTypeError::new_err(format!(
-                        "{what}.__arrow_c_stream__() did not return an 'arrow_array_stream' capsule"
-                    ))
-                })?
-                .cast();
-            // SAFETY: an "arrow_array_stream" capsule holds a live ArrowArrayStream; moved out as for `take`.
+            // SAFETY: an "arrow_array_stream" capsule holds an ArrowArrayStream.
             let mut stream = OwnedStream(unsafe {
-                let value = Box::new(ptr::read(pointer.as_ptr()));
-                (*pointer.as_ptr()).release = None;
-                value
-            });
+                take::<ArrowArrayStream>(
+                    &capsule,
+                    c"arrow_array_stream",
+                    what,
+                    |s| s.release.is_some(),
+                    |s| s.release = None,
+                )
+            }?);
             let (Some(get_schema), Some(get_next)) = (stream.0.get_schema, stream.0.get_next)
             else {
                 return Err(PyValueError::new_err(format!(
-                    "{what}: the Arrow stream is released or incomplete"
+                    "{what}: the Arrow stream has no get_schema or get_next callback"
                 )));
             };
             let mut schema = OwnedSchema(Box::new(ArrowSchema::empty()));
@@ -346,12 +365,13 @@ impl StringColumn {
         self.chunks
             .iter()
             .map(|c| usize::try_from(c.0.length).unwrap_or(0))
-            .sum()
+            .fold(0, usize::saturating_add)
     }
 
     /// Every document as a `&str` into the Arrow buffers (a null as ""), checked as described in the module notes.
     pub(crate) fn strs(&self, what: &str) -> PyResult<Vec<&str>> {
-        let mut out = Vec::with_capacity(self.len());
+        // The declared length is not trusted with an allocation: a bogus one must fail below, not abort here.
+        let mut out = Vec::with_capacity(self.len().min(1 << 20));
         for chunk in &self.chunks {
             // SAFETY: `chunk` was filled in by a producer following the interface for `self.layout`, and stays
             // alive (not released) as long as `self`, which the returned slices borrow.
@@ -377,6 +397,39 @@ fn utf8<'a>(bytes: &'a [u8], what: &str, doc: usize) -> PyResult<&'a str> {
             err.valid_up_to()
         ))
     })
+}
+
+/// The `length + 1` offsets of a `string` or `large_string` chunk, each non-negative and none smaller than the one
+/// before, null rows included: then every row lies between the first and the last offset, the range producers
+/// check against the data buffer. An error gives the row (in the chunk) and the reason.
+///
+/// # Safety
+/// `buffer` must hold `offset + length + 1` offsets (int64 if `large`, else int32), aligned or not: the
+/// specification only recommends alignment, so they are read unaligned.
+unsafe fn checked_offsets(
+    buffer: *const c_void,
+    large: bool,
+    offset: usize,
+    length: usize,
+) -> Result<Vec<usize>, (usize, &'static str)> {
+    let mut out = Vec::with_capacity(length.min(1 << 20) + 1);
+    for i in 0..=length {
+        // SAFETY: in bounds per the caller.
+        let value = unsafe {
+            if large {
+                ptr::read_unaligned(buffer.cast::<i64>().add(offset + i))
+            } else {
+                i64::from(ptr::read_unaligned(buffer.cast::<i32>().add(offset + i)))
+            }
+        };
+        let row = i.saturating_sub(1);
+        let value = usize::try_from(value).map_err(|_| (row, "negative offset"))?;
+        if out.last().is_some_and(|&previous| value < previous) {
+            return Err((row, "decreasing offsets"));
+        }
+        out.push(value);
+    }
+    Ok(out)
 }
 
 /// Append the documents of one chunk to `out`.
@@ -416,30 +469,18 @@ unsafe fn read_chunk<'a>(
             if buffers[1].is_null() {
                 return Err(invalid(what, first, "no offsets buffer"));
             }
-            let large = layout == Layout::LargeUtf8;
-            let at = |i: usize| -> i64 {
-                // SAFETY: the offsets buffer has `offset + length + 1` entries.
-                unsafe {
-                    if large {
-                        *buffers[1].cast::<i64>().add(offset + i)
-                    } else {
-                        i64::from(*buffers[1].cast::<i32>().add(offset + i))
-                    }
-                }
-            };
+            // SAFETY: a `string` or `large_string` chunk has `offset + length + 1` offsets.
+            let offsets =
+                unsafe { checked_offsets(buffers[1], layout == Layout::LargeUtf8, offset, length) }
+                    .map_err(|(row, why)| invalid(what, first + row, why))?;
             let data = buffers[2].cast::<u8>();
             for i in 0..length {
                 let doc = first + i;
-                let (start, end) = (at(i), at(i + 1));
                 if !is_valid(i) {
                     out.push("");
                     continue;
                 }
-                let start = non_negative(start, what, doc, "offset")?;
-                let end = non_negative(end, what, doc, "offset")?;
-                if end < start {
-                    return Err(invalid(what, doc, "decreasing offsets"));
-                }
+                let (start, end) = (offsets[i], offsets[i + 1]);
                 if start == end {
                     out.push("");
                     continue;
@@ -482,8 +523,8 @@ unsafe fn read_chunk<'a>(
                     let Some(&buffer) = data.get(index) else {
                         return Err(invalid(what, doc, "view into a missing buffer"));
                     };
-                    // SAFETY: `sizes` has one entry per variadic buffer.
-                    let size = unsafe { *sizes.add(index) };
+                    // SAFETY: `sizes` has one entry per variadic buffer (read unaligned, as the offsets).
+                    let size = unsafe { ptr::read_unaligned(sizes.add(index)) };
                     let size = non_negative(size, what, doc, "buffer size")?;
                     if buffer.is_null() || start.checked_add(len).is_none_or(|e| e > size) {
                         return Err(invalid(what, doc, "view outside its buffer"));
