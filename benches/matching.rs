@@ -2,12 +2,17 @@
 //!
 //! Run with `cargo bench --bench matching`. The corpus is synthetic (deterministic), news-like ASCII with about one
 //! alias occurrence per 200 bytes, plus a non-ASCII variant that exercises the folding path.
+//!
+//! The `builtin` group runs the shipped gazetteer (`python/cybernexus/data/builtin.json`) over the shipped MISP
+//! descriptions (real prose) and, on the same bytes, the aho-corasick crate alone with the same automaton
+//! (counting overlapping matches, nothing else): the ceiling `find_table` is compared with in BENCHMARKS.md.
 
 use std::hint::black_box;
 use std::sync::Arc;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use cybernexus::{Gazetteer, Matcher, Offsets, Overlaps, RawAlias, RawRecord};
+use cybernexus::{read_json, Build, Gazetteer, Matcher, Offsets, Overlaps, RawAlias, RawRecord};
 
 const WORDS: &[&str] = &[
     "the",
@@ -160,5 +165,91 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// The shipped MISP descriptions (one JSON object per line with a `text` field), repeated to about 4 MB.
+fn misp_descriptions() -> Vec<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/python/cybernexus/data/misp_descriptions.jsonl"
+    );
+    let once: Vec<String> = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            value["text"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    let size: usize = once.iter().map(String::len).sum();
+    std::iter::repeat_n(once, (4 << 20) / size + 1)
+        .flatten()
+        .collect()
+}
+
+/// The distinct folded aliases of `gazetteer`: the patterns the matcher puts in its automaton.
+fn folded_aliases(gazetteer: &Gazetteer) -> Vec<String> {
+    let folded: std::collections::BTreeSet<String> = gazetteer
+        .entities()
+        .iter()
+        .flat_map(|e| &e.aliases)
+        .map(|a| cybernexus::normalize::normalize_str(&a.text, true))
+        .collect();
+    folded.into_iter().collect()
+}
+
+fn bench_builtin(c: &mut Criterion) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/python/cybernexus/data/builtin.json"
+    );
+    let gazetteer =
+        Arc::new(Gazetteer::from_records(read_json(std::path::Path::new(path)).unwrap()).unwrap());
+    let docs = misp_descriptions();
+    let bytes: usize = docs.iter().map(String::len).sum();
+    let dfa =
+        Matcher::with_automaton(Arc::clone(&gazetteer), Overlaps::Longest, Build::Dfa).unwrap();
+    let crate_alone = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .match_kind(MatchKind::Standard)
+        .ascii_case_insensitive(true)
+        .build(folded_aliases(&gazetteer))
+        .unwrap();
+
+    let mut group = c.benchmark_group("builtin");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("find_table_1_thread", |b| {
+        b.iter(|| {
+            dfa.find_table(black_box(&docs), Offsets::Chars, Some(1), false)
+                .unwrap()
+                .len()
+        });
+    });
+    group.bench_function("ceiling_crate_dfa_overlapping_count", |b| {
+        b.iter(|| {
+            docs.iter()
+                .map(|d| {
+                    crate_alone
+                        .find_overlapping_iter(black_box(d.as_bytes()))
+                        .count()
+                })
+                .sum::<usize>()
+        });
+    });
+    group.throughput(Throughput::Elements(1));
+    for (name, how) in [
+        ("build_ready", Build::Auto),
+        ("build_nfa", Build::Nfa),
+        ("build_dfa", Build::Dfa),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                Matcher::with_automaton(Arc::clone(black_box(&gazetteer)), Overlaps::Longest, how)
+                    .unwrap()
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_builtin);
 criterion_main!(benches);
