@@ -54,7 +54,15 @@ from typing import Any, TypeVar
 
 import ahocorasick
 import ahocorasick_rs
-from bench_find import machine, table, timed
+from bench_find import (
+    machine,
+    once,
+    rows_of_mentions,
+    rows_of_spans,
+    rows_of_table,
+    table,
+    timed,
+)
 from flashtext import KeywordProcessor
 
 import cybernexus as cx
@@ -653,26 +661,6 @@ def timed_quiet(fn: Callable[[], T], repeat: int) -> tuple[float, T, float]:
     if others > 0.15:
         log(f"  warning: other processes kept {others:.2f} cores busy during this measurement")
     return seconds, result, others
-
-
-def once(fn: Callable[[], T]) -> tuple[float, T]:
-    t0 = time.perf_counter()
-    r = fn()
-    return time.perf_counter() - t0, r
-
-
-def rows_of_spans(per_doc: Sequence[Sequence[Span]]) -> set[Row]:
-    return {(d, s, e, k) for d, spans in enumerate(per_doc) for s, e, k in spans}
-
-
-def rows_of_table(t: cx.MentionTable) -> set[Row]:
-    return set(
-        zip(t.doc.tolist(), t.start.tolist(), t.end.tolist(), t.entity.tolist(), strict=True)
-    )
-
-
-def rows_of_mentions(per_doc: Sequence[Sequence[cx.Mention]], index: dict[str, int]) -> set[Row]:
-    return {(d, m.start, m.end, index[m.entity_id]) for d, ms in enumerate(per_doc) for m in ms}
 
 
 def versions() -> dict[str, str]:
