@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pytest
 
 import cybernexus as cx
 
@@ -45,3 +47,20 @@ def test_builtin_matcher_gives_the_same_mentions_before_and_after_its_background
     assert len(before) > 2000
     for column in ("doc", "start", "end", "entity", "alias"):
         assert np.array_equal(getattr(before, column), getattr(after, column))
+
+
+def test_automaton_choice_is_kept_through_pickling_and_gives_the_same_mentions() -> None:
+    texts = [d["text"] for d in cx.sample_corpus()[:150]]
+    gazetteer = cx.Gazetteer.builtin()
+    nfa = cx.Matcher(gazetteer, automaton="nfa")
+    dfa = cx.Matcher(gazetteer, automaton="dfa")
+    assert (nfa.automaton, dfa.automaton) == ("nfa", "dfa")
+    time.sleep(0.3)  # an "nfa" matcher never gets a DFA
+    assert nfa.automaton == "nfa"
+    copy = pickle.loads(pickle.dumps(nfa))
+    assert copy.automaton == "nfa"
+    a, b = nfa.find_table(texts), dfa.find_table(texts)
+    for column in ("doc", "start", "end", "entity", "alias"):
+        assert np.array_equal(getattr(a, column), getattr(b, column))
+    with pytest.raises(ValueError, match="automaton must be 'auto', 'nfa' or 'dfa', got \"fast\""):
+        cx.Matcher(gazetteer, automaton="fast")  # type: ignore[arg-type]
