@@ -169,8 +169,8 @@ struct EntityStrings {
 ///     overlaps: ``"longest"`` (default) keeps the leftmost-longest mention and one entity per span; ``"all"``
 ///         returns nested and overlapping mentions too.
 ///     automaton: ``"auto"`` (default): a large gazetteer is ready at once with a compact NFA and switches to a
-///         DFA built in the background (about 1.6x faster, about 80 MB for the built-in gazetteer); ``"nfa"``: the
-///         compact automaton only (about 2 MB, for many worker processes with little memory); ``"dfa"``: build the
+///         DFA built in the background (about 1.3x faster, about 90 MB for the built-in gazetteer); ``"nfa"``: the
+///         compact automaton only (about 4 MB, for many worker processes with little memory); ``"dfa"``: build the
 ///         DFA before returning. Results are the same with each.
 ///
 /// A matcher is immutable and thread-safe: share one between threads, and pickle it to send it to worker
