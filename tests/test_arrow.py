@@ -211,3 +211,17 @@ def test_unaligned_offsets_are_read() -> None:
     table = MATCHER.find_table(column)
     assert table.doc.tolist() == [0, 1]
     assert (table.start.tolist(), table.end.tolist()) == ([0, 5], [6, 8])
+
+
+def test_iter_find_slices_arrow_columns() -> None:
+    """iter_find over an Arrow column matches slices of it (no str per document), in order, like the list."""
+    expected = list(cx.iter_find(PLAIN, MATCHER, batch_size=4))
+    assert list(cx.iter_find(pa.array(TEXTS), MATCHER, batch_size=4)) == expected
+    assert (
+        list(cx.iter_find(pa.chunked_array([TEXTS[:3], TEXTS[3:]]), MATCHER, batch_size=2))
+        == expected
+    )
+    assert list(cx.iter_find(pl.Series(TEXTS), MATCHER, batch_size=5)) == expected
+    assert len(expected) == len(TEXTS)
+    with pytest.raises(ValueError, match="batch_size must be at least 1"):
+        next(cx.iter_find(pa.array(TEXTS), MATCHER, batch_size=0))

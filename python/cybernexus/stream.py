@@ -16,12 +16,13 @@ import gzip
 import itertools
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TypeVar
 
 from cybernexus._core import Matcher, Mention
 from cybernexus._data import builtin_matcher
+from cybernexus._typing import Texts, is_arrow
 from cybernexus.errors import CybernexusError
 
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ def _progress(items: Iterable[T], enabled: bool, unit: str) -> Iterable[T]:
 
 
 def iter_find(
-    texts: Iterable[str],
+    texts: Texts,
     matcher: Matcher | None = None,
     *,
     batch_size: int = 1000,
@@ -146,15 +147,31 @@ def iter_find(
     """The mentions of each text, in order, matched ``batch_size`` texts at a time (in parallel within a batch).
 
     Args:
-        texts: Any iterable of ``str``, e.g. :func:`read_texts`.
+        texts: Any iterable of ``str``, e.g. :func:`read_texts`, or an Arrow string column (pyarrow, polars),
+            matched in slices without one ``str`` per document.
         matcher: Default: the built-in gazetteer.
         batch_size: Texts per batch; memory holds one batch.
         n_threads: Threads per batch (default: all cores).
         progress: Show a tqdm progress bar (in batches).
     """
     matcher = builtin_matcher() if matcher is None else matcher
-    for batch in _progress(batched(texts, batch_size), progress, "batch"):
+    for batch in _progress(_batches(texts, batch_size), progress, "batch"):
         yield from matcher.find_many(batch, n_threads=n_threads)
+
+
+def _batches(texts: Texts, size: int) -> Iterator[Texts]:
+    """Batches of ``size`` texts: slices of an Arrow column (pyarrow, polars; read in place, no ``str`` per
+    document), lists of anything else."""
+    if is_arrow(texts) and callable(getattr(texts, "slice", None)) and isinstance(texts, Sized):
+        if size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {size}")
+        column: Any = texts
+        for start in range(0, len(texts), size):
+            yield column.slice(start, size)
+        return
+    if not isinstance(texts, Iterable):
+        raise TypeError(f"texts must be an iterable of str, got {type(texts).__name__}")
+    yield from batched(texts, size)
 
 
 def find_file(
