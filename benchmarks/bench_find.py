@@ -280,6 +280,12 @@ def select_longest(text: str, candidates: Iterable[Span]) -> list[Span]:
         if not (s > 0 and text[s - 1] in word and text[s] in word)
         and not (e < n and text[e] in word and text[e - 1] in word)
     ]
+    return greedy_longest(valid)
+
+
+def greedy_longest(valid: list[tuple[int, int, int]]) -> list[Span]:
+    """Leftmost-longest picks among valid candidates given as (start, -end, key): sorted, each pick skips
+    whatever overlaps it."""
     valid.sort()
     out: list[Span] = []
     free = 0

@@ -55,6 +55,7 @@ from typing import Any, TypeVar
 import ahocorasick
 import ahocorasick_rs
 from bench_find import (
+    greedy_longest,
     machine,
     once,
     rows_of_mentions,
@@ -276,14 +277,7 @@ def resolve(text: str, hits: Iterable[Span], aliases: AliasSet) -> list[Span]:
         entity = accept(cands[key], text[s:e])
         if entity is not None:
             valid.append((s, -e, entity))
-    valid.sort()
-    out: list[Span] = []
-    free = 0
-    for s, neg_e, entity in valid:
-        if s >= free:
-            out.append((s, -neg_e, entity))
-            free = -neg_e
-    return out
+    return greedy_longest(valid)
 
 
 def lower_same_length(text: str) -> str:
