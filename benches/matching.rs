@@ -4,7 +4,7 @@
 //! alias occurrence per 200 bytes, plus a non-ASCII variant that exercises the folding path.
 //!
 //! The `builtin` group runs the shipped gazetteer (`python/cybernexus/data/builtin.json`) over the shipped MISP
-//! descriptions (real prose) and, on the same bytes, the aho-corasick crate alone with the same automaton
+//! descriptions (real prose) and, on the same bytes, the aho-corasick crate's DFA alone over the same folded aliases
 //! (counting overlapping matches, nothing else): the ceiling `find_table` is compared with in BENCHMARKS.md.
 
 use std::hint::black_box;
@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use cybernexus::{read_json, Build, Gazetteer, Matcher, Offsets, Overlaps, RawAlias, RawRecord};
+use cybernexus::{read_json, Gazetteer, Matcher, Offsets, Overlaps, RawAlias, RawRecord};
 
 const WORDS: &[&str] = &[
     "the",
@@ -205,8 +205,7 @@ fn bench_builtin(c: &mut Criterion) {
         Arc::new(Gazetteer::from_records(read_json(std::path::Path::new(path)).unwrap()).unwrap());
     let docs = misp_descriptions();
     let bytes: usize = docs.iter().map(String::len).sum();
-    let dfa =
-        Matcher::with_automaton(Arc::clone(&gazetteer), Overlaps::Longest, Build::Dfa).unwrap();
+    let matcher = Matcher::new(Arc::clone(&gazetteer), Overlaps::Longest).unwrap();
     let crate_alone = AhoCorasick::builder()
         .kind(Some(AhoCorasickKind::DFA))
         .match_kind(MatchKind::Standard)
@@ -219,7 +218,8 @@ fn bench_builtin(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("find_table_1_thread", |b| {
         b.iter(|| {
-            dfa.find_table(black_box(&docs), Offsets::Chars, Some(1), false)
+            matcher
+                .find_table(black_box(&docs), Offsets::Chars, Some(1), false)
                 .unwrap()
                 .len()
         });
@@ -236,18 +236,19 @@ fn bench_builtin(c: &mut Criterion) {
         });
     });
     group.throughput(Throughput::Elements(1));
-    for (name, how) in [
-        ("build_ready", Build::Auto),
-        ("build_nfa", Build::Nfa),
-        ("build_dfa", Build::Dfa),
-    ] {
-        group.bench_function(name, |b| {
-            b.iter(|| {
-                Matcher::with_automaton(Arc::clone(black_box(&gazetteer)), Overlaps::Longest, how)
-                    .unwrap()
-            });
+    group.bench_function("build", |b| {
+        b.iter(|| Matcher::new(Arc::clone(black_box(&gazetteer)), Overlaps::Longest).unwrap());
+    });
+    group.bench_function("build_crate_dfa", |b| {
+        b.iter(|| {
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::DFA))
+                .match_kind(MatchKind::Standard)
+                .ascii_case_insensitive(true)
+                .build(folded_aliases(black_box(&gazetteer)))
+                .unwrap()
         });
-    }
+    });
     group.finish();
 }
 

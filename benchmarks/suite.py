@@ -690,14 +690,6 @@ class Measure:
     others: float = 0.0  # cores kept busy by other processes while this was timed
 
 
-def wait_for_dfa(matcher: cx.Matcher, timeout: float = 60.0) -> cx.Matcher:
-    """Wait until ``matcher`` searches with its DFA (built by a background thread for large alias sets)."""
-    deadline = time.monotonic() + timeout
-    while matcher.automaton != "dfa" and time.monotonic() < deadline:
-        time.sleep(0.001)
-    return matcher
-
-
 def rss_bytes() -> int:
     import psutil
 
@@ -724,7 +716,7 @@ def memprobe(name: str, mb: float, annoctr: Path, seed: int) -> dict[str, float]
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     if name == "cybernexus":
-        matcher = wait_for_dfa(cx.Matcher(cx.Gazetteer.builtin()))
+        matcher = cx.Matcher(cx.Gazetteer.builtin())
         after_build = rss_bytes()
         matcher.find_table(texts, n_threads=1)
     else:
@@ -874,18 +866,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     gazetteer = cx.Gazetteer.builtin()
     aliases = alias_set(gazetteer)
     build_times = []
-    dfa_times = []
-    matcher = wait_for_dfa(cx.Matcher(gazetteer))
+    matcher = cx.Matcher(gazetteer)
     for _ in range(max(5, args.repeat)):
-        # Ready to match (NFA) when the constructor returns; the DFA follows from a background thread. Each build
-        # waits for its DFA so that no background build overlaps the next measurement.
-        start = time.perf_counter()
         t, matcher = once(lambda: cx.Matcher(gazetteer))
         build_times.append(t)
-        wait_for_dfa(matcher)
-        dfa_times.append(time.perf_counter() - start)
     build_cx_ms = statistics.median(build_times) * 1000
-    dfa_cx_ms = statistics.median(dfa_times) * 1000
     ids = matcher.gazetteer.ids
     index = {id_: i for i, id_ in enumerate(ids)}
     load_both, load_alone = builtin_load_seconds(args.repeat)
@@ -1071,7 +1056,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(
         f"{bullet}cybernexus build: `cx.Matcher(g)` ready in {build_cx_ms:.0f} ms (median of "
-        f"{len(build_times)}), its background DFA ready {dfa_cx_ms:.0f} ms after the call; fresh interpreter: import + `Gazetteer.builtin()` "
+        f"{len(build_times)}), {matcher.nbytes / 1e6:.1f} MB; fresh interpreter: import + `Gazetteer.builtin()` "
         f"{load_both * 1000:.0f} ms, `builtin()` alone {load_alone * 1000:.0f} ms"
     )
     print(f"{bullet}Median of {args.repeat} timed runs after one untimed warm-up")
@@ -1139,7 +1124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "aliases": {"aliases": aliases.n_aliases, "patterns": len(aliases.keys)},
             "build": {
                 "matcher_ms": build_cx_ms,
-                "matcher_dfa_ms": dfa_cx_ms,
+                "matcher_bytes": matcher.nbytes,
                 "import_and_builtin_ms": load_both * 1000,
                 "builtin_ms": load_alone * 1000,
             },

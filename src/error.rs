@@ -61,9 +61,9 @@ pub enum Error {
     /// An option has a value outside its domain (a thread count of 0, an unknown mode).
     #[error("{0}")]
     InvalidArgument(String),
-    /// The automaton could not be built (for example, it would exceed its size limits).
-    #[error("cannot build the matching automaton: {0}")]
-    Build(#[from] aho_corasick::BuildError),
+    /// The search structure could not be built (for example, it would exceed its size limits).
+    #[error("cannot build the matcher: {0}")]
+    Build(String),
     /// A thread pool could not be started.
     #[error("cannot start a thread pool: {0}")]
     ThreadPool(String),

@@ -27,6 +27,7 @@ pub mod matcher;
 pub mod normalize;
 pub mod parallel;
 pub mod segment;
+pub mod wordtrie;
 
 #[cfg(feature = "python")]
 mod python;
@@ -35,4 +36,4 @@ pub use error::{Error, Result};
 pub use gazetteer::{
     read_csv, read_json, Alias, CasePolicy, Entity, Gazetteer, OnConflict, RawAlias, RawRecord,
 };
-pub use matcher::{Build, Match, MatchTable, Matcher, Offsets, Overlaps};
+pub use matcher::{Match, MatchTable, Matcher, Offsets, Overlaps};

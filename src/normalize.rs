@@ -1,22 +1,24 @@
 //! Text normalisation with a map back to original offsets, and the character classes the matcher uses.
 //!
-//! The matcher searches a *normalised* copy of the text, in which
+//! The matcher compares text and aliases *folded*:
 //!
 //! * every run of white space (the Unicode `White_Space` property: spaces, tabs, line breaks, no-break spaces, ...)
-//!   is one ASCII space,
-//! * typographic apostrophes, dashes and double quotes are their ASCII forms (see [`fold_typography`]),
+//!   reads as one ASCII space,
+//! * typographic apostrophes, dashes and double quotes read as their ASCII forms (see [`fold_typography`]),
 //! * every other character is lower-cased with its simple (one character) mapping, so that `İ` folds to `i` and the
 //!   final sigma `ς` to `σ` (see [`fold_char`]).
 //!
-//! Because every character (or white-space run) of the original maps to exactly one character of the normalised
-//! text, every character boundary of the normalised text corresponds to a character boundary of the original, and a
-//! sparse list of checkpoints is enough to map offsets back (see [`OffsetMap`]).
+//! Aliases are folded by [`normalize_str`]. A text is prepared by [`normalize`], which leaves to the matcher's trie
+//! (see [`crate::wordtrie`]) what it does itself: ASCII case, and reading a run of ASCII white-space bytes as one
+//! space. So [`normalize`] returns ASCII text as it is, and otherwise copies it with every non-ASCII white-space
+//! character made a space and every other non-ASCII character folded. Each character of the original maps to
+//! exactly one character of the copy, so every character boundary of the copy corresponds to one of the original
+//! and a sparse list of checkpoints is enough to map offsets back (see [`OffsetMap`]).
 //!
-//! Performance notes: most news text is ASCII. When it also has single spaces only, nothing is copied: the
-//! automaton is built ASCII-case-insensitive, so it searches the original bytes directly, and the offset map is the
-//! identity. Any line break forces a copy; then the ASCII stretches between white space are copied in bulk and only
-//! white space and non-ASCII characters go through the per-character path. Measured on the 20 MB benchmark corpus
-//! (BENCHMARKS.md), the bulk copy lifted `find_table` from 87.7 to 110.4 MB/s, against 138 MB/s searching in place.
+//! Performance notes: most news text is ASCII and is not copied at all. Before the trie took over white-space runs,
+//! a line break in nearly every document of the 50 MB benchmark corpus forced a copy, and collapsing runs meant a
+//! scan that stopped at every line break (normalisation was 12% of matching time). Now a copy is made only for text
+//! with a non-ASCII character, and its ASCII stretches, found eight bytes at a time, are copied in bulk.
 
 use std::borrow::Cow;
 
@@ -199,8 +201,9 @@ impl OffsetMap {
 /// A text prepared for searching.
 #[derive(Debug)]
 pub struct Normalized<'a> {
-    /// The text to search. Borrowed (and not lower-cased: the automaton folds ASCII case itself) when the original
-    /// needed no change but ASCII case.
+    /// The text to search. Borrowed, with neither case nor white space changed, when the original is ASCII (the
+    /// matcher folds ASCII case and white-space runs itself); otherwise normalised as described in the module
+    /// documentation, except that ASCII letters keep their case.
     pub text: Cow<'a, str>,
     /// Map from offsets in `text` to offsets in the original.
     pub map: OffsetMap,
@@ -208,93 +211,54 @@ pub struct Normalized<'a> {
     pub ascii: bool,
 }
 
-/// Length of the longest prefix of `bytes` that normalisation leaves as it is: printable ASCII, and no space
-/// followed by another white-space byte.
+/// Length of the longest ASCII prefix of `bytes`.
 ///
-/// Performance note: most news text is such bytes from end to end, so this check runs over nearly every byte
-/// matched. It tests 16 bytes at a time without branches (the compiler vectorises the inner loop) and only then
-/// byte by byte; with the byte loop alone, normalisation took about 11% of matching time on the sample corpus.
-fn plain_prefix(bytes: &[u8]) -> usize {
-    #[inline]
-    fn stops(b: u8, next: u8) -> bool {
-        !(0x20..0x80).contains(&b)
-            | ((b == b' ') & ((next == b' ') | (b'\t'..=b'\r').contains(&next)))
-    }
+/// Performance note: this runs over every byte of every non-ASCII text, so it tests eight bytes at a time (one
+/// `u64` and a mask) rather than one.
+fn ascii_prefix(bytes: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut i = 0;
-    while i + 17 <= bytes.len() {
-        let chunk = &bytes[i..i + 17];
-        let mut stop = false;
-        for k in 0..16 {
-            stop |= stops(chunk[k], chunk[k + 1]);
+    for chunk in bytes.chunks_exact(8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("a chunk of 8 bytes"));
+        if word & HIGH != 0 {
+            // The lowest set high bit is the first non-ASCII byte (little-endian: byte k is bits 8k..8k+7).
+            return i + (word & HIGH).trailing_zeros() as usize / 8;
         }
-        if stop {
-            break;
-        }
-        i += 16;
+        i += 8;
     }
-    while i < bytes.len() && !stops(bytes[i], bytes.get(i + 1).copied().unwrap_or(0)) {
-        i += 1;
-    }
-    i
+    i + bytes[i..].iter().take_while(|b| b.is_ascii()).count()
 }
 
 /// Prepare `text` for searching; see the module documentation.
 pub fn normalize(text: &str) -> Normalized<'_> {
     let bytes = text.as_bytes();
-    let plain = plain_prefix(bytes);
-    if plain == bytes.len() {
+    let mut i = ascii_prefix(bytes);
+    if i == bytes.len() {
         return Normalized {
             text: Cow::Borrowed(text),
             map: OffsetMap::default(),
             ascii: true,
         };
     }
-    let ascii = bytes[plain..].is_ascii();
     let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..i]);
     let mut checkpoints = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        // Copy the stretch of ASCII bytes that need no change in one go: everything but control characters,
-        // non-ASCII bytes and a space that starts a white-space run. ASCII letters keep their case: the automaton
-        // folds ASCII case itself.
-        let j = if i == 0 {
-            plain
-        } else {
-            i + plain_prefix(&bytes[i..])
-        };
+    while let Some(c) = text[i..].chars().next() {
+        i += c.len_utf8();
+        let folded = if c.is_whitespace() { ' ' } else { fold_char(c) };
+        out.push(folded);
+        if folded.len_utf8() != c.len_utf8() {
+            checkpoints.push((out.len(), i));
+        }
+        // Copy the ASCII stretch that follows in one go.
+        let j = i + ascii_prefix(&bytes[i..]);
         out.push_str(&text[i..j]);
         i = j;
-        let Some(c) = text[i..].chars().next() else {
-            break;
-        };
-        let unit_start = i;
-        i += c.len_utf8();
-        if c.is_whitespace() {
-            while let Some(d) = text[i..].chars().next().filter(|d| d.is_whitespace()) {
-                i += d.len_utf8();
-            }
-            if unit_start > 0 && bytes[unit_start - 1] == b' ' {
-                // A single space was copied just before this non-ASCII white space (" \u{a0}"): the run began
-                // there, so extend it instead of writing a second space.
-                checkpoints.push((out.len(), i));
-                continue;
-            }
-            out.push(' ');
-            if i - unit_start != 1 {
-                checkpoints.push((out.len(), i));
-            }
-        } else {
-            let folded = fold_char(c);
-            out.push(folded);
-            if folded.len_utf8() != c.len_utf8() {
-                checkpoints.push((out.len(), i));
-            }
-        }
     }
     Normalized {
         text: Cow::Owned(out),
         map: OffsetMap { checkpoints },
-        ascii,
+        ascii: false,
     }
 }
 
@@ -323,39 +287,14 @@ mod tests {
     }
 
     #[test]
-    fn plain_prefix_agrees_with_a_byte_by_byte_reading() {
-        // The byte-by-byte rule, as written before the chunked version: stop at a byte outside printable ASCII, or
-        // at a space followed by a space or a control white space.
-        let reference = |bytes: &[u8]| {
-            (0..bytes.len())
-                .find(|&j| {
-                    let b = bytes[j];
-                    !(b' '..0x80).contains(&b)
-                        || (b == b' ' && matches!(bytes.get(j + 1), Some(b' ' | b'\t'..=b'\r')))
-                })
-                .unwrap_or(bytes.len())
-        };
-        // Every placement of one or two special bytes in texts of 0..=40 bytes (chunk edges at 16, 17, 32, 33).
-        let specials: [&[u8]; 7] = [
-            b"  ",
-            b" \n",
-            b"\n",
-            b"\t",
-            b"\x01",
-            "é".as_bytes(),
-            b" \x0c",
-        ];
-        for len in 0..=40 {
-            let base: Vec<u8> = (0..len)
-                .map(|i| if i % 5 == 4 { b' ' } else { b'a' })
-                .collect();
-            assert_eq!(plain_prefix(&base), reference(&base));
+    fn ascii_prefix_stops_at_the_first_non_ascii_byte() {
+        for len in 0..40 {
             for at in 0..=len {
-                for special in specials {
-                    let mut text = base.clone();
-                    text.splice(at..at, special.iter().copied());
-                    assert_eq!(plain_prefix(&text), reference(&text), "{text:?}");
+                let mut bytes = vec![b'a'; len];
+                if at < len {
+                    bytes[at] = 0xC3;
                 }
+                assert_eq!(ascii_prefix(&bytes), at, "{len} {at}");
             }
         }
     }
@@ -387,32 +326,29 @@ mod tests {
     }
 
     #[test]
-    fn ascii_text_with_single_spaces_is_borrowed() {
-        let n = normalize("Fancy Bear hit NATO.");
-        assert!(matches!(n.text, Cow::Borrowed(_)));
-        assert!(n.map.is_identity());
+    fn ascii_text_is_borrowed() {
+        for text in ["Fancy Bear hit NATO.", "Czech\n  REPUBLIC\t"] {
+            let n = normalize(text);
+            assert!(matches!(n.text, Cow::Borrowed(_)));
+            assert!(n.map.is_identity() && n.ascii);
+        }
     }
 
     #[test]
     fn maps_offsets_back_across_runs_and_wide_characters() {
         let text = "a\u{a0}\u{a0}\nb \u{212A}c";
         let n = normalize(text);
-        assert_eq!(n.text, "a b kc");
-        assert_eq!(normalize("Czech\nREPUBLIC  x").text, "Czech REPUBLIC x");
+        // Non-ASCII white space becomes a space, ASCII white space stays (the trie reads the run as one space).
+        assert_eq!(n.text, "a  \nb kc");
+        assert_eq!(
+            normalize("Czech\nREPUBLIC  x\u{c9}").text,
+            "Czech\nREPUBLIC  x\u{e9}"
+        );
         // normalised offsets of 'b', 'k', 'c' and the end
-        assert_eq!(n.map.to_original(2), text.find('b').unwrap());
-        assert_eq!(n.map.to_original(4), text.find('\u{212A}').unwrap());
-        assert_eq!(n.map.to_original(5), text.find('c').unwrap());
-        assert_eq!(n.map.to_original(6), text.len());
-    }
-
-    #[test]
-    fn space_before_non_ascii_white_space_is_one_run() {
-        let text = "a \u{a0}\u{2009}b \u{a0}";
-        let n = normalize(text);
-        assert_eq!(n.text, "a b ");
-        assert_eq!(n.map.to_original(2), text.find('b').unwrap());
-        assert_eq!(n.map.to_original(4), text.len());
+        assert_eq!(n.map.to_original(4), text.find('b').unwrap());
+        assert_eq!(n.map.to_original(6), text.find('\u{212A}').unwrap());
+        assert_eq!(n.map.to_original(7), text.find('c').unwrap());
+        assert_eq!(n.map.to_original(8), text.len());
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! hook records the fork, and from then on the child runs everything on the calling thread.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Once};
 
 use rayon::prelude::*;
@@ -25,17 +25,13 @@ static FORKED: AtomicBool = AtomicBool::new(false);
 static REGISTER_FORK_HOOK: Once = Once::new();
 static POOLS: Mutex<Option<HashMap<usize, Arc<rayon::ThreadPool>>>> = Mutex::new(None);
 
-/// Background automaton builds running in this process (see `crate::matcher`); a forked child has none.
-pub(crate) static BACKGROUND_BUILDS: AtomicUsize = AtomicUsize::new(0);
-
 #[cfg(unix)]
 extern "C" fn after_fork_in_child() {
     FORKED.store(true, Ordering::SeqCst);
-    BACKGROUND_BUILDS.store(0, Ordering::SeqCst);
 }
 
 /// Register the `pthread_atfork` child hook (once per process).
-pub(crate) fn register_fork_hook() {
+fn register_fork_hook() {
     REGISTER_FORK_HOOK.call_once(|| {
         #[cfg(unix)]
         // Safety: registers a handler that only stores to an atomic, which is async-signal-safe; no pointers are

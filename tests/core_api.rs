@@ -4,11 +4,8 @@ use std::sync::Arc;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::time::{Duration, Instant};
 
-use cybernexus::{
-    read_json, Alias, Build, CasePolicy, Entity, Gazetteer, Matcher, Offsets, Overlaps,
-};
+use cybernexus::{read_json, Alias, CasePolicy, Entity, Gazetteer, Matcher, Offsets, Overlaps};
 
 #[test]
 fn json_gazetteer_finds_aliases_with_byte_and_char_offsets() {
@@ -76,44 +73,94 @@ fn many_names(n: usize) -> (Arc<Gazetteer>, String) {
     (Arc::new(Gazetteer::new(entities).unwrap()), text)
 }
 
-#[test]
-fn nfa_dfa_and_background_builds_find_the_same_mentions() {
-    let (gazetteer, text) = many_names(1_500); // 4,500 patterns: above the synchronous DFA limit
-    for overlaps in [Overlaps::Longest, Overlaps::All] {
-        let nfa = Matcher::with_automaton(Arc::clone(&gazetteer), overlaps, Build::Nfa).unwrap();
-        let dfa = Matcher::with_automaton(Arc::clone(&gazetteer), overlaps, Build::Dfa).unwrap();
-        let auto = Matcher::new(Arc::clone(&gazetteer), overlaps).unwrap();
-        assert_eq!(nfa.automaton_kind(), "nfa");
-        assert_eq!(dfa.automaton_kind(), "dfa");
-        let expected = nfa.find(&text, Offsets::Chars);
-        if overlaps == Overlaps::Longest {
-            // Three per mentioned name (215 of them), plus "Name {i}0 bear" naming entity 10 i for 7 <= i < 150.
-            assert_eq!(expected.len(), 3 * 215 + 21);
+/// Every (start, end, entity) the matcher must report in `all` mode for [`many_names`], computed independently:
+/// the `aho-corasick` crate finds every occurrence of every folded alias in a lower-cased copy of the text whose
+/// white-space runs are single spaces; then the boundary rule (no start or end between two ASCII word characters:
+/// the text is ASCII) and the case policies of [`many_names`] (acronyms exact, names insensitive) filter them.
+fn reference_all(gazetteer: &Gazetteer, text: &str) -> Vec<(usize, usize, u32)> {
+    use aho_corasick::{AhoCorasick, MatchKind};
+    assert!(text.is_ascii());
+    let (mut folded, mut origin) = (Vec::new(), Vec::new());
+    for (i, b) in text.bytes().enumerate() {
+        if b.is_ascii_whitespace() && folded.last() == Some(&b' ') {
+            continue;
         }
-        assert_eq!(dfa.find(&text, Offsets::Chars), expected);
-        // Whichever automaton the background build has reached, the answer is the same; and it reaches the DFA.
-        assert_eq!(auto.find(&text, Offsets::Chars), expected);
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while auto.automaton_kind() != "dfa" {
-            assert!(
-                Instant::now() < deadline,
-                "the background DFA was never ready"
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        assert_eq!(auto.find(&text, Offsets::Chars), expected);
+        folded.push(if b.is_ascii_whitespace() {
+            b' '
+        } else {
+            b.to_ascii_lowercase()
+        });
+        origin.push(i);
     }
-    // Small sets get their DFA before `new` returns.
+    origin.push(text.len());
+    let mut aliases = Vec::new();
+    for (e, entity) in gazetteer.entities().iter().enumerate() {
+        for alias in &entity.aliases {
+            aliases.push((
+                alias.text.to_lowercase(),
+                u32::try_from(e).unwrap(),
+                alias.case,
+            ));
+        }
+    }
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(aliases.iter().map(|a| a.0.as_str()))
+        .unwrap();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let bytes = text.as_bytes();
+    let mut found: Vec<(usize, usize, u32)> = automaton
+        .find_overlapping_iter(&folded)
+        .filter_map(|m| {
+            let (start, end) = (origin[m.start()], origin[m.end() - 1] + 1);
+            let (_, entity, case) = &aliases[m.pattern().as_usize()];
+            let joined_start = start > 0 && word(bytes[start - 1]) && word(bytes[start]);
+            let joined_end = end < bytes.len() && word(bytes[end - 1]) && word(bytes[end]);
+            let span = &text[start..end];
+            let case_ok = match case {
+                CasePolicy::Exact => gazetteer.entities()[*entity as usize]
+                    .aliases
+                    .iter()
+                    .any(|a| a.text == span),
+                _ => true,
+            };
+            (!joined_start && !joined_end && case_ok).then_some((start, end, *entity))
+        })
+        .collect();
+    found.sort_by_key(|&(s, e, k)| (s, std::cmp::Reverse(e), k));
+    found.dedup();
+    found
+}
+
+#[test]
+fn mentions_agree_with_an_aho_corasick_reference() {
+    let (gazetteer, text) = many_names(1_500); // 4,500 patterns
+    let all = Matcher::new(Arc::clone(&gazetteer), Overlaps::All).unwrap();
+    let spans = |found: Vec<cybernexus::Match>| -> Vec<(usize, usize, u32)> {
+        found.iter().map(|m| (m.start, m.end, m.entity)).collect()
+    };
+    let expected = reference_all(&gazetteer, &text);
+    assert_eq!(spans(all.find(&text, Offsets::Chars)), expected);
+    // Leftmost-longest: the greedy choice among the same candidates.
+    let mut greedy = Vec::new();
+    let mut taken = 0;
+    for &(s, e, k) in &expected {
+        if s >= taken {
+            greedy.push((s, e, k));
+            taken = e;
+        }
+    }
+    let longest = Matcher::new(Arc::clone(&gazetteer), Overlaps::Longest).unwrap();
+    let found = spans(longest.find(&text, Offsets::Chars));
+    // Three per mentioned name (215 of them), plus "Name {i}0 bear" naming entity 10 i for 7 <= i < 150.
+    assert_eq!(found.len(), 3 * 215 + 21);
+    assert_eq!(found, greedy);
+    // Small sets: counted by hand.
     let (small, text) = many_names(10);
     let matcher = Matcher::new(small, Overlaps::Longest).unwrap();
-    assert_eq!(matcher.automaton_kind(), "dfa");
-    let found: Vec<_> = matcher
-        .find(&text, Offsets::Chars)
-        .iter()
-        .map(|m| (m.start, m.end, m.entity))
-        .collect();
-    // Counted by hand: "NAME 0 BEAR" (case-insensitive), "N0" at 22 (exact: not "n0", not inside "xN0"),
-    // "Name 0\n Bear" at 26 (a white-space run); "Name 00 bear" and "Name 0s" glue "Name 0" to a word: no match.
+    let found = spans(matcher.find(&text, Offsets::Chars));
+    // "NAME 0 BEAR" (case-insensitive), "N0" at 22 (exact: not "n0", not inside "xN0"), "Name 0\n Bear" at 26 (a
+    // white-space run); "Name 00 bear" and "Name 0s" glue "Name 0" to a word: no match.
     assert_eq!(&found[..3], &[(0, 11, 0), (22, 24, 0), (26, 38, 0)]);
     assert_eq!(found.len(), 6); // the same three for entity 7
 }

@@ -10,7 +10,7 @@ use pyo3::types::{PyList, PyString, PyTuple};
 use super::errors::type_error;
 use super::gazetteer::PyGazetteer;
 use super::text::{borrow_str, Texts};
-use crate::matcher::{Build, Located, Match, Matcher, Offsets, Overlaps};
+use crate::matcher::{Located, Match, Matcher, Offsets, Overlaps};
 
 /// One mention of an entity in a text.
 ///
@@ -168,20 +168,15 @@ struct EntityStrings {
 ///     gazetteer: The entities to find; by default the built-in gazetteer (:meth:`Gazetteer.builtin`).
 ///     overlaps: ``"longest"`` (default) keeps the leftmost-longest mention and one entity per span; ``"all"``
 ///         returns nested and overlapping mentions too.
-///     automaton: ``"auto"`` (default): a large gazetteer is ready at once with a compact NFA and switches to a
-///         DFA built in the background (about 1.3x faster, about 90 MB for the built-in gazetteer); ``"nfa"``: the
-///         compact automaton only (about 4 MB, for many worker processes with little memory); ``"dfa"``: build the
-///         DFA before returning. Results are the same with each.
 ///
-/// A matcher is immutable and thread-safe: share one between threads, and pickle it to send it to worker
-/// processes (it is rebuilt from its gazetteer on unpickling).
+/// Building one over the built-in gazetteer takes about 20 ms and 5 MB. A matcher is immutable and thread-safe:
+/// share one between threads, and pickle it to send it to worker processes (it is rebuilt from its gazetteer on
+/// unpickling).
 #[pyclass(frozen, module = "cybernexus._core", name = "Matcher")]
 pub struct PyMatcher {
     inner: Arc<Matcher>,
     gazetteer: Py<PyGazetteer>,
     strings: Vec<EntityStrings>,
-    /// The `automaton` argument, kept for pickling.
-    build: &'static str,
 }
 
 /// Check a Python thread-count argument.
@@ -253,12 +248,11 @@ impl PyMatcher {
 #[pymethods]
 impl PyMatcher {
     #[new]
-    #[pyo3(signature = (gazetteer = None, /, *, overlaps = "longest", automaton = "auto"))]
+    #[pyo3(signature = (gazetteer = None, /, *, overlaps = "longest"))]
     fn py_new(
         py: Python<'_>,
         gazetteer: Option<&Bound<'_, PyAny>>,
         overlaps: &str,
-        automaton: &str,
     ) -> PyResult<Self> {
         let builtin;
         let gazetteer = if let Some(g) = gazetteer {
@@ -278,16 +272,6 @@ impl PyMatcher {
                 "overlaps must be 'longest' or 'all', got {overlaps:?}"
             ))
         })?;
-        let (how, build) = match automaton {
-            "auto" => (Build::Auto, "auto"),
-            "nfa" => (Build::Nfa, "nfa"),
-            "dfa" => (Build::Dfa, "dfa"),
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "automaton must be 'auto', 'nfa' or 'dfa', got {other:?}"
-                )))
-            }
-        };
         let core = Arc::clone(&gazetteer.get().inner);
         let strings = core
             .entities()
@@ -308,12 +292,11 @@ impl PyMatcher {
                     .collect(),
             })
             .collect();
-        let inner = py.detach(|| Matcher::with_automaton(core, mode, how))?;
+        let inner = py.detach(|| Matcher::new(core, mode))?;
         Ok(PyMatcher {
             inner: Arc::new(inner),
             gazetteer: gazetteer.clone().unbind(),
             strings,
-            build,
         })
     }
 
@@ -329,12 +312,11 @@ impl PyMatcher {
         self.inner.overlaps().as_str()
     }
 
-    /// The automaton searches use now: ``"dfa"``, or ``"nfa"``. A large gazetteer (such as the built-in one) is
-    /// ready at once with an NFA while a background thread builds the faster DFA, which later searches then use;
-    /// results are the same with either.
+    /// Bytes of memory held by the search structure (the gazetteer not included): about 5 MB for the built-in
+    /// gazetteer.
     #[getter]
-    fn automaton(&self) -> &'static str {
-        self.inner.automaton_kind()
+    fn nbytes(&self) -> usize {
+        self.inner.heap_bytes()
     }
 
     /// Every mention in ``text``, in order of position (longest first where mentions nest).
@@ -452,29 +434,21 @@ impl PyMatcher {
         let rebuild = py
             .import("cybernexus._core")?
             .getattr("_matcher_from_state")?;
-        Ok((
-            rebuild,
-            (self.gazetteer.clone_ref(py), self.overlaps(), self.build),
-        ))
+        Ok((rebuild, (self.gazetteer.clone_ref(py), self.overlaps())))
     }
 }
 
 /// What `Matcher.__reduce__` returns: the rebuilding function and its arguments.
-type Reduced<'py> = (
-    Bound<'py, PyAny>,
-    (Py<PyGazetteer>, &'static str, &'static str),
-);
+type Reduced<'py> = (Bound<'py, PyAny>, (Py<PyGazetteer>, &'static str));
 
 /// Rebuild a pickled matcher.
 #[pyfunction]
-#[pyo3(signature = (gazetteer, overlaps, automaton = "auto"))]
 pub fn _matcher_from_state(
     py: Python<'_>,
     gazetteer: &Bound<'_, PyAny>,
     overlaps: &str,
-    automaton: &str,
 ) -> PyResult<PyMatcher> {
-    PyMatcher::py_new(py, Some(gazetteer), overlaps, automaton)
+    PyMatcher::py_new(py, Some(gazetteer), overlaps)
 }
 
 /// Mentions of many texts in columns: row ``i`` is a mention in text ``doc[i]`` from ``start[i]`` to ``end[i]``

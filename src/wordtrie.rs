@@ -1,0 +1,541 @@
+//! The search structure of the matcher: a trie of the folded aliases, entered only where a word can start.
+//!
+//! # Performance notes
+//!
+//! *Why not an Aho-Corasick automaton.* An automaton finds every occurrence of every alias: it reads every byte and
+//! takes one transition per byte, and most of what it reports ("us" in "thus") then fails the word-boundary rule.
+//! Cybernexus only keeps matches that start where a word starts (no alias starts between two word characters), so
+//! it only needs to know, at each word start, which aliases the text there begins with: a walk down a plain trie
+//! from its root, with no failure transitions, that stops at the first byte no alias continues with. On the
+//! benchmark corpus (50 MB of CTI prose, the 7,282 folded aliases of the built-in gazetteer) there are 6.8 million
+//! word starts and 22.7 million trie steps, against 50 million automaton transitions; the candidates it reports are
+//! exactly those of the automaton that survive the start-of-word check (tested against the `aho-corasick` crate in
+//! `tests/core_api.rs`). Measured with the crate on the same bytes and the same aliases: its DFA counts overlapping
+//! matches at 165-173 MB/s and takes 180 ms and 80 MB to build; this trie finds and reports the word-start
+//! candidates at 265 MB/s and builds in about 20 ms. The crate has no anchored-at-word-starts mode, and calling its
+//! anchored search once per word start costs more per call than the walk itself, hence this module.
+//!
+//! *Finding word starts 64 bytes at a time.* Testing each byte for "word character after a non-word one" with a
+//! branch mispredicts at every word edge (the byte loop ran at 360 MB/s). The start positions of a 64-byte block are
+//! computed as bit masks instead: on x86-64, SSE2 (part of the baseline, so no run-time detection) classifies 16
+//! bytes per instruction (2.9 GB/s); elsewhere a table lookup per byte builds the same masks without branches
+//! (1.0 GB/s). The set bits are then visited with `trailing_zeros`.
+//!
+//! *Layout.* States are numbered breadth first, so the states near the root, which nearly every walk visits, sit
+//! together in memory. A state with many children is a row of the dense table indexed by byte class (one load per
+//! step); a state with few children (most states deeper than the third byte have one) is a short list of
+//! (class, next) pairs, which keeps the whole structure near 5 MB for the built-in aliases (a dense table for every
+//! state would take 46 MB and was not faster). A state number carries two flags: whether an alias ends there and
+//! whether it is a list, so a step needs no other load.
+//!
+//! *White space and ASCII case in place.* Byte classes map an ASCII upper-case letter to its lower-case class and
+//! every ASCII white-space byte to the class of the space, and a walk that takes a space skips the rest of a
+//! white-space run. So ASCII text is searched as written, with no normalised copy (see [`crate::normalize`]): the
+//! walk sees "United\n  States" as "united states", as normalisation would.
+
+use crate::error::{Error, Result};
+
+/// Flag of a state number: an alias ends at this state.
+const OUT: u32 = 1 << 31;
+/// Flag of a state number: the state is a list of pairs (otherwise a dense row).
+const LIST: u32 = 1 << 30;
+/// Position of a list state's pair count in its state number.
+const LEN_SHIFT: u32 = 26;
+/// A list holds at most this many pairs; states with more children get a dense row.
+const MAX_LIST: usize = 15;
+/// Mask of the pair index (list states) or row offset (dense states) in a state number.
+const INDEX_MASK: u32 = (1 << LEN_SHIFT) - 1;
+/// States with at least this many children get a dense row. Measured on the built-in aliases (50 MB of CTI prose):
+/// 2 and 3 are within noise of each other; a dense row for every state is no faster and takes 9x the memory.
+const DENSE_MIN_CHILDREN: usize = 3;
+/// Pattern number of a state where no pattern ends.
+const NO_PATTERN: u32 = u32::MAX;
+/// State number of the root (a dense row at offset 0). No transition leads to it, so 0 also means "no transition".
+const ROOT: u32 = 0;
+
+/// Whether `b` is an ASCII word byte (letter, digit or `_`).
+#[inline]
+pub(crate) fn is_ascii_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// A trie of byte strings, searched from word starts; see the module documentation.
+#[derive(Clone)]
+pub struct WordTrie {
+    /// Byte -> class; 0 for bytes that occur in no pattern.
+    class: [u8; 256],
+    /// Number of classes, 0 included: the length of a dense row.
+    classes: usize,
+    /// Class of the ASCII space (0 if no pattern has a space).
+    space: u8,
+    /// Dense rows, `classes` entries each; entries are state numbers (0: no transition).
+    dense: Vec<u32>,
+    /// Pattern ending at each dense row (by row number), `u32::MAX` for none.
+    dense_out: Vec<u32>,
+    /// Classes of the list states' pairs.
+    pair_class: Vec<u8>,
+    /// Targets of the list states' pairs.
+    pair_next: Vec<u32>,
+    /// Pattern ending at each list state (by index of its first pair), `u32::MAX` for none.
+    pair_out: Vec<u32>,
+    /// Byte -> whether some pattern starts with it (folded).
+    first: [bool; 256],
+    /// Non-word ASCII bytes some pattern starts with (`#`, `.`, `(`): word-start masks do not cover them.
+    special_first: Vec<u8>,
+    /// Number of patterns.
+    patterns: usize,
+}
+
+impl std::fmt::Debug for WordTrie {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WordTrie")
+            .field("patterns", &self.patterns)
+            .field("classes", &self.classes)
+            .field("dense_rows", &self.dense_out.len())
+            .field("list_pairs", &self.pair_class.len())
+            .field("heap_bytes", &self.heap_bytes())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A trie node while building.
+#[derive(Default)]
+struct Node {
+    children: Vec<(u8, u32)>,
+    pattern: Option<u32>,
+}
+
+/// Byte classes of `patterns`: 0 for bytes in no pattern, one class per other byte, ASCII upper case sharing the
+/// class of its lower case and ASCII white space that of the space. Returns the table and the number of classes.
+fn byte_classes(patterns: &[&[u8]]) -> Result<([u8; 256], usize)> {
+    let mut class = [0u8; 256];
+    let mut classes = 1usize;
+    for b in patterns.iter().flat_map(|p| p.iter()) {
+        let b = usize::from(b.to_ascii_lowercase());
+        if class[b] == 0 {
+            // At most 230 distinct bytes remain once upper-case ASCII is folded, so this fits a u8.
+            class[b] =
+                u8::try_from(classes).map_err(|_| Error::Build("too many byte classes".into()))?;
+            classes += 1;
+        }
+    }
+    for b in b'A'..=b'Z' {
+        class[usize::from(b)] = class[usize::from(b.to_ascii_lowercase())];
+    }
+    let space = class[usize::from(b' ')];
+    for b in [b'\t', b'\n', 0x0b, 0x0c, b'\r'] {
+        class[usize::from(b)] = space;
+    }
+    Ok((class, classes))
+}
+
+/// The trie of `patterns` over byte classes, node 0 the root.
+fn build_nodes(patterns: &[&[u8]], class: &[u8; 256]) -> Result<Vec<Node>> {
+    let mut nodes = vec![Node::default()];
+    for (index, pattern) in patterns.iter().enumerate() {
+        if pattern.is_empty() {
+            return Err(Error::Build(format!("pattern {index} is empty")));
+        }
+        let mut node = 0usize;
+        for &b in *pattern {
+            let c = class[usize::from(b)];
+            node = if let Some(&(_, next)) = nodes[node].children.iter().find(|&&(k, _)| k == c) {
+                next as usize
+            } else {
+                let next = nodes.len();
+                let id =
+                    u32::try_from(next).map_err(|_| Error::Build("too many trie states".into()))?;
+                nodes[node].children.push((c, id));
+                nodes.push(Node::default());
+                next
+            };
+        }
+        if nodes[node].pattern.is_some() {
+            return Err(Error::Build(format!(
+                "pattern {index} ({:?}) is repeated",
+                String::from_utf8_lossy(pattern)
+            )));
+        }
+        nodes[node].pattern =
+            Some(u32::try_from(index).map_err(|_| Error::Build("too many patterns".into()))?);
+    }
+    Ok(nodes)
+}
+
+impl WordTrie {
+    /// Build the trie of `patterns`, matched ASCII case-insensitively (pattern `i` is reported as `i`). Patterns
+    /// must be distinct after ASCII lower-casing, non-empty, and hold no white space other than single spaces (as
+    /// the gazetteer's folded aliases are).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Build`] if a pattern is empty or repeated, or if the trie would exceed its size limits (about 67
+    /// million list pairs or a billion dense entries).
+    pub fn new<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Result<WordTrie> {
+        let patterns: Vec<&[u8]> = patterns.into_iter().map(str::as_bytes).collect();
+        let (class, classes) = byte_classes(&patterns)?;
+        let mut nodes = build_nodes(&patterns, &class)?;
+        // Breadth-first order, then a number (row offset or pair index, with flags) for every node.
+        let mut order = Vec::with_capacity(nodes.len());
+        order.push(0usize);
+        let mut i = 0;
+        while i < order.len() {
+            let parent = &mut nodes[order[i]];
+            parent.children.sort_unstable();
+            order.extend(parent.children.iter().map(|&(_, n)| n as usize));
+            i += 1;
+        }
+        let too_big = || Error::Build("the alias set is too large for one matcher".into());
+        let mut number = vec![0u32; nodes.len()];
+        let (mut rows, mut pairs) = (0usize, 0usize);
+        for &n in &order {
+            let node = &nodes[n];
+            let out = if node.pattern.is_some() { OUT } else { 0 };
+            let kids = node.children.len();
+            number[n] = if n == 0 || kids >= DENSE_MIN_CHILDREN || kids > MAX_LIST {
+                let offset = u32::try_from(rows * classes)
+                    .ok()
+                    .filter(|&o| o < LIST)
+                    .ok_or_else(too_big)?;
+                rows += 1;
+                offset | out
+            } else {
+                // A leaf gets one pair that nothing takes (class 0 leads nowhere), so that it has an index.
+                let len = kids.max(1);
+                let index = u32::try_from(pairs)
+                    .ok()
+                    .filter(|&p| p <= INDEX_MASK)
+                    .ok_or_else(too_big)?;
+                pairs += len;
+                #[allow(clippy::cast_possible_truncation)] // len <= MAX_LIST
+                let len = len as u32;
+                index | (len << LEN_SHIFT) | LIST | out
+            };
+        }
+        let mut trie = WordTrie {
+            class,
+            classes,
+            space: class[usize::from(b' ')],
+            dense: vec![0; rows * classes],
+            dense_out: vec![NO_PATTERN; rows],
+            pair_class: vec![0; pairs],
+            pair_next: vec![0; pairs],
+            pair_out: vec![NO_PATTERN; pairs],
+            first: [false; 256],
+            special_first: Vec::new(),
+            patterns: patterns.len(),
+        };
+        for &n in &order {
+            let node = &nodes[n];
+            let id = number[n] & !OUT;
+            if id & LIST == 0 {
+                let offset = id as usize;
+                for &(c, child) in &node.children {
+                    trie.dense[offset + usize::from(c)] = number[child as usize];
+                }
+                trie.dense_out[offset / classes] = node.pattern.unwrap_or(NO_PATTERN);
+            } else {
+                let index = (id & INDEX_MASK) as usize;
+                for (k, &(c, child)) in node.children.iter().enumerate() {
+                    trie.pair_class[index + k] = c;
+                    trie.pair_next[index + k] = number[child as usize];
+                }
+                trie.pair_out[index] = node.pattern.unwrap_or(NO_PATTERN);
+            }
+        }
+        for b in 0..=255u8 {
+            let c = trie.class[usize::from(b)];
+            trie.first[usize::from(b)] = c != 0 && trie.dense[usize::from(c)] != 0;
+            if trie.first[usize::from(b)] && b.is_ascii() && !is_ascii_word(b) {
+                trie.special_first.push(b);
+            }
+        }
+        Ok(trie)
+    }
+
+    /// Number of patterns.
+    pub fn len(&self) -> usize {
+        self.patterns
+    }
+
+    /// Whether the trie has no pattern.
+    pub fn is_empty(&self) -> bool {
+        self.patterns == 0
+    }
+
+    /// Bytes of heap memory held.
+    pub fn heap_bytes(&self) -> usize {
+        self.dense.len() * 4
+            + self.dense_out.len() * 4
+            + self.pair_class.len() * (1 + 4 + 4)
+            + self.special_first.len()
+    }
+
+    /// The state reached from `state` on class `c`, 0 if none.
+    #[inline]
+    fn step(&self, state: u32, c: u8) -> u32 {
+        if state & LIST == 0 {
+            return self.dense[state as usize + usize::from(c)];
+        }
+        let index = (state & INDEX_MASK) as usize;
+        let len = ((state >> LEN_SHIFT) & 0xF) as usize;
+        for k in index..index + len {
+            if self.pair_class[k] == c {
+                return self.pair_next[k];
+            }
+        }
+        0
+    }
+
+    /// The pattern ending at `state` (which has the [`OUT`] flag).
+    #[inline]
+    fn pattern_at(&self, state: u32) -> u32 {
+        if state & LIST == 0 {
+            self.dense_out[(state & !OUT) as usize / self.classes]
+        } else {
+            self.pair_out[(state & INDEX_MASK) as usize]
+        }
+    }
+
+    /// Push `(end, pattern)` for every pattern that `haystack[start..]` begins with (ASCII case ignored, an ASCII
+    /// white-space run read as one space), shortest first, leaving out those that end between two ASCII word bytes.
+    #[inline]
+    pub fn walk(&self, haystack: &[u8], start: usize, ends: &mut Vec<(usize, u32)>) {
+        let mut state = ROOT;
+        let mut i = start;
+        while i < haystack.len() {
+            let c = self.class[usize::from(haystack[i])];
+            let next = self.step(state & !OUT, c);
+            if next == 0 {
+                break;
+            }
+            i += 1;
+            if c == self.space && c != 0 {
+                while i < haystack.len() && self.class[usize::from(haystack[i])] == c {
+                    i += 1;
+                }
+            }
+            if next & OUT != 0
+                && (i == haystack.len()
+                    || !(is_ascii_word(haystack[i - 1]) && is_ascii_word(haystack[i])))
+            {
+                ends.push((i, self.pattern_at(next)));
+            }
+            state = next;
+        }
+    }
+
+    /// Call `f` with every position of `haystack` where a pattern may start, in increasing order: every position
+    /// holding the first byte of a pattern, except those between two ASCII word bytes (a pattern can start there
+    /// in the bytes but never at a word boundary). May also call it at other positions (where [`WordTrie::walk`]
+    /// then finds nothing).
+    #[inline]
+    pub fn for_each_start(&self, haystack: &[u8], f: impl FnMut(usize)) {
+        #[cfg(target_arch = "x86_64")]
+        if self.special_first.len() <= 4 {
+            return self.starts_sse2(haystack, f);
+        }
+        self.starts_table(haystack, f);
+    }
+
+    /// [`WordTrie::for_each_start`] with a table lookup per byte (any target, any pattern set).
+    fn starts_table(&self, haystack: &[u8], mut f: impl FnMut(usize)) {
+        // Bit 0: ASCII word byte; bit 1: some pattern starts with this byte.
+        let mut table = [0u8; 256];
+        for b in 0..=255u8 {
+            table[usize::from(b)] =
+                u8::from(is_ascii_word(b)) | (u8::from(self.first[usize::from(b)]) << 1);
+        }
+        let mut carry = 0u64;
+        for (block, chunk) in haystack.chunks(64).enumerate() {
+            let (mut word, mut first) = (0u64, 0u64);
+            for (i, &b) in chunk.iter().enumerate() {
+                let t = u64::from(table[usize::from(b)]);
+                word |= (t & 1) << i;
+                first |= ((t >> 1) & 1) << i;
+            }
+            let mut starts = first & !(word & ((word << 1) | carry));
+            carry = word >> 63;
+            while starts != 0 {
+                f(block * 64 + starts.trailing_zeros() as usize);
+                starts &= starts - 1;
+            }
+        }
+    }
+
+    /// [`WordTrie::for_each_start`] with SSE2: word starts, UTF-8 lead bytes and up to four special first bytes.
+    #[cfg(target_arch = "x86_64")]
+    #[allow(clippy::cast_possible_wrap, clippy::cast_sign_loss)]
+    fn starts_sse2(&self, haystack: &[u8], mut f: impl FnMut(usize)) {
+        use std::arch::x86_64::{
+            __m128i, _mm_add_epi8, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8,
+            _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128,
+        };
+        let specials: Vec<u8> = self.special_first.clone();
+        let mut carry = 0u64;
+        let mut base = 0usize;
+        // Safety: SSE2 is part of the x86-64 baseline, so the intrinsics are available on every x86-64 CPU; the
+        // only memory access is `_mm_loadu_si128` (unaligned load) of 16 bytes at `base + 16 * k`, and
+        // `base + 64 <= haystack.len()` holds in the loop, so every load is inside the slice.
+        unsafe {
+            // Unsigned range checks with signed compares: x + (0x80 - lo) < -128 + (hi - lo + 1) as i8.
+            let lower = _mm_set1_epi8(0x20);
+            let letter_shift = _mm_set1_epi8(0x80u8.wrapping_sub(b'a') as i8);
+            let letter_limit = _mm_set1_epi8((-128 + 26) as i8);
+            let digit_shift = _mm_set1_epi8(0x80u8.wrapping_sub(b'0') as i8);
+            let digit_limit = _mm_set1_epi8((-128 + 10) as i8);
+            let underscore = _mm_set1_epi8(b'_' as i8);
+            let below_lead = _mm_set1_epi8(-65); // 0xBF: lead bytes are 0xC0..=0xFF, i.e. -64..=-1
+            let zero = _mm_setzero_si128();
+            let special: Vec<__m128i> = specials.iter().map(|&b| _mm_set1_epi8(b as i8)).collect();
+            while base + 64 <= haystack.len() {
+                let (mut word, mut other) = (0u64, 0u64);
+                for k in 0..4 {
+                    #[allow(clippy::cast_ptr_alignment)] // an unaligned load: any alignment is fine
+                    let v = _mm_loadu_si128(haystack.as_ptr().add(base + 16 * k).cast::<__m128i>());
+                    let letter = _mm_cmplt_epi8(
+                        _mm_add_epi8(_mm_or_si128(v, lower), letter_shift),
+                        letter_limit,
+                    );
+                    let digit = _mm_cmplt_epi8(_mm_add_epi8(v, digit_shift), digit_limit);
+                    let w =
+                        _mm_or_si128(_mm_or_si128(letter, digit), _mm_cmpeq_epi8(v, underscore));
+                    let mut o =
+                        _mm_and_si128(_mm_cmpgt_epi8(v, below_lead), _mm_cmplt_epi8(v, zero));
+                    for s in &special {
+                        o = _mm_or_si128(o, _mm_cmpeq_epi8(v, *s));
+                    }
+                    word |= u64::from(_mm_movemask_epi8(w) as u16) << (16 * k);
+                    other |= u64::from(_mm_movemask_epi8(o) as u16) << (16 * k);
+                }
+                let mut starts = (word & !((word << 1) | carry)) | other;
+                carry = word >> 63;
+                while starts != 0 {
+                    f(base + starts.trailing_zeros() as usize);
+                    starts &= starts - 1;
+                }
+                base += 64;
+            }
+        }
+        let mut previous_word = carry != 0;
+        for (i, &b) in haystack.iter().enumerate().skip(base) {
+            let word = is_ascii_word(b);
+            if (word && !previous_word) || b >= 0xC0 || specials.contains(&b) {
+                f(i);
+            }
+            previous_word = word;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every (start, end, pattern) by brute force: each pattern compared at each start the trie visits.
+    fn brute(patterns: &[&str], haystack: &[u8]) -> Vec<(usize, usize, u32)> {
+        let fold = |b: u8| {
+            let b = b.to_ascii_lowercase();
+            if b.is_ascii_whitespace() || b == 0x0b {
+                b' '
+            } else {
+                b
+            }
+        };
+        let mut out = Vec::new();
+        for start in 0..haystack.len() {
+            if start > 0 && is_ascii_word(haystack[start - 1]) && is_ascii_word(haystack[start]) {
+                continue;
+            }
+            for (k, p) in patterns.iter().enumerate() {
+                // Compare, reading an ASCII white-space run in the text as one space.
+                let (mut i, mut ok) = (start, true);
+                for &b in p.as_bytes() {
+                    if i >= haystack.len() || fold(haystack[i]) != b {
+                        ok = false;
+                        break;
+                    }
+                    i += 1;
+                    if b == b' ' {
+                        while i < haystack.len() && fold(haystack[i]) == b' ' {
+                            i += 1;
+                        }
+                    }
+                }
+                let joined = ok
+                    && i < haystack.len()
+                    && is_ascii_word(haystack[i - 1])
+                    && is_ascii_word(haystack[i]);
+                if ok && !joined {
+                    out.push((start, i, u32::try_from(k).unwrap()));
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    fn found(trie: &WordTrie, haystack: &[u8]) -> Vec<(usize, usize, u32)> {
+        let mut out = Vec::new();
+        let mut ends = Vec::new();
+        trie.for_each_start(haystack, |p| {
+            ends.clear();
+            trie.walk(haystack, p, &mut ends);
+            out.extend(ends.iter().map(|&(e, k)| (p, e, k)));
+        });
+        out.sort_unstable();
+        out
+    }
+
+    #[test]
+    fn finds_what_brute_force_finds() {
+        let patterns = [
+            "us",
+            "usa",
+            "united states",
+            "united states of america",
+            "iran",
+            "iran air",
+            "#opisrael",
+            ".net",
+            "türkiye",
+            "中国",
+            "a",
+            "x_1",
+            "(isc)²",
+        ];
+        let trie = WordTrie::new(patterns).unwrap();
+        let mut text = String::from(
+            "The US, USA and the United\n  States of America; thus Iran Airways, IRAN AIR. #OpIsrael .NET dotnet \
+             TüRKİYE türkiye 中国政府 a b x_1 x_12 (ISC)² A",
+        );
+        // Long enough for several 64-byte blocks, with matches across block edges.
+        for i in 0..40 {
+            text.push_str(&" usa iran".repeat(i % 7));
+            text.push_str("united\tstates ");
+        }
+        let haystack = text.as_bytes();
+        assert_eq!(found(&trie, haystack), brute(&patterns, haystack));
+        // The table path (other targets, or more than four special first bytes) agrees.
+        let mut table = Vec::new();
+        trie.starts_table(haystack, |p| table.push(p));
+        let mut any = Vec::new();
+        trie.for_each_start(haystack, |p| any.push(p));
+        let walked = |starts: &[usize]| {
+            let mut v = Vec::new();
+            for &p in starts {
+                let mut ends = Vec::new();
+                trie.walk(haystack, p, &mut ends);
+                v.extend(ends.into_iter().map(|(e, k)| (p, e, k)));
+            }
+            v
+        };
+        assert_eq!(walked(&table), walked(&any));
+    }
+
+    #[test]
+    fn refuses_empty_and_repeated_patterns() {
+        assert!(matches!(WordTrie::new(["a", ""]), Err(Error::Build(_))));
+        assert!(matches!(WordTrie::new(["ab", "AB"]), Err(Error::Build(_))));
+    }
+}
