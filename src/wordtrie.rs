@@ -45,13 +45,14 @@ const LEN_SHIFT: u32 = 26;
 const MAX_LIST: usize = 15;
 /// Mask of the pair index (list states) or row offset (dense states) in a state number.
 const INDEX_MASK: u32 = (1 << LEN_SHIFT) - 1;
-/// States with at least this many children get a dense row. Measured on the built-in aliases (50 MB of CTI prose):
-/// 2 and 3 are within noise of each other; a dense row for every state is no faster and takes 9x the memory.
-const DENSE_MIN_CHILDREN: usize = 3;
+/// States with at least this many children get a dense row (as do the states less deep than [`QUICK_STEPS`]).
+/// Measured on the built-in aliases (50 MB of CTI prose): 1, 2 and 3 are within noise of each other, and 1 (every
+/// state dense) takes several times the memory.
+const DENSE_MIN_CHILDREN: usize = 2;
 /// Pattern number of a state where no pattern ends.
 const NO_PATTERN: u32 = u32::MAX;
-/// State number of the root (a dense row at offset 0). No transition leads to it, so 0 also means "no transition".
-const ROOT: u32 = 0;
+/// Number of steps every walk takes without a branch (see [`WordTrie::walk`]); states less deep than this are dense.
+const QUICK_STEPS: usize = 4;
 
 /// Whether `b` is an ASCII word byte (letter, digit or `_`).
 #[inline]
@@ -64,11 +65,19 @@ pub(crate) fn is_ascii_word(b: u8) -> bool {
 pub struct WordTrie {
     /// Byte -> class; 0 for bytes that occur in no pattern.
     class: [u8; 256],
-    /// Number of classes, 0 included: the length of a dense row.
+    /// Number of classes, 0 included.
     classes: usize,
+    /// Length of a dense row: the ASCII classes and class 0. (Rows indexed by every class were 2.7 times as long
+    /// for the built-in aliases, whose Cyrillic, Arabic and Chinese names bring 90 byte values, and the walk spent
+    /// a fifth more time waiting for memory.)
+    width: usize,
+    /// Transitions of dense states on non-ASCII classes, as sorted keys `(state << 8) | class` ...
+    wide_key: Vec<u64>,
+    /// ... and their targets.
+    wide_next: Vec<u32>,
     /// Class of the ASCII space (0 if no pattern has a space).
     space: u8,
-    /// Dense rows, `classes` entries each; entries are state numbers (0: no transition).
+    /// Dense rows, `width` entries each; entries are state numbers (0: no transition).
     dense: Vec<u32>,
     /// Pattern ending at each dense row (by row number), `u32::MAX` for none.
     dense_out: Vec<u32>,
@@ -98,6 +107,12 @@ impl std::fmt::Debug for WordTrie {
     }
 }
 
+/// Key of a dense state's transition on a non-ASCII class in [`WordTrie::wide_key`].
+#[inline]
+fn wide_key(state: u32, c: u8) -> u64 {
+    (u64::from(state & !OUT) << 8) | u64::from(c)
+}
+
 /// A trie node while building.
 #[derive(Default)]
 struct Node {
@@ -106,17 +121,25 @@ struct Node {
 }
 
 /// Byte classes of `patterns`: 0 for bytes in no pattern, one class per other byte, ASCII upper case sharing the
-/// class of its lower case and ASCII white space that of the space. Returns the table and the number of classes.
-fn byte_classes(patterns: &[&[u8]]) -> Result<([u8; 256], usize)> {
+/// class of its lower case and ASCII white space that of the space. ASCII bytes get the lowest classes. Returns the
+/// table, the number of classes and the number of ASCII classes plus one (the width of a dense row).
+fn byte_classes(patterns: &[&[u8]]) -> Result<([u8; 256], usize, usize)> {
+    let mut used = [false; 256];
+    for b in patterns.iter().flat_map(|p| p.iter()) {
+        used[usize::from(b.to_ascii_lowercase())] = true;
+    }
     let mut class = [0u8; 256];
     let mut classes = 1usize;
-    for b in patterns.iter().flat_map(|p| p.iter()) {
-        let b = usize::from(b.to_ascii_lowercase());
-        if class[b] == 0 {
+    let mut width = 1;
+    for b in 0..=255u8 {
+        if used[usize::from(b)] {
             // At most 230 distinct bytes remain once upper-case ASCII is folded, so this fits a u8.
-            class[b] =
+            class[usize::from(b)] =
                 u8::try_from(classes).map_err(|_| Error::Build("too many byte classes".into()))?;
             classes += 1;
+            if b.is_ascii() {
+                width = classes;
+            }
         }
     }
     for b in b'A'..=b'Z' {
@@ -126,7 +149,7 @@ fn byte_classes(patterns: &[&[u8]]) -> Result<([u8; 256], usize)> {
     for b in [b'\t', b'\n', 0x0b, 0x0c, b'\r'] {
         class[usize::from(b)] = space;
     }
-    Ok((class, classes))
+    Ok((class, classes, width))
 }
 
 /// The trie of `patterns` over byte classes, node 0 the root.
@@ -173,27 +196,33 @@ impl WordTrie {
     /// million list pairs or a billion dense entries).
     pub fn new<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Result<WordTrie> {
         let patterns: Vec<&[u8]> = patterns.into_iter().map(str::as_bytes).collect();
-        let (class, classes) = byte_classes(&patterns)?;
+        let (class, classes, width) = byte_classes(&patterns)?;
         let mut nodes = build_nodes(&patterns, &class)?;
         // Breadth-first order, then a number (row offset or pair index, with flags) for every node.
         let mut order = Vec::with_capacity(nodes.len());
+        let mut depth = vec![0usize; nodes.len()];
         order.push(0usize);
         let mut i = 0;
         while i < order.len() {
-            let parent = &mut nodes[order[i]];
-            parent.children.sort_unstable();
-            order.extend(parent.children.iter().map(|&(_, n)| n as usize));
+            let parent = order[i];
+            nodes[parent].children.sort_unstable();
+            for &(_, child) in &nodes[parent].children {
+                depth[child as usize] = depth[parent] + 1;
+                order.push(child as usize);
+            }
             i += 1;
         }
         let too_big = || Error::Build("the alias set is too large for one matcher".into());
         let mut number = vec![0u32; nodes.len()];
-        let (mut rows, mut pairs) = (0usize, 0usize);
+        // Row 0 is the dead row: all zeros, so that a step from "no state" stays there (see `walk`).
+        let (mut rows, mut pairs) = (1usize, 0usize);
         for &n in &order {
             let node = &nodes[n];
             let out = if node.pattern.is_some() { OUT } else { 0 };
             let kids = node.children.len();
-            number[n] = if n == 0 || kids >= DENSE_MIN_CHILDREN || kids > MAX_LIST {
-                let offset = u32::try_from(rows * classes)
+            let dense = depth[n] < QUICK_STEPS || kids >= DENSE_MIN_CHILDREN || kids > MAX_LIST;
+            number[n] = if dense {
+                let offset = u32::try_from(rows * width)
                     .ok()
                     .filter(|&o| o < LIST)
                     .ok_or_else(too_big)?;
@@ -216,7 +245,10 @@ impl WordTrie {
             class,
             classes,
             space: class[usize::from(b' ')],
-            dense: vec![0; rows * classes],
+            width,
+            dense: vec![0; rows * width],
+            wide_key: Vec::new(),
+            wide_next: Vec::new(),
             dense_out: vec![NO_PATTERN; rows],
             pair_class: vec![0; pairs],
             pair_next: vec![0; pairs],
@@ -231,9 +263,14 @@ impl WordTrie {
             if id & LIST == 0 {
                 let offset = id as usize;
                 for &(c, child) in &node.children {
-                    trie.dense[offset + usize::from(c)] = number[child as usize];
+                    if usize::from(c) < width {
+                        trie.dense[offset + usize::from(c)] = number[child as usize];
+                    } else {
+                        trie.wide_key.push(wide_key(id, c));
+                        trie.wide_next.push(number[child as usize]);
+                    }
                 }
-                trie.dense_out[offset / classes] = node.pattern.unwrap_or(NO_PATTERN);
+                trie.dense_out[offset / width] = node.pattern.unwrap_or(NO_PATTERN);
             } else {
                 let index = (id & INDEX_MASK) as usize;
                 for (k, &(c, child)) in node.children.iter().enumerate() {
@@ -243,9 +280,19 @@ impl WordTrie {
                 trie.pair_out[index] = node.pattern.unwrap_or(NO_PATTERN);
             }
         }
+        // Keys were pushed state by state in breadth-first order, which is not the order of row offsets everywhere.
+        let mut wide: Vec<(u64, u32)> = trie
+            .wide_key
+            .iter()
+            .copied()
+            .zip(trie.wide_next.iter().copied())
+            .collect();
+        wide.sort_unstable();
+        (trie.wide_key, trie.wide_next) = wide.into_iter().unzip();
         for b in 0..=255u8 {
             let c = trie.class[usize::from(b)];
-            trie.first[usize::from(b)] = c != 0 && trie.dense[usize::from(c)] != 0;
+            let root = trie.root();
+            trie.first[usize::from(b)] = c != 0 && trie.step(root, c) != 0;
             if trie.first[usize::from(b)] && b.is_ascii() && !is_ascii_word(b) {
                 trie.special_first.push(b);
             }
@@ -267,6 +314,7 @@ impl WordTrie {
     pub fn heap_bytes(&self) -> usize {
         self.dense.len() * 4
             + self.dense_out.len() * 4
+            + self.wide_key.len() * (8 + 4)
             + self.pair_class.len() * (1 + 4 + 4)
             + self.special_first.len()
     }
@@ -275,7 +323,13 @@ impl WordTrie {
     #[inline]
     fn step(&self, state: u32, c: u8) -> u32 {
         if state & LIST == 0 {
-            return self.dense[state as usize + usize::from(c)];
+            if usize::from(c) < self.width {
+                return self.dense[state as usize + usize::from(c)];
+            }
+            return self
+                .wide_key
+                .binary_search(&wide_key(state, c))
+                .map_or(0, |i| self.wide_next[i]);
         }
         let index = (state & INDEX_MASK) as usize;
         let len = ((state >> LEN_SHIFT) & 0xF) as usize;
@@ -287,11 +341,44 @@ impl WordTrie {
         0
     }
 
+    /// The root's state number: the dense row after the dead row.
+    #[inline]
+    fn root(&self) -> u32 {
+        // The row width is at most 257 and a dense offset fits in 30 bits (checked when building).
+        #[allow(clippy::cast_possible_truncation)]
+        let root = self.width as u32;
+        root
+    }
+
+    /// Whether `haystack[start..]` surely begins with no pattern, decided in [`QUICK_STEPS`] steps without a branch.
+    ///
+    /// Performance note: seven walks in ten end within four bytes, and a walk that ends with a branch mispredicts
+    /// it, which cost as much as the walk's memory loads. States less deep than [`QUICK_STEPS`] are dense rows and
+    /// "no state" is the dead row 0, whose entries are 0, so four steps are four loads with no test between them;
+    /// only when a pattern ends within them, a walk survives them, or they leave the ASCII classes or take a space
+    /// (where [`WordTrie::walk`] would skip a white-space run) does the full walk run.
+    #[inline]
+    fn quick_reject(&self, haystack: &[u8], start: usize) -> bool {
+        let Some(bytes) = haystack.get(start..start + QUICK_STEPS) else {
+            return false;
+        };
+        let c: [u8; QUICK_STEPS] = std::array::from_fn(|k| self.class[usize::from(bytes[k])]);
+        let mut state = self.root();
+        let (mut flags, mut odd) = (0u32, false);
+        for &ck in &c {
+            odd |= usize::from(ck) >= self.width || (ck == self.space && ck != 0);
+            state = self.dense[(state & !OUT) as usize + usize::from(ck).min(self.width - 1)];
+            flags |= state;
+        }
+        // `state` is 0 unless the walk survived; `flags` has OUT if a pattern ended on the way.
+        !odd && state == 0 && flags & OUT == 0
+    }
+
     /// The pattern ending at `state` (which has the [`OUT`] flag).
     #[inline]
     fn pattern_at(&self, state: u32) -> u32 {
         if state & LIST == 0 {
-            self.dense_out[(state & !OUT) as usize / self.classes]
+            self.dense_out[(state & !OUT) as usize / self.width]
         } else {
             self.pair_out[(state & INDEX_MASK) as usize]
         }
@@ -301,7 +388,7 @@ impl WordTrie {
     /// white-space run read as one space), shortest first, leaving out those that end between two ASCII word bytes.
     #[inline]
     pub fn walk(&self, haystack: &[u8], start: usize, ends: &mut Vec<(usize, u32)>) {
-        let mut state = ROOT;
+        let mut state = self.root();
         let mut i = start;
         while i < haystack.len() {
             let c = self.class[usize::from(haystack[i])];
@@ -327,8 +414,8 @@ impl WordTrie {
 
     /// Call `f` with every position of `haystack` where a pattern may start, in increasing order: every position
     /// holding the first byte of a pattern, except those between two ASCII word bytes (a pattern can start there
-    /// in the bytes but never at a word boundary). May also call it at other positions (where [`WordTrie::walk`]
-    /// then finds nothing).
+    /// in the bytes but never at a word boundary) and those that [`WordTrie::quick_reject`] rules out. May also call
+    /// it at other positions (where [`WordTrie::walk`] then finds nothing).
     #[inline]
     pub fn for_each_start(&self, haystack: &[u8], f: impl FnMut(usize)) {
         #[cfg(target_arch = "x86_64")]
@@ -336,6 +423,25 @@ impl WordTrie {
             return self.starts_sse2(haystack, f);
         }
         self.starts_table(haystack, f);
+    }
+
+    /// Call `f` at `base + i` for every bit `i` of `starts` whose start [`WordTrie::quick_reject`] does not rule out.
+    ///
+    /// Performance note: the quick checks of a block run first, in a loop without a data-dependent branch, so that
+    /// the CPU overlaps their memory loads; then `f` runs for the few starts left. (Checking each start just before
+    /// its walk mispredicted the branch on its outcome about one time in three.)
+    #[inline]
+    fn visit(&self, haystack: &[u8], base: usize, mut starts: u64, f: &mut impl FnMut(usize)) {
+        let mut kept = 0u64;
+        while starts != 0 {
+            let i = starts.trailing_zeros();
+            kept |= u64::from(!self.quick_reject(haystack, base + i as usize)) << i;
+            starts &= starts - 1;
+        }
+        while kept != 0 {
+            f(base + kept.trailing_zeros() as usize);
+            kept &= kept - 1;
+        }
     }
 
     /// [`WordTrie::for_each_start`] with a table lookup per byte (any target, any pattern set).
@@ -354,12 +460,9 @@ impl WordTrie {
                 word |= (t & 1) << i;
                 first |= ((t >> 1) & 1) << i;
             }
-            let mut starts = first & !(word & ((word << 1) | carry));
+            let starts = first & !(word & ((word << 1) | carry));
             carry = word >> 63;
-            while starts != 0 {
-                f(block * 64 + starts.trailing_zeros() as usize);
-                starts &= starts - 1;
-            }
+            self.visit(haystack, block * 64, starts, &mut f);
         }
     }
 
@@ -408,19 +511,18 @@ impl WordTrie {
                     word |= u64::from(_mm_movemask_epi8(w) as u16) << (16 * k);
                     other |= u64::from(_mm_movemask_epi8(o) as u16) << (16 * k);
                 }
-                let mut starts = (word & !((word << 1) | carry)) | other;
+                let starts = (word & !((word << 1) | carry)) | other;
                 carry = word >> 63;
-                while starts != 0 {
-                    f(base + starts.trailing_zeros() as usize);
-                    starts &= starts - 1;
-                }
+                self.visit(haystack, base, starts, &mut f);
                 base += 64;
             }
         }
         let mut previous_word = carry != 0;
         for (i, &b) in haystack.iter().enumerate().skip(base) {
             let word = is_ascii_word(b);
-            if (word && !previous_word) || b >= 0xC0 || specials.contains(&b) {
+            if ((word && !previous_word) || b >= 0xC0 || specials.contains(&b))
+                && !self.quick_reject(haystack, i)
+            {
                 f(i);
             }
             previous_word = word;

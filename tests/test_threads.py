@@ -35,9 +35,9 @@ def test_matcher_memory_is_reported_and_a_pickled_copy_finds_the_same() -> None:
     texts = [d["text"] for d in cx.sample_corpus()[:150]]
     matcher = cx.Matcher(cx.Gazetteer.builtin())
     small = cx.Matcher(cx.example_gazetteer())
-    # The built-in set's trie is a few MB; a handful of entities take a few KB.
+    # The built-in set's trie takes a few MB; a handful of entities some KB.
     assert 1_000_000 < matcher.nbytes < 20_000_000
-    assert 0 < small.nbytes < matcher.nbytes // 100
+    assert 0 < small.nbytes < matcher.nbytes // 20
     copy = pickle.loads(pickle.dumps(matcher))
     assert copy.nbytes == matcher.nbytes
     a, b = matcher.find_table(texts), copy.find_table(texts)
