@@ -180,20 +180,20 @@ impl Matcher {
 
     /// Every mention in `text`, sorted by start, then longest first, then entity index.
     pub fn find(&self, text: &str, offsets: Offsets) -> Vec<Match> {
-        let mut hits = Vec::new();
+        let mut scratch = Scratch::default();
         let mut out = Vec::new();
-        self.find_into(text, offsets, &mut hits, &mut out);
+        self.find_into(text, offsets, &mut scratch, &mut out);
         out
     }
 
-    fn find_into(&self, text: &str, offsets: Offsets, hits: &mut Vec<Hit>, out: &mut Vec<Match>) {
+    fn find_into(&self, text: &str, offsets: Offsets, scratch: &mut Scratch, out: &mut Vec<Match>) {
+        let Scratch { hits, ends } = scratch;
         hits.clear();
         let norm = normalize(text);
         let haystack = norm.text.as_bytes();
         let identity = norm.map.is_identity();
         let patterns = self.gazetteer.patterns();
         let all = self.overlaps == Overlaps::All;
-        let mut ends = Vec::new();
         // End of the last mention chosen (leftmost-longest only), in the searched bytes and in the original.
         let (mut taken_norm, mut taken) = (0, 0);
         self.trie.for_each_start(haystack, |p| {
@@ -203,7 +203,7 @@ impl Matcher {
                 return;
             }
             ends.clear();
-            self.trie.walk(haystack, p, &mut ends);
+            self.trie.walk(haystack, p, ends);
             if ends.is_empty() {
                 return;
             }
@@ -290,6 +290,14 @@ impl Matcher {
     }
 
     /// [`Matcher::find_many`] into columns; with `segments`, also each mention's sentence and paragraph.
+    ///
+    /// Performance note: documents are matched in chunks of about [`TABLE_CHUNK_BYTES`], each into its own columns
+    /// with buffers reused from one document to the next, rather than into one vector of matches per document
+    /// (allocating and copying those cost about 5% of the time on 2 KB articles).
+    ///
+    /// # Errors
+    ///
+    /// A bad thread count, or a thread pool that cannot start.
     pub fn find_table<S: AsRef<str> + Sync>(
         &self,
         texts: &[S],
@@ -297,38 +305,79 @@ impl Matcher {
         n_threads: Option<usize>,
         segments: bool,
     ) -> Result<MatchTable> {
-        let located = self.find_many_located(texts, offsets, segments, n_threads)?;
-        let per_doc: Vec<&Vec<Match>> = located.iter().map(|(m, _)| m).collect();
-        let total = per_doc.iter().map(|m| m.len()).sum();
+        // Consecutive runs of documents of about TABLE_CHUNK_BYTES each (a longer document is a run of its own).
+        let mut chunks = Vec::new();
+        let (mut first, mut bytes) = (0, 0);
+        for (i, t) in texts.iter().enumerate() {
+            bytes += t.as_ref().len();
+            if bytes >= TABLE_CHUNK_BYTES {
+                chunks.push(first..i + 1);
+                (first, bytes) = (i + 1, 0);
+            }
+        }
+        if first < texts.len() {
+            chunks.push(first..texts.len());
+        }
+        let parts = parallel::map(&chunks, n_threads, |range| {
+            let mut part = MatchTable::default();
+            let (mut scratch, mut found) = (Scratch::default(), Vec::new());
+            for doc in range.clone() {
+                let text = texts[doc].as_ref();
+                self.find_into(text, offsets, &mut scratch, &mut found);
+                if segments {
+                    for (s, p) in crate::segment::locate(text, &found) {
+                        part.sentence.push(s);
+                        part.paragraph.push(p);
+                    }
+                }
+                // Offsets fit in i64 (a str holds at most isize::MAX bytes) and entity and alias indices in i32
+                // (the gazetteer refuses more), so these casts cannot wrap.
+                #[allow(clippy::cast_possible_wrap)]
+                for m in &found {
+                    part.doc.push(doc as i64);
+                    part.start.push(m.start as i64);
+                    part.end.push(m.end as i64);
+                    part.entity.push(m.entity as i32);
+                    part.alias.push(m.alias as i32);
+                }
+            }
+            part
+        })?;
+        if parts.len() <= 1 {
+            return Ok(parts.into_iter().next().unwrap_or_default());
+        }
+        let total = parts.iter().map(MatchTable::len).sum();
         let mut table = MatchTable {
             doc: Vec::with_capacity(total),
             start: Vec::with_capacity(total),
             end: Vec::with_capacity(total),
             entity: Vec::with_capacity(total),
             alias: Vec::with_capacity(total),
-            sentence: Vec::new(),
-            paragraph: Vec::new(),
+            sentence: Vec::with_capacity(if segments { total } else { 0 }),
+            paragraph: Vec::with_capacity(if segments { total } else { 0 }),
         };
-        for (_, places) in &located {
-            for &(s, p) in places.iter().flatten() {
-                table.sentence.push(s);
-                table.paragraph.push(p);
-            }
-        }
-        // Offsets fit in i64 (a str holds at most isize::MAX bytes) and entity and alias indices in i32 (the
-        // gazetteer refuses more), so these casts cannot wrap.
-        #[allow(clippy::cast_possible_wrap)]
-        for (doc, matches) in per_doc.iter().enumerate() {
-            for m in *matches {
-                table.doc.push(doc as i64);
-                table.start.push(m.start as i64);
-                table.end.push(m.end as i64);
-                table.entity.push(m.entity as i32);
-                table.alias.push(m.alias as i32);
-            }
+        for part in &parts {
+            table.doc.extend_from_slice(&part.doc);
+            table.start.extend_from_slice(&part.start);
+            table.end.extend_from_slice(&part.end);
+            table.entity.extend_from_slice(&part.entity);
+            table.alias.extend_from_slice(&part.alias);
+            table.sentence.extend_from_slice(&part.sentence);
+            table.paragraph.extend_from_slice(&part.paragraph);
         }
         Ok(table)
     }
+}
+
+/// Target size of the runs of documents [`Matcher::find_table`] hands to a thread: large enough that per-run costs
+/// vanish, small enough that two threads get even shares of a few megabytes.
+pub const TABLE_CHUNK_BYTES: usize = 64 * 1024;
+
+/// Buffers of one search, reused from one document to the next.
+#[derive(Debug, Default)]
+struct Scratch {
+    hits: Vec<Hit>,
+    ends: Vec<(usize, u32)>,
 }
 
 /// How far [`in_url_or_path`] looks on each side of a match, in characters.
