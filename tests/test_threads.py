@@ -46,3 +46,24 @@ def test_matcher_memory_is_reported_and_a_pickled_copy_finds_the_same() -> None:
         assert np.array_equal(getattr(a, column), getattr(b, column))
     with pytest.raises(TypeError):
         cx.Matcher(cx.Gazetteer.builtin(), automaton="dfa")  # type: ignore[call-arg]
+
+
+def test_bulk_mentions_leave_the_garbage_collector_as_they_found_it() -> None:
+    """find_many untracks its Mention objects and pauses the collector only while building them."""
+    import gc
+
+    matcher = cx.Matcher(cx.Gazetteer.builtin())
+    # Four names three times in each of 3,000 texts: 36,000 mentions.
+    texts = ["Fancy Bear and Russia and the GRU attacked Germany. " * 3] * 3000
+    assert gc.isenabled()
+    found = matcher.find_many(texts, n_threads=1)
+    assert gc.isenabled()
+    assert sum(map(len, found)) == len(matcher.find_table(texts)) == 36_000
+    assert not gc.is_tracked(found[0][0])
+    assert found[0][0].entity_id == "threat_actor:apt28"
+    gc.disable()
+    try:
+        matcher.find_many(texts, n_threads=1)
+        assert not gc.isenabled()  # a collector the caller disabled stays disabled
+    finally:
+        gc.enable()

@@ -34,7 +34,7 @@ def _builtin(capitals: bool) -> Gazetteer:
 
 @functools.cache
 def builtin_matcher() -> Matcher:
-    """A matcher over the built-in gazetteer, built once per process (in about 20 ms).
+    """A matcher over the built-in gazetteer, built once per process (in about 10 ms).
 
     The conveniences (``cooccurrence``, ``iter_find``, ``highlight``) use it when no matcher is given; matchers are
     immutable and thread-safe, so sharing one is safe.
