@@ -388,7 +388,7 @@ struct Scratch {
     spare: Spare,
 }
 
-/// How far [`in_url_or_path`] looks on each side of a match, in characters.
+/// How far the URL rule looks on each side of a match, in characters.
 pub const URL_CONTEXT_CHARS: usize = 128;
 
 /// Whether the match `text[start..end]` is part of a URL, a file path or a file name, where a country or a group

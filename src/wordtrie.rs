@@ -24,7 +24,7 @@
 //! (1.0 GB/s). The set bits are then visited with `trailing_zeros`.
 //!
 //! *Layout.* States are numbered breadth first, so the states near the root, which nearly every walk visits, sit
-//! together in memory. A state with several children, and every state less deep than [`QUICK_STEPS`], is a row of
+//! together in memory. A state with several children, and every state less deep than `QUICK_STEPS` (four), is a row of
 //! the dense table indexed by byte class (one load per step); a state with one child (most states deeper than the
 //! fourth byte) is a short list of (class, next) pairs. The structure takes 1.6 MB for the built-in aliases (a
 //! dense table over every byte class for every state took 46 MB and was slower). A state number carries two flags: whether an alias ends there and
@@ -416,8 +416,8 @@ impl WordTrie {
 
     /// Call `f` with every position of `haystack` where a pattern may start, in increasing order: every position
     /// holding the first byte of a pattern, except those between two ASCII word bytes (a pattern can start there
-    /// in the bytes but never at a word boundary) and those that [`WordTrie::quick_reject`] rules out. May also call
-    /// it at other positions (where [`WordTrie::walk`] then finds nothing).
+    /// in the bytes but never at a word boundary) and those that a branch-free check of the first four bytes rules
+    /// out. May also call it at other positions (where [`WordTrie::walk`] then finds nothing).
     #[inline]
     pub fn for_each_start(&self, haystack: &[u8], f: impl FnMut(usize)) {
         #[cfg(target_arch = "x86_64")]
