@@ -198,8 +198,9 @@ impl Matcher {
         // End of the last mention chosen (leftmost-longest only), in the searched bytes and in the original.
         let (mut taken_norm, mut taken) = (0, 0);
         self.trie.for_each_start(haystack, |p| {
-            // A start inside the last chosen mention cannot be chosen. The offset map is monotone, so `p` before the
-            // mention's end in the searched bytes is before it in the original unless both map to the same place.
+            // A start inside the last chosen mention cannot be chosen. The offset map is monotone (and maps character
+            // boundaries one to one), so `p` before the mention's end in the searched bytes is before it in the
+            // original; the second test only makes that explicit where the map is not the identity.
             if p < taken_norm && (identity || norm.map.to_original(p) < taken) {
                 return;
             }
@@ -308,8 +309,8 @@ impl Matcher {
         n_threads: Option<usize>,
         segments: bool,
     ) -> Result<MatchTable> {
-        // Consecutive runs of documents (a longer document is a run of its own): at least eight per thread, of 64 to
-        // 256 KB each.
+        // Consecutive runs of documents, each closed once it reaches the target size (64 to 256 KB: eight runs per
+        // thread where the input is large enough).
         let threads = n_threads.unwrap_or_else(rayon::current_num_threads).max(1);
         let total: usize = texts.iter().map(|t| t.as_ref().len()).sum();
         let target = (total / (8 * threads)).clamp(TABLE_CHUNK_BYTES / 4, TABLE_CHUNK_BYTES);

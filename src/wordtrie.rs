@@ -20,8 +20,8 @@
 //! *Finding word starts 64 bytes at a time.* Testing each byte for "word character after a non-word one" with a
 //! branch mispredicts at every word edge (the byte loop ran at 360 MB/s). The start positions of a 64-byte block are
 //! computed as bit masks instead: on x86-64, SSE2 (part of the baseline, so no run-time detection) classifies 16
-//! bytes per instruction (2.9 GB/s); elsewhere a table lookup per byte builds the same masks without branches
-//! (1.0 GB/s). The set bits are then visited with `trailing_zeros`.
+//! bytes per instruction (2.9 GB/s); on other targets, and for alias sets with more than four distinct non-word
+//! ASCII first bytes, a table lookup per byte builds the same masks without branches (1.0 GB/s). The set bits are then visited with `trailing_zeros`.
 //!
 //! *Layout.* States are numbered breadth first, so the states near the root, which nearly every walk visits, sit
 //! together in memory. A state with several children, and every state less deep than `QUICK_STEPS` (four), is a row of
@@ -161,6 +161,20 @@ fn build_nodes(patterns: &[&[u8]], class: &[u8; 256]) -> Result<Vec<Node>> {
         if pattern.is_empty() {
             return Err(Error::Build(format!("pattern {index} is empty")));
         }
+        // The walk reads any white-space run of the text as one space, so a pattern may only hold single spaces
+        // between other bytes (as normalised aliases do).
+        let bad_space = pattern.first() == Some(&b' ')
+            || pattern.last() == Some(&b' ')
+            || pattern.windows(2).any(|w| w == b"  ")
+            || pattern
+                .iter()
+                .any(|&b| (b.is_ascii_whitespace() && b != b' ') || b == 0x0b);
+        if bad_space {
+            return Err(Error::Build(format!(
+                "pattern {index} ({:?}) has white space other than single spaces between words",
+                String::from_utf8_lossy(pattern)
+            )));
+        }
         let mut node = 0usize;
         for &b in *pattern {
             let c = class[usize::from(b)];
@@ -282,7 +296,8 @@ impl WordTrie {
                 trie.pair_out[index] = node.pattern.unwrap_or(NO_PATTERN);
             }
         }
-        // Keys were pushed state by state in breadth-first order, which is not the order of row offsets everywhere.
+        // Keys are pushed in breadth-first order with sorted children, which is already their order; sorting keeps
+        // the binary search right whatever the numbering.
         let mut wide: Vec<(u64, u32)> = trie
             .wide_key
             .iter()
@@ -346,7 +361,7 @@ impl WordTrie {
     /// The root's state number: the dense row after the dead row.
     #[inline]
     fn root(&self) -> u32 {
-        // The row width is at most 257 and a dense offset fits in 30 bits (checked when building).
+        // The row width is at most 103 (ASCII classes and class 0) and fits in 30 bits.
         #[allow(clippy::cast_possible_truncation)]
         let root = self.width as u32;
         root
@@ -641,5 +656,12 @@ mod tests {
     fn refuses_empty_and_repeated_patterns() {
         assert!(matches!(WordTrie::new(["a", ""]), Err(Error::Build(_))));
         assert!(matches!(WordTrie::new(["ab", "AB"]), Err(Error::Build(_))));
+        for bad in ["a\tb", "a  b", " a", "a ", "a\nb"] {
+            assert!(
+                matches!(WordTrie::new([bad]), Err(Error::Build(_))),
+                "{bad:?}"
+            );
+        }
+        assert!(WordTrie::new(["a b"]).is_ok());
     }
 }

@@ -46,6 +46,11 @@ def test_matcher_memory_is_reported_and_a_pickled_copy_finds_the_same() -> None:
         assert np.array_equal(getattr(a, column), getattr(b, column))
     with pytest.raises(TypeError):
         cx.Matcher(cx.Gazetteer.builtin(), automaton="dfa")  # type: ignore[call-arg]
+    # Pickles written when matchers had an automaton option carry it as a third argument: still loadable.
+    from cybernexus._core import _matcher_from_state
+
+    old = _matcher_from_state(matcher.gazetteer, "longest", "nfa")
+    assert np.array_equal(old.find_table(texts).start, a.start)
 
 
 def test_bulk_mentions_leave_the_garbage_collector_as_they_found_it() -> None:

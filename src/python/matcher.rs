@@ -490,12 +490,15 @@ impl PyMatcher {
 /// What `Matcher.__reduce__` returns: the rebuilding function and its arguments.
 type Reduced<'py> = (Bound<'py, PyAny>, (Py<PyGazetteer>, &'static str));
 
-/// Rebuild a pickled matcher.
+/// Rebuild a pickled matcher. `_automaton` is accepted, and ignored, for pickles written by versions that had an
+/// automaton option.
 #[pyfunction]
+#[pyo3(signature = (gazetteer, overlaps, _automaton = None))]
 pub fn _matcher_from_state(
     py: Python<'_>,
     gazetteer: &Bound<'_, PyAny>,
     overlaps: &str,
+    _automaton: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyMatcher> {
     PyMatcher::py_new(py, Some(gazetteer), overlaps)
 }
