@@ -294,6 +294,38 @@ pub fn normalize_with<'a>(text: &'a str, spare: &mut Spare) -> Normalized<'a> {
     }
 }
 
+/// A normalised copy of `text` in which every white-space run is one space, as an automaton that reads every byte
+/// needs (the trie reads runs itself; see [`normalize`]). ASCII letters keep their case. Used only where the trie's
+/// walks would be too dear (see the matcher), so it is written for clarity, not speed.
+pub fn normalize_collapsed(text: &str) -> Normalized<'_> {
+    let mut out = String::with_capacity(text.len());
+    let mut checkpoints = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_whitespace() {
+            let mut end = i + c.len_utf8();
+            while let Some((j, d)) = chars.next_if(|&(_, d)| d.is_whitespace()) {
+                end = j + d.len_utf8();
+            }
+            out.push(' ');
+            if end - i != 1 {
+                checkpoints.push((out.len(), end));
+            }
+        } else {
+            let folded = if c.is_ascii() { c } else { fold_char(c) };
+            out.push(folded);
+            if folded.len_utf8() != c.len_utf8() {
+                checkpoints.push((out.len(), i + c.len_utf8()));
+            }
+        }
+    }
+    Normalized {
+        text: Cow::Owned(out),
+        map: OffsetMap { checkpoints },
+        ascii: text.is_ascii(),
+    }
+}
+
 /// Number of code points in `s`.
 #[inline]
 pub fn count_chars(s: &str) -> usize {

@@ -403,8 +403,9 @@ impl WordTrie {
 
     /// Push `(end, pattern)` for every pattern that `haystack[start..]` begins with (ASCII case ignored, an ASCII
     /// white-space run read as one space), shortest first, leaving out those that end between two ASCII word bytes.
+    /// Returns the number of bytes the walk read (its cost).
     #[inline]
-    pub fn walk(&self, haystack: &[u8], start: usize, ends: &mut Vec<(usize, u32)>) {
+    pub fn walk(&self, haystack: &[u8], start: usize, ends: &mut Vec<(usize, u32)>) -> usize {
         let mut state = self.root();
         let mut i = start;
         while i < haystack.len() {
@@ -427,6 +428,7 @@ impl WordTrie {
             }
             state = next;
         }
+        i - start + 1
     }
 
     /// Call `f` with every position of `haystack` where a pattern may start, in increasing order: every position

@@ -164,3 +164,49 @@ fn mentions_agree_with_an_aho_corasick_reference() {
     assert_eq!(&found[..3], &[(0, 11, 0), (22, 24, 0), (26, 38, 0)]);
     assert_eq!(found.len(), 6); // the same three for entity 7
 }
+
+#[test]
+fn text_that_makes_the_walks_dear_gets_the_same_mentions_from_the_automaton() {
+    // "a a a ... a b" almost matches "a a a a ..." from every word start: the walks would read the text's length
+    // times the alias's, so the matcher switches to its automaton for this text. The answer must not change.
+    let alias = |text: String| Alias {
+        text,
+        case: CasePolicy::Insensitive,
+        form: None,
+    };
+    let entity = |id: &str, aliases: Vec<Alias>| Entity {
+        id: id.into(),
+        kind: "test".into(),
+        name: aliases[0].text.clone(),
+        aliases,
+        attrs: BTreeMap::new(),
+    };
+    let gazetteer = Arc::new(
+        Gazetteer::new(vec![
+            entity("test:long", vec![alias(format!("{}b", "a ".repeat(300)))]),
+            entity("test:pair", vec![alias("a a".into())]),
+            entity("test:x", vec![alias("x".into())]),
+        ])
+        .unwrap(),
+    );
+    let text = format!("{}x a  a b {}b", "a ".repeat(20_000), "A\n".repeat(300));
+    let expected = reference_all(&gazetteer, &text);
+    let spans = |found: Vec<cybernexus::Match>| -> Vec<(usize, usize, u32)> {
+        found.iter().map(|m| (m.start, m.end, m.entity)).collect()
+    };
+    let all = Matcher::new(Arc::clone(&gazetteer), Overlaps::All).unwrap();
+    assert_eq!(spans(all.find(&text, Offsets::Chars)), expected);
+    let mut greedy = Vec::new();
+    let mut taken = 0;
+    for &(s, e, k) in &expected {
+        if s >= taken {
+            greedy.push((s, e, k));
+            taken = e;
+        }
+    }
+    let longest = Matcher::new(gazetteer, Overlaps::Longest).unwrap();
+    let found = spans(longest.find(&text, Offsets::Chars));
+    // 10,000 pairs, "x", the pair "a  a" and the 301-token alias ending in the last "b".
+    assert_eq!(found.len(), 10_003);
+    assert_eq!(found, greedy);
+}
