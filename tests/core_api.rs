@@ -132,24 +132,31 @@ fn reference_all(gazetteer: &Gazetteer, text: &str) -> Vec<(usize, usize, u32)> 
     found
 }
 
-#[test]
-fn mentions_agree_with_an_aho_corasick_reference() {
-    let (gazetteer, text) = many_names(1_500); // 4,500 patterns
-    let all = Matcher::new(Arc::clone(&gazetteer), Overlaps::All).unwrap();
-    let spans = |found: Vec<cybernexus::Match>| -> Vec<(usize, usize, u32)> {
-        found.iter().map(|m| (m.start, m.end, m.entity)).collect()
-    };
-    let expected = reference_all(&gazetteer, &text);
-    assert_eq!(spans(all.find(&text, Offsets::Chars)), expected);
-    // Leftmost-longest: the greedy choice among the same candidates.
-    let mut greedy = Vec::new();
+/// (start, end, entity) of each match.
+fn spans(found: Vec<cybernexus::Match>) -> Vec<(usize, usize, u32)> {
+    found.iter().map(|m| (m.start, m.end, m.entity)).collect()
+}
+
+/// Leftmost-longest selection among `candidates` sorted by start, then longest first: the greedy choice.
+fn leftmost_longest(candidates: &[(usize, usize, u32)]) -> Vec<(usize, usize, u32)> {
+    let mut chosen = Vec::new();
     let mut taken = 0;
-    for &(s, e, k) in &expected {
+    for &(s, e, k) in candidates {
         if s >= taken {
-            greedy.push((s, e, k));
+            chosen.push((s, e, k));
             taken = e;
         }
     }
+    chosen
+}
+
+#[test]
+fn mentions_agree_with_an_aho_corasick_reference() {
+    let (gazetteer, text) = many_names(1_500); // 4,500 patterns
+    let expected = reference_all(&gazetteer, &text);
+    let all = Matcher::new(Arc::clone(&gazetteer), Overlaps::All).unwrap();
+    assert_eq!(spans(all.find(&text, Offsets::Chars)), expected);
+    let greedy = leftmost_longest(&expected);
     let longest = Matcher::new(Arc::clone(&gazetteer), Overlaps::Longest).unwrap();
     let found = spans(longest.find(&text, Offsets::Chars));
     // Three per mentioned name (215 of them), plus "Name {i}0 bear" naming entity 10 i for 7 <= i < 150.
@@ -191,19 +198,9 @@ fn text_that_makes_the_walks_dear_gets_the_same_mentions_from_the_automaton() {
     );
     let text = format!("{}x a  a b {}b", "a ".repeat(20_000), "A\n".repeat(300));
     let expected = reference_all(&gazetteer, &text);
-    let spans = |found: Vec<cybernexus::Match>| -> Vec<(usize, usize, u32)> {
-        found.iter().map(|m| (m.start, m.end, m.entity)).collect()
-    };
     let all = Matcher::new(Arc::clone(&gazetteer), Overlaps::All).unwrap();
     assert_eq!(spans(all.find(&text, Offsets::Chars)), expected);
-    let mut greedy = Vec::new();
-    let mut taken = 0;
-    for &(s, e, k) in &expected {
-        if s >= taken {
-            greedy.push((s, e, k));
-            taken = e;
-        }
-    }
+    let greedy = leftmost_longest(&expected);
     let longest = Matcher::new(gazetteer, Overlaps::Longest).unwrap();
     let found = spans(longest.find(&text, Offsets::Chars));
     // 10,000 pairs, "x", the pair "a  a" and the 301-token alias ending in the last "b".
