@@ -243,9 +243,12 @@ impl Normalized<'_> {
             text.clear();
             spare.text = text;
         }
+        // A borrowed text's map holds a fresh, empty vector: keep the spare one then.
         let mut checkpoints = self.map.checkpoints;
-        checkpoints.clear();
-        spare.checkpoints = checkpoints;
+        if checkpoints.capacity() > spare.checkpoints.capacity() {
+            checkpoints.clear();
+            spare.checkpoints = checkpoints;
+        }
     }
 }
 
