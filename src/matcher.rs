@@ -32,7 +32,7 @@ use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
 use crate::normalize::{count_chars, is_word, normalize_collapsed, normalize_with, Spare};
 use crate::parallel;
-use crate::wordtrie::WordTrie;
+use crate::wordtrie::{is_ascii_word, WordTrie};
 
 /// How overlapping matches are resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -318,8 +318,10 @@ impl Matcher {
         // The automaton needs white-space runs collapsed in the text it reads.
         let norm = normalize_collapsed(text);
         let haystack = norm.text.as_bytes();
-        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let word = is_ascii_word;
         for m in automaton.find_overlapping_iter(haystack) {
+            // Candidates inside a longer word are rejected on the searched bytes, as the trie's start finder and
+            // walk do: folding never turns a non-word character into an ASCII word byte (tested in normalize.rs).
             let (ns, ne) = (m.start(), m.end());
             if (ns > 0 && word(haystack[ns - 1]) && word(haystack[ns]))
                 || (ne < haystack.len() && word(haystack[ne - 1]) && word(haystack[ne]))

@@ -343,8 +343,9 @@ mod tests {
 
     #[test]
     fn an_ascii_word_character_after_folding_comes_from_a_word_character() {
-        // The matcher rejects candidates inside words on the normalised bytes (see `Matcher::find`); that is only
-        // sound if folding never turns a non-word character into an ASCII letter, digit or `_`.
+        // The matcher rejects candidates inside words on the normalised bytes (see `WordTrie::for_each_start` and
+        // `WordTrie::walk`); that is only sound if folding never turns a non-word character into an ASCII letter,
+        // digit or `_`.
         for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
             let f = fold_char(c);
             if f.is_ascii_alphanumeric() || f == '_' {
