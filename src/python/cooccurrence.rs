@@ -104,8 +104,10 @@ pub fn _cooccurrence_counts<'py>(
 ///
 /// Returns ``{"paragraphs": [(start, end), ...], "sentences": [(start, end, paragraph), ...]}``: spans without
 /// surrounding white space, in order; each sentence gives the index of its paragraph. Paragraphs are separated by
-/// blank lines, or are lines when the text has no blank line; sentences come from the ``sentencex`` segmenter
-/// with a rule for abbreviations ("Mon.-Fri.").
+/// blank lines, or are lines when the text has no blank line; a sentence ends at ``.``, ``!``, ``?`` or ``…``
+/// (with any closing quotes or brackets) followed by white space and a word that does not start in lower case,
+/// except after an abbreviation or initial ("U.S.", "Feb.", "J. Smith") unless a sentence opener such as "The"
+/// follows, and except inside brackets or quotations.
 ///
 /// Raises:
 ///     TypeError: ``text`` is not a ``str``.
