@@ -19,11 +19,13 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::error::Result;
-use crate::matcher::{Match, Matcher, Offsets};
+use crate::matcher::{Match, Matcher, Offsets, Scratch};
 use crate::normalize::is_word;
 use crate::parallel;
-use crate::segment::{paragraphs, segment, Span};
+use crate::segment::{Span, Splitter};
 
 /// What a unit of co-occurrence is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +46,7 @@ pub struct Counts {
     /// Number of units.
     pub n_units: u64,
     /// Count of each pair `(i, j)` with `i <= j` (entity indices); `(i, i)` is the number of units with `i`.
-    pub pairs: HashMap<(u32, u32), u64>,
+    pub pairs: FxHashMap<(u32, u32), u64>,
 }
 
 impl Counts {
@@ -109,25 +111,6 @@ impl Counts {
     }
 }
 
-/// Group mentions (sorted by start) into units given as sorted spans; returns each unit's counted ids.
-fn group_by_spans(
-    mentions: &[Match],
-    spans: &[Span],
-    id: &dyn Fn(u32) -> Option<u32>,
-) -> Vec<Vec<u32>> {
-    let mut units: Vec<Vec<u32>> = vec![Vec::new(); spans.len()];
-    for (m, counted) in mentions.iter().filter_map(|m| id(m.entity).map(|c| (m, c))) {
-        // The unit whose span contains the mention's start: the last span starting at or before it.
-        let u = spans.partition_point(|s| s.start <= m.byte_start);
-        if let Some(u) = u.checked_sub(1) {
-            if m.byte_start < spans[u].end {
-                units[u].push(counted);
-            }
-        }
-    }
-    units
-}
-
 /// Token start offsets of `text` (maximal runs of word characters).
 fn token_starts(text: &str) -> Vec<usize> {
     let mut starts = Vec::new();
@@ -142,42 +125,107 @@ fn token_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// The counts of one document.
-fn count_document(
-    matcher: &Matcher,
-    text: &str,
+/// One worker's counts, with the buffers it reuses from one document to the next.
+struct Counter<'a> {
+    matcher: &'a Matcher,
     scope: Scope,
-    id: &dyn Fn(u32) -> Option<u32>,
-    into: &mut Counts,
-) {
-    let mentions = matcher.find(text, Offsets::Bytes);
-    let mut units: Vec<Vec<u32>> = match scope {
-        Scope::Document => vec![mentions.iter().filter_map(|m| id(m.entity)).collect()],
-        Scope::Paragraph => group_by_spans(&mentions, &paragraphs(text), id),
-        Scope::Sentence => group_by_spans(&mentions, &segment(text).sentences, id),
-        Scope::Window(k) => {
-            let starts = token_starts(text);
-            let mut units = vec![Vec::new(); starts.len().div_ceil(k)];
-            for (m, counted) in mentions.iter().filter_map(|m| id(m.entity).map(|c| (m, c))) {
-                // The first token the mention touches: the last token starting at or before its start, if the
-                // mention starts inside it, else the next one.
-                let t = starts.partition_point(|&s| s <= m.byte_start);
-                let t = if t > 0 && text[starts[t - 1]..m.byte_start].chars().all(is_word) {
-                    t - 1
-                } else {
-                    t
-                };
-                if let Some(unit) = units.get_mut(t / k) {
-                    unit.push(counted);
-                }
-            }
-            units
+    id: &'a (dyn Fn(u32) -> Option<u32> + Sync),
+    counts: Counts,
+    scratch: Scratch,
+    splitter: Splitter,
+    mentions: Vec<Match>,
+    spans: Vec<Span>,
+    unit: Vec<u32>,
+}
+
+impl<'a> Counter<'a> {
+    fn new(
+        matcher: &'a Matcher,
+        scope: Scope,
+        id: &'a (dyn Fn(u32) -> Option<u32> + Sync),
+    ) -> Self {
+        Counter {
+            matcher,
+            scope,
+            id,
+            counts: Counts::default(),
+            scratch: Scratch::default(),
+            splitter: Splitter::default(),
+            mentions: Vec::new(),
+            spans: Vec::new(),
+            unit: Vec::new(),
         }
-    };
-    for unit in &mut units {
-        unit.sort_unstable();
-        unit.dedup();
-        into.add_unit(unit);
+    }
+
+    /// Count the unit whose ids are in `self.unit`, and empty it.
+    fn flush(&mut self) {
+        self.unit.sort_unstable();
+        self.unit.dedup();
+        self.counts.add_unit(&self.unit);
+        self.unit.clear();
+    }
+
+    /// Add the units of one document.
+    fn document(&mut self, text: &str) {
+        self.mentions.clear();
+        self.matcher
+            .find_into(text, Offsets::Bytes, &mut self.scratch, &mut self.mentions);
+        let id = self.id;
+        match self.scope {
+            Scope::Document => {
+                self.unit
+                    .extend(self.mentions.iter().filter_map(|m| id(m.entity)));
+                self.flush();
+                return;
+            }
+            Scope::Paragraph => self.splitter.paragraphs(text, &mut self.spans),
+            Scope::Sentence => self.splitter.sentences(text, &mut self.spans),
+            Scope::Window(k) => {
+                self.windows(text, k);
+                return;
+            }
+        }
+        // Mentions and spans are both sorted by start: walk them together. A mention belongs to the span it starts
+        // in; one that starts outside every span (in white space between paragraphs) belongs to none.
+        let mut next = 0;
+        for s in 0..self.spans.len() {
+            let span = self.spans[s];
+            while let Some(m) = self.mentions.get(next).filter(|m| m.byte_start < span.end) {
+                if m.byte_start >= span.start {
+                    self.unit.extend(id(m.entity));
+                }
+                next += 1;
+            }
+            self.flush();
+        }
+    }
+
+    /// Add the blocks of `k` tokens of one document.
+    fn windows(&mut self, text: &str, k: usize) {
+        let starts = token_starts(text);
+        let mut units = vec![Vec::new(); starts.len().div_ceil(k)];
+        for (m, counted) in self
+            .mentions
+            .iter()
+            .filter_map(|m| (self.id)(m.entity).map(|c| (m, c)))
+        {
+            // The first token the mention touches: the last token starting at or before its start, if the mention
+            // starts inside it, else the next one.
+            let t = starts.partition_point(|&s| s <= m.byte_start);
+            let t = if t > 0 && text[starts[t - 1]..m.byte_start].chars().all(is_word) {
+                t - 1
+            } else {
+                t
+            };
+            if let Some(unit) = units.get_mut(t / k) {
+                unit.push(counted);
+            }
+        }
+        for mut unit in units {
+            unit.sort_unstable();
+            unit.dedup();
+            self.counts.add_unit(&unit);
+        }
     }
 }
 
@@ -210,11 +258,11 @@ where
     let chunk = texts.len().div_ceil(64).max(1);
     let chunks: Vec<&[S]> = texts.chunks(chunk).collect();
     let partial = parallel::map(&chunks, n_threads, |docs| {
-        let mut counts = Counts::default();
+        let mut counter = Counter::new(matcher, scope, &id);
         for text in *docs {
-            count_document(matcher, text.as_ref(), scope, &id, &mut counts);
+            counter.document(text.as_ref());
         }
-        counts
+        counter.counts
     })?;
     let mut total = Counts::default();
     for p in &partial {

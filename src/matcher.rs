@@ -196,7 +196,13 @@ impl Matcher {
         out
     }
 
-    fn find_into(&self, text: &str, offsets: Offsets, scratch: &mut Scratch, out: &mut Vec<Match>) {
+    pub(crate) fn find_into(
+        &self,
+        text: &str,
+        offsets: Offsets,
+        scratch: &mut Scratch,
+        out: &mut Vec<Match>,
+    ) {
         let Scratch { hits, ends, spare } = scratch;
         hits.clear();
         let norm = normalize_with(text, spare);
@@ -476,7 +482,7 @@ pub const WALK_BUDGET_BASE: usize = 1 << 16;
 
 /// Buffers of one search, reused from one document to the next.
 #[derive(Debug, Default)]
-struct Scratch {
+pub(crate) struct Scratch {
     hits: Vec<Hit>,
     ends: Vec<(usize, u32)>,
     spare: Spare,

@@ -45,6 +45,13 @@ pub struct Segments {
 
 fn trimmed(text: &str, start: usize, end: usize) -> Option<Span> {
     let piece = &text[start..end];
+    let bytes = piece.as_bytes();
+    // Nearly every piece starts and ends with a visible ASCII character: nothing to trim.
+    if let (Some(first), Some(last)) = (bytes.first(), bytes.last()) {
+        if first.is_ascii_graphic() && last.is_ascii_graphic() {
+            return Some(Span { start, end });
+        }
+    }
     let lead = piece.len() - piece.trim_start().len();
     let inner = piece.trim();
     (!inner.is_empty()).then(|| Span {
@@ -55,16 +62,21 @@ fn trimmed(text: &str, start: usize, end: usize) -> Option<Span> {
 
 /// Paragraph spans of `text`; see the module documentation.
 pub fn paragraphs(text: &str) -> Vec<Span> {
-    let lines: Vec<(usize, usize)> = {
-        let mut out = Vec::new();
-        let mut start = 0;
-        for (i, _) in text.match_indices('\n') {
-            out.push((start, i));
-            start = i + 1;
-        }
-        out.push((start, text.len()));
-        out
-    };
+    let mut out = Vec::new();
+    paragraphs_into(text, &mut Vec::new(), &mut out);
+    out
+}
+
+/// [`paragraphs`] into `out` (cleared first), with `lines` as a reused buffer.
+fn paragraphs_into(text: &str, lines: &mut Vec<(usize, usize)>, out: &mut Vec<Span>) {
+    out.clear();
+    lines.clear();
+    let mut start = 0;
+    for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        lines.push((start, i));
+        start = i + 1;
+    }
+    lines.push((start, text.len()));
     let blank = |&(s, e): &(usize, usize)| text[s..e].trim().is_empty();
     // A blank line between two non-blank ones (leading and trailing blank lines do not count).
     let first = lines.iter().position(|l| !blank(l));
@@ -73,14 +85,13 @@ pub fn paragraphs(text: &str) -> Vec<Span> {
         (Some(f), Some(l)) => lines[f..l].iter().any(blank),
         _ => false,
     };
-    let mut spans = Vec::new();
     if has_blank_line {
         let mut start: Option<usize> = None;
         let mut end = 0;
-        for line in &lines {
+        for line in lines.iter() {
             if blank(line) {
                 if let Some(s) = start.take() {
-                    spans.extend(trimmed(text, s, end));
+                    out.extend(trimmed(text, s, end));
                 }
             } else {
                 start.get_or_insert(line.0);
@@ -88,12 +99,35 @@ pub fn paragraphs(text: &str) -> Vec<Span> {
             }
         }
         if let Some(s) = start {
-            spans.extend(trimmed(text, s, end));
+            out.extend(trimmed(text, s, end));
         }
     } else {
-        spans.extend(lines.iter().filter_map(|&(s, e)| trimmed(text, s, e)));
+        out.extend(lines.iter().filter_map(|&(s, e)| trimmed(text, s, e)));
     }
-    spans
+}
+
+/// Splits many texts into paragraphs or sentences with buffers reused from one text to the next.
+#[derive(Debug, Default)]
+pub struct Splitter {
+    lines: Vec<(usize, usize)>,
+    paragraphs: Vec<Span>,
+    scratch: Scratch,
+}
+
+impl Splitter {
+    /// The paragraph spans of `text` (as [`paragraphs`]) into `out`, cleared first.
+    pub fn paragraphs(&mut self, text: &str, out: &mut Vec<Span>) {
+        paragraphs_into(text, &mut self.lines, out);
+    }
+
+    /// The sentence spans of `text` (as [`segment`]) into `out`, cleared first.
+    pub fn sentences(&mut self, text: &str, out: &mut Vec<Span>) {
+        paragraphs_into(text, &mut self.lines, &mut self.paragraphs);
+        out.clear();
+        for &para in &self.paragraphs {
+            sentences_in(text, para, &mut self.scratch, out);
+        }
+    }
 }
 
 /// Abbreviations that usually do not end a sentence when followed by a full stop (lower case, sorted): titles and
@@ -315,7 +349,7 @@ fn is_abbreviation(word: &str) -> bool {
     if word.eq_ignore_ascii_case("a.m") || word.eq_ignore_ascii_case("p.m") {
         return false;
     }
-    if word.contains('.')
+    if word.bytes().any(|b| b == b'.')
         && word
             .split('.')
             .all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic))
@@ -325,11 +359,30 @@ fn is_abbreviation(word: &str) -> bool {
     if word.len() > 8 || !word.is_ascii() {
         return false;
     }
-    let mut buf = [0u8; 8];
-    let lower = &mut buf[..word.len()];
-    lower.copy_from_slice(word.as_bytes());
-    lower.make_ascii_lowercase();
-    std::str::from_utf8(lower).is_ok_and(|w| ABBREVIATIONS.binary_search(&w).is_ok())
+    let mut key = [0u8; 8];
+    key[..word.len()].copy_from_slice(word.as_bytes());
+    key.make_ascii_lowercase();
+    abbreviation_keys()
+        .binary_search(&u64::from_le_bytes(key))
+        .is_ok()
+}
+
+/// [`ABBREVIATIONS`] as sorted integers (each at most 8 bytes, zero-padded): a lookup is a binary search over
+/// integers instead of string comparisons, done for every full stop followed by white space.
+fn abbreviation_keys() -> &'static [u64] {
+    static KEYS: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut keys: Vec<u64> = ABBREVIATIONS
+            .iter()
+            .map(|a| {
+                let mut key = [0u8; 8];
+                key[..a.len()].copy_from_slice(a.as_bytes());
+                u64::from_le_bytes(key)
+            })
+            .collect();
+        keys.sort_unstable();
+        keys
+    })
 }
 
 /// The word that ends at byte `end` of `s`: back to white space, without leading punctuation (`"Mr`, `**Sept`).
@@ -343,11 +396,14 @@ fn word_before(s: &str, end: usize) -> &str {
     head[start..].trim_start_matches(|c: char| !c.is_alphanumeric())
 }
 
-/// Byte ranges `(open, close)` of the brackets and double quotes of `body`: each opener `(`, `[` or `\u{201c}` with
-/// the first closer after it, and straight double quotes taken in pairs. Terminators inside them end no sentence,
-/// unless the quotation or bracket ends with them (`He said "Stop." Then` ends a sentence after the quote).
-fn enclosures(body: &str, out: &mut Vec<(usize, usize)>) {
-    out.clear();
+/// Byte ranges `(open, close)` of the brackets and double quotes of `body`: each opener `(` or `[` with the first
+/// closer after it, straight double quotes taken in pairs (into `ascii`), and each `\u{201c}` with the first
+/// `\u{201d}` after it (into `curly`). Terminators inside them end no sentence, unless the quotation or bracket ends
+/// with them (`He said "Stop." Then` ends a sentence after the quote). The ranges of each list are disjoint and in
+/// order, so only the last one opened before a terminator can hold it.
+fn enclosures(body: &str, ascii: &mut Vec<(usize, usize)>, curly: &mut Vec<(usize, usize)>) {
+    ascii.clear();
+    curly.clear();
     let bytes = body.as_bytes();
     let mut from = 0;
     while let Some(i) = memchr::memchr3(b'(', b'[', b'"', &bytes[from..]).map(|i| i + from) {
@@ -359,7 +415,7 @@ fn enclosures(body: &str, out: &mut Vec<(usize, usize)>) {
             from = i + 1;
             continue;
         };
-        out.push((i, close));
+        ascii.push((i, close));
         from = close + 1;
     }
     if !body.is_ascii() {
@@ -368,11 +424,16 @@ fn enclosures(body: &str, out: &mut Vec<(usize, usize)>) {
             let Some(close) = body[open..].find('\u{201d}').map(|c| c + open) else {
                 break;
             };
-            out.push((open, close));
+            curly.push((open, close));
             at = close + 3;
         }
-        out.sort_unstable();
     }
+}
+
+/// Whether one of `ranges` (disjoint, in order) opens before `at` and closes at or after `end`.
+fn held(ranges: &[(usize, usize)], at: usize, end: usize) -> bool {
+    let i = ranges.partition_point(|&(open, _)| open < at);
+    i > 0 && ranges[i - 1].1 >= end
 }
 
 /// Where the sentence whose terminator run starts at byte `at` of `body` ends and the next one starts, or `None`
@@ -387,7 +448,7 @@ fn enclosures(body: &str, out: &mut Vec<(usize, usize)>) {
 fn sentence_break(
     body: &str,
     at: usize,
-    enclosed: &[(usize, usize)],
+    enclosed: [&[(usize, usize)]; 2],
 ) -> (Option<(usize, usize)>, usize) {
     let bytes = body.as_bytes();
     let mut end = at;
@@ -415,10 +476,10 @@ fn sentence_break(
         return (None, run_end);
     }
     let first = next.chars().next().unwrap_or(' ');
-    if body[..at].ends_with("Yahoo") && body[at..].starts_with('!') {
+    if first.is_lowercase() || matches!(first, ',' | ';' | ':' | ')' | '-') {
         return (None, run_end);
     }
-    if first.is_lowercase() || matches!(first, ',' | ';' | ':' | ')' | '-') {
+    if bytes[at] == b'!' && body[..at].ends_with("Yahoo") {
         return (None, run_end);
     }
     if only_dot && terminators == 1 && is_abbreviation(word_before(body, at)) {
@@ -431,8 +492,7 @@ fn sentence_break(
         }
     }
     // Inside a bracket or quotation that goes on after the run: no sentence ends here.
-    let i = enclosed.partition_point(|&(open, _)| open < at);
-    if enclosed[..i].iter().any(|&(_, close)| close >= run_end) {
+    if enclosed.iter().any(|ranges| held(ranges, at, run_end)) {
         return (None, run_end);
     }
     (Some((end, start)), run_end)
@@ -457,10 +517,11 @@ fn terminator_candidates(body: &str, out: &mut Vec<usize>) {
 }
 
 /// Reused buffers of the sentence splitter.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Scratch {
     candidates: Vec<usize>,
     enclosed: Vec<(usize, usize)>,
+    curly: Vec<(usize, usize)>,
 }
 
 /// Sentence spans inside `text[para.start..para.end]`, appended to `out`.
@@ -471,14 +532,20 @@ fn sentences_in(text: &str, para: Span, scratch: &mut Scratch, out: &mut Vec<Spa
         out.extend(trimmed(text, para.start, para.end));
         return;
     }
-    enclosures(body, &mut scratch.enclosed);
+    enclosures(body, &mut scratch.enclosed, &mut scratch.curly);
+    let bytes = body.as_bytes();
     let mut sentence_start = 0;
     let mut skip_to = 0;
     for &at in &scratch.candidates {
         if at < skip_to {
             continue;
         }
-        let (found, run_end) = sentence_break(body, at, &scratch.enclosed);
+        // Most terminators that end nothing are followed by a letter or digit ("3.5", "example.com"): skip them
+        // before looking further (`sentence_break` would find the same).
+        if bytes.get(at + 1).is_some_and(u8::is_ascii_alphanumeric) && bytes[at] < 0x80 {
+            continue;
+        }
+        let (found, run_end) = sentence_break(body, at, [&scratch.enclosed, &scratch.curly]);
         skip_to = run_end;
         if let Some((end, next)) = found {
             out.extend(trimmed(text, para.start + sentence_start, para.start + end));
