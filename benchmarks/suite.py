@@ -657,6 +657,43 @@ def timed_quiet(fn: Callable[[], T], repeat: int) -> tuple[float, T, float]:
     return seconds, result, others
 
 
+def timed_paired(
+    fn: Callable[[], T], ref: Callable[[], Any], repeat: int
+) -> tuple[float, T, float, float]:
+    """:func:`timed_quiet`, with ``ref`` (cybernexus on the same texts) timed right before each run of ``fn``.
+
+    Returns the median time of ``fn``, its last result, the median over the runs of ``fn``'s time divided by the
+    time of the ``ref`` run next to it, and the cores other processes kept busy. The speed of this machine drifts by
+    10-15% over minutes; a ratio of two runs a second apart does not drift with it, where a ratio of two medians
+    taken minutes apart does.
+    """
+    ref()
+    times: list[float] = []
+    ratios: list[float] = []
+
+    def pair() -> T:
+        gc.collect()
+        t0 = time.perf_counter()
+        ref()
+        t1 = time.perf_counter()
+        result = fn()
+        t2 = time.perf_counter()
+        times.append(t2 - t1)
+        ratios.append((t2 - t1) / (t1 - t0))
+        return result
+
+    fn()
+    wall0, (all0, own0) = time.perf_counter(), busy_cpu_seconds()
+    result = pair()
+    for _ in range(max(1, repeat) - 1):
+        result = pair()
+    wall1, (all1, own1) = time.perf_counter(), busy_cpu_seconds()
+    others = max(0.0, (all1 - all0) - (own1 - own0)) / max(wall1 - wall0, 1e-9)
+    if others > 0.15:
+        log(f"  warning: other processes kept {others:.2f} cores busy during this measurement")
+    return statistics.median(times), result, statistics.median(ratios), others
+
+
 def versions() -> dict[str, str]:
     out = {"python": sys.version.split()[0], "cybernexus": cx.__version__}
     for dist in (
@@ -688,6 +725,9 @@ class Measure:
     matches: int | None = None
     note: str = ""
     others: float = 0.0  # cores kept busy by other processes while this was timed
+    # Median of (this run's time / the time of cybernexus `find_table`, 1 thread, on the same texts, timed just
+    # before): the ratio with the machine's drift taken out. None for the reference row itself.
+    paired: float | None = None
 
 
 def rss_bytes() -> int:
@@ -879,10 +919,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     measures: list[Measure] = []
     extras: dict[str, Any] = {}
 
-    def cx_case(name: str, call: Callable[[], Any], size: float) -> Any:
+    def cx_case(
+        name: str, call: Callable[[], Any], size: float, ref: Sequence[str] | None = None
+    ) -> Any:
+        """Time ``call``; with ``ref``, also its time over that of `find_table` (1 thread) on ``ref``."""
         log(f"timing {name} ...")
-        seconds, raw, others = timed_quiet(call, args.repeat)
-        measures.append(Measure(name, "cybernexus", size / seconds, build_cx_ms, others=others))
+        if ref is None:
+            seconds, raw, others = timed_quiet(call, args.repeat)
+            paired = None
+        else:
+            reference_call = functools.partial(matcher.find_table, ref, n_threads=1)
+            seconds, raw, paired, others = timed_paired(call, reference_call, args.repeat)
+        measures.append(
+            Measure(name, "cybernexus", size / seconds, build_cx_ms, others=others, paired=paired)
+        )
         return raw
 
     table_1 = cx_case(
@@ -898,6 +948,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cybernexus `find_table`, 2 threads, 2 KB docs",
         lambda: matcher.find_table(articles, n_threads=2),
         mb,
+        articles,
     )
     checks["2 threads"] = rows_of_table(raw) == reference
     measures[-1].matches = len(raw)
@@ -906,12 +957,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"cybernexus `find_table`, {n} thread{'s' if n > 1 else ''}, 200 KB docs",
             functools.partial(matcher.find_table, reports, n_threads=n),
             mb_reports,
+            reports if n > 1 else articles,
         )
         measures[-1].matches = len(raw)
     raw = cx_case(
         "cybernexus `find_many` (Mention objects), 1 thread",
         lambda: matcher.find_many(articles, n_threads=1),
         mb,
+        articles,
     )
     checks["find_many"] = rows_of_mentions(raw, index) == reference
     measures[-1].matches = sum(len(ms) for ms in raw)
@@ -920,12 +973,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cybernexus `find_table(segments=True)`, 1 thread",
         lambda: matcher.find_table(articles, n_threads=1, segments=True),
         mb,
+        articles,
     )
     for scope in ("document", "sentence"):
         cx_case(
             f"cybernexus `cooccurrence(scope={scope!r})`, 1 thread",
             functools.partial(cx.cooccurrence, articles, matcher, scope=scope, n_threads=1),
             mb,
+            articles,
         )
 
     # Arrow / polars input, if this build takes it.
@@ -953,7 +1008,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             arrow_notes.append(f"{label}: not supported by this build ({exc})")
             continue
         name = f"cybernexus `find_table` on {label}, 1 thread"
-        raw = cx_case(name, functools.partial(matcher.find_table, data, n_threads=1), mb)
+        raw = cx_case(name, functools.partial(matcher.find_table, data, n_threads=1), mb, articles)
         checks[label] = rows_of_table(raw) == reference
         measures[-1].matches = len(raw)
     if arrow_notes:
@@ -983,7 +1038,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             log(f"{name}: skipped ({exc})")
             continue
         log(f"timing {name} on {size:.1f} MB ...")
-        seconds, per_doc, others = timed_quiet(functools.partial(runner, texts), args.repeat)
+        seconds, per_doc, paired, others = timed_paired(
+            functools.partial(runner, texts),
+            functools.partial(matcher.find_table, texts, n_threads=1),
+            args.repeat,
+        )
         rows = rows_of_spans(per_doc)
         del per_doc
         note = f"on the first {size:.1f} MB" if name == SPACY else ""
@@ -991,6 +1050,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             Measure(name, "peer", size / seconds, t_build * 1000, None, None, len(rows), note)
         )
         measures[-1].others = others
+        measures[-1].paired = paired
         ref = (
             reference
             if name != SPACY
@@ -1060,11 +1120,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{load_both * 1000:.0f} ms, `builtin()` alone {load_alone * 1000:.0f} ms"
     )
     print(f"{bullet}Median of {args.repeat} timed runs after one untimed warm-up")
+    print(
+        f"{bullet}Paired: each timed run comes right after a run of cybernexus `find_table` (1 thread) on the "
+        "same texts; the column is the median of the per-pair ratios (for a peer, how many times slower it is "
+        "than cybernexus), free of the machine's drift between measurements"
+    )
     print()
     header = [
         "implementation",
         "MB/s",
         "cx find_table (1 thread) ÷ this",
+        "paired: this ÷ cx find_table",
         "this ÷ native ceiling",
         "build (ms)",
         "RSS after build (MB)",
@@ -1079,6 +1145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 m.name,
                 f"{m.mb_per_s:,.1f}",
                 f"{base / m.mb_per_s:.2f}x",
+                f"{m.paired:.2f}x" if m.paired is not None else "",
                 f"{m.mb_per_s / ceiling_mbps:.3f}" if ceiling_mbps else "",
                 f"{m.build_ms:,.0f}" if m.build_ms is not None else "",
                 f"{m.build_rss_mb:,.1f}" if m.build_rss_mb is not None else "",
@@ -1087,7 +1154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 m.note,
             ]
         )
-    print(table(header, body, md, [False, True, True, True, True, True, True, True, False]))
+    print(table(header, body, md, [False, True, True, True, True, True, True, True, True, False]))
     print()
     noisiest = max(measures, key=lambda m: m.others)
     print(
