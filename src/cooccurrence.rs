@@ -167,7 +167,6 @@ impl<'a> Counter<'a> {
 
     /// Add the units of one document.
     fn document(&mut self, text: &str) {
-        self.mentions.clear();
         self.matcher
             .find_into(text, Offsets::Bytes, &mut self.scratch, &mut self.mentions);
         let id = self.id;

@@ -421,14 +421,15 @@ impl Matcher {
         let parts = parallel::map(&chunks, n_threads, |range| {
             let mut part = MatchTable::default();
             let (mut scratch, mut found) = (Scratch::default(), Vec::new());
+            let mut splitter = crate::segment::Splitter::default();
             for doc in range.clone() {
                 let text = texts[doc].as_ref();
                 self.find_into(text, offsets, &mut scratch, &mut found);
                 if segments {
-                    for (s, p) in crate::segment::locate(text, &found) {
+                    splitter.locate(text, &found, |s, p| {
                         part.sentence.push(s);
                         part.paragraph.push(p);
-                    }
+                    });
                 }
                 // Offsets fit in i64 (a str holds at most isize::MAX bytes) and entity and alias indices in i32
                 // (the gazetteer refuses more), so these casts cannot wrap.

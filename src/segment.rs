@@ -111,6 +111,7 @@ fn paragraphs_into(text: &str, lines: &mut Vec<(usize, usize)>, out: &mut Vec<Sp
 pub struct Splitter {
     lines: Vec<(usize, usize)>,
     paragraphs: Vec<Span>,
+    sentences: Vec<Span>,
     scratch: Scratch,
 }
 
@@ -127,6 +128,42 @@ impl Splitter {
         for &para in &self.paragraphs {
             sentences_in(text, para, &mut self.scratch, out);
         }
+    }
+
+    /// The sentence and paragraph index of each of `matches` (sorted by start, as the matcher gives them) in
+    /// `text`, by where the match starts, -1 where it lies outside every one: `f(sentence, paragraph)` per match,
+    /// in order.
+    pub fn locate(
+        &mut self,
+        text: &str,
+        matches: &[crate::matcher::Match],
+        mut f: impl FnMut(i64, i64),
+    ) {
+        paragraphs_into(text, &mut self.lines, &mut self.paragraphs);
+        self.sentences.clear();
+        for &para in &self.paragraphs {
+            sentences_in(text, para, &mut self.scratch, &mut self.sentences);
+        }
+        // Both span lists and the matches are in order: one cursor each.
+        let (mut s, mut p) = (0, 0);
+        for m in matches {
+            f(
+                cursor(&self.sentences, &mut s, m.byte_start),
+                cursor(&self.paragraphs, &mut p, m.byte_start),
+            );
+        }
+    }
+}
+
+/// The index of the span of `spans` (in order, disjoint) that holds byte `at`, or -1, moving `i` forward: `at` must
+/// not decrease from one call to the next.
+fn cursor(spans: &[Span], i: &mut usize, at: usize) -> i64 {
+    while spans.get(*i).is_some_and(|span| span.end <= at) {
+        *i += 1;
+    }
+    match spans.get(*i) {
+        Some(span) if span.start <= at => i64::try_from(*i).unwrap_or(-1),
+        _ => -1,
     }
 }
 
@@ -572,25 +609,12 @@ pub fn segment(text: &str) -> Segments {
     segments
 }
 
-/// The sentence and paragraph of each match of `text` (by where it starts), -1 where it lies outside every one.
+/// The sentence and paragraph of each match of `text` (by where it starts), -1 where it lies outside every one;
+/// `matches` sorted by start, as the matcher gives them.
 pub fn locate(text: &str, matches: &[crate::matcher::Match]) -> Vec<(i64, i64)> {
-    let segments = segment(text);
-    let find = |spans: &[Span], at: usize| -> i64 {
-        let i = spans.partition_point(|s| s.start <= at);
-        match i.checked_sub(1) {
-            Some(i) if at < spans[i].end => i64::try_from(i).unwrap_or(-1),
-            _ => -1,
-        }
-    };
-    matches
-        .iter()
-        .map(|m| {
-            (
-                find(&segments.sentences, m.byte_start),
-                find(&segments.paragraphs, m.byte_start),
-            )
-        })
-        .collect()
+    let mut out = Vec::with_capacity(matches.len());
+    Splitter::default().locate(text, matches, |s, p| out.push((s, p)));
+    out
 }
 
 /// [`segment`] with code-point offsets (Python `str` indices) instead of byte offsets.
@@ -871,6 +895,48 @@ mod tests {
             locate(text, &[at(0), at(9), at(14)]),
             vec![(0, 0), (1, 0), (2, 1)]
         );
+    }
+
+    #[test]
+    fn locate_gives_the_span_holding_each_start() {
+        use crate::matcher::Match;
+        let texts = [
+            "  One. Two x.\n\n  Three (a. b.) four!\n\nFive. ",
+            "Line one. More.\nLine two.\n \n",
+            "\u{65e5}\u{3002}\u{8a9e} \u{e9}t\u{e9}. Fin.",
+            "",
+        ];
+        for text in texts {
+            // A match starting at every character boundary, in order.
+            let matches: Vec<Match> = text
+                .char_indices()
+                .map(|(b, c)| Match {
+                    start: b,
+                    end: b + c.len_utf8(),
+                    byte_start: b,
+                    byte_end: b + c.len_utf8(),
+                    entity: 0,
+                    alias: 0,
+                })
+                .collect();
+            let s = segment(text);
+            let naive = |spans: &[Span], at: usize| {
+                spans
+                    .iter()
+                    .position(|s| s.start <= at && at < s.end)
+                    .map_or(-1, |i| i64::try_from(i).unwrap())
+            };
+            let expected: Vec<(i64, i64)> = matches
+                .iter()
+                .map(|m| {
+                    (
+                        naive(&s.sentences, m.byte_start),
+                        naive(&s.paragraphs, m.byte_start),
+                    )
+                })
+                .collect();
+            assert_eq!(locate(text, &matches), expected, "{text:?}");
+        }
     }
 
     #[test]
