@@ -443,12 +443,24 @@ fn enclosures(body: &str, ascii: &mut Vec<(usize, usize)>, curly: &mut Vec<(usiz
     curly.clear();
     let bytes = body.as_bytes();
     let mut from = 0;
+    // Once an opener finds no closer, no later opener of its kind can: stop looking for that kind, so that a
+    // paragraph of unclosed brackets stays linear.
+    let (mut brackets, mut quotes) = (true, true);
     while let Some(i) = memchr::memchr3(b'(', b'[', b'"', &bytes[from..]).map(|i| i + from) {
         let close = match bytes[i] {
-            b'"' => memchr::memchr(b'"', &bytes[i + 1..]),
-            _ => memchr::memchr2(b')', b']', &bytes[i + 1..]),
+            b'"' if quotes => memchr::memchr(b'"', &bytes[i + 1..]),
+            b'(' | b'[' if brackets => memchr::memchr2(b')', b']', &bytes[i + 1..]),
+            _ => None,
         };
         let Some(close) = close.map(|c| c + i + 1) else {
+            if bytes[i] == b'"' {
+                quotes = false;
+            } else {
+                brackets = false;
+            }
+            if !quotes && !brackets {
+                break;
+            }
             from = i + 1;
             continue;
         };
@@ -936,6 +948,16 @@ mod tests {
                 })
                 .collect();
             assert_eq!(locate(text, &matches), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn unclosed_brackets_and_quotes_stay_linear() {
+        // Quadratic work here (each opener searching the rest of the paragraph) would take minutes, not milliseconds.
+        for opener in ["(", "[", "\"", "( \""] {
+            let text = format!("{}Done. Next", opener.repeat(400_000));
+            let s = segment(&text);
+            assert_eq!(s.sentences.len(), 2, "{opener}");
         }
     }
 
