@@ -10,6 +10,7 @@ megabytes; the built-in gazetteer is used. Peak memory is measured in a child pr
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import statistics
 import subprocess
@@ -36,14 +37,25 @@ print(json.dumps({"docs": n, "mb": sum(map(len, texts)) / 1e6, "rss_before_mb": 
 """
 
 
-def median_seconds(fn: Callable[[], object], repeat: int) -> float:
+def paired_seconds(
+    fn: Callable[[], object], ref: Callable[[], object], repeat: int
+) -> tuple[float, float]:
+    """Median time of ``fn``, and the median of its time over that of ``ref`` run just before it.
+
+    The machine's speed drifts by 10-15% over minutes; a ratio of two runs a second apart does not drift with it.
+    """
+    ref()
     fn()
-    times = []
+    times, ratios = [], []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t0 = time.perf_counter()
+        ref()
+        t1 = time.perf_counter()
         fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        t2 = time.perf_counter()
+        times.append(t2 - t1)
+        ratios.append((t2 - t1) / (t1 - t0))
+    return statistics.median(times), statistics.median(ratios)
 
 
 def main() -> int:
@@ -59,30 +71,36 @@ def main() -> int:
     matcher = cx.Matcher()
     rows = []
     for threads in (1, 2):
-        match = median_seconds(
-            lambda threads=threads: matcher.find_table(texts, n_threads=threads),  # type: ignore[misc]
-            args.repeat,
-        )
-        rows.append((f"find_table, {threads} thread(s)", match, 1.0))
-        for scope in ("document", "paragraph", "sentence"):
-            t = median_seconds(
-                lambda scope=scope, threads=threads: cx.cooccurrence(  # type: ignore[misc]
-                    texts, matcher, scope=scope, n_threads=threads
-                ),
-                args.repeat,
-            )
-            rows.append((f"cooccurrence {scope}, {threads} thread(s)", t, t / match))
-        t = median_seconds(
-            lambda threads=threads: cx.cooccurrence(  # type: ignore[misc]
-                texts, matcher, scope="window", window=50, n_threads=threads
+
+        def match(threads: int = threads) -> object:
+            return matcher.find_table(texts, n_threads=threads)
+
+        cases: list[tuple[str, Callable[[], object]]] = [
+            (f"find_table, {threads} thread(s)", match),
+            *(
+                (
+                    f"cooccurrence {scope}, {threads} thread(s)",
+                    functools.partial(
+                        cx.cooccurrence, texts, matcher, scope=scope, n_threads=threads
+                    ),
+                )
+                for scope in ("document", "paragraph", "sentence")
             ),
-            args.repeat,
-        )
-        rows.append((f"cooccurrence window 50, {threads} thread(s)", t, t / match))
+            (
+                f"cooccurrence window 50, {threads} thread(s)",
+                functools.partial(
+                    cx.cooccurrence, texts, matcher, scope="window", window=50, n_threads=threads
+                ),
+            ),
+        ]
+        for name, fn in cases:
+            seconds, ratio = paired_seconds(fn, match, args.repeat)
+            rows.append((name, seconds, ratio))
     print(
-        f"corpus: {len(texts)} documents, {mb:.1f} MB (sample corpus repeated); median of {args.repeat}\n"
+        f"corpus: {len(texts)} documents, {mb:.1f} MB (sample corpus repeated); median of {args.repeat}; "
+        "each run right after a find_table run on the same threads, the ratio is the median of the pairs\n"
     )
-    print("| operation | seconds | MB/s | time vs matching alone |")
+    print("| operation | seconds | MB/s | time vs matching alone (paired) |")
     print("|:---|---:|---:|---:|")
     for name, seconds, ratio in rows:
         print(f"| {name} | {seconds:.3f} | {mb / seconds:.1f} | {ratio:.2f}x |")
