@@ -115,18 +115,81 @@ impl Counts {
     }
 }
 
-/// Token start offsets of `text` (maximal runs of word characters).
-fn token_starts(text: &str) -> Vec<usize> {
-    let mut starts = Vec::new();
-    let mut in_word = false;
-    for (i, c) in text.char_indices() {
-        let w = is_word(c);
-        if w && !in_word {
-            starts.push(i);
-        }
-        in_word = w;
+/// 1 for the ASCII word characters of [`is_word`] (letters, digits, `_`), else 0.
+const ASCII_WORD: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = (c.is_ascii_alphanumeric() || c == b'_') as u8;
+        b += 1;
     }
-    starts
+    table
+};
+
+/// Counts the tokens (maximal runs of word characters) of a text from left to right.
+///
+/// Performance note: window scope used to collect every token start of a document into a vector and binary-search
+/// it per mention; counting word starts in one pass up to each mention (ASCII bytes through a table, other
+/// characters decoded) needs no allocation and took window scope from about 1.33x to 1.18x the time of matching
+/// (Rust, 50 MB of CTI prose).
+struct Tokens<'t> {
+    text: &'t str,
+    /// Bytes read so far.
+    pos: usize,
+    /// Token starts before `pos`.
+    count: usize,
+    /// Whether the character before `pos` is a word character.
+    in_word: bool,
+}
+
+impl<'t> Tokens<'t> {
+    fn new(text: &'t str) -> Self {
+        Tokens {
+            text,
+            pos: 0,
+            count: 0,
+            in_word: false,
+        }
+    }
+
+    /// Read up to byte `to` (a character boundary at or after the current position).
+    fn advance(&mut self, to: usize) {
+        let bytes = &self.text.as_bytes()[..to];
+        let (mut pos, mut count, mut in_word) = (self.pos, self.count, u8::from(self.in_word));
+        while pos < bytes.len() {
+            // ASCII stretches without a branch per byte.
+            while let Some(&b) = bytes.get(pos).filter(|b| b.is_ascii()) {
+                let word = ASCII_WORD[usize::from(b)];
+                count += usize::from(word & !in_word & 1);
+                in_word = word;
+                pos += 1;
+            }
+            if let Some(c) = self
+                .text
+                .get(pos..)
+                .and_then(|rest| rest.chars().next())
+                .filter(|_| pos < bytes.len())
+            {
+                let word = u8::from(is_word(c));
+                count += usize::from(word & !in_word & 1);
+                in_word = word;
+                pos += c.len_utf8();
+            }
+        }
+        (self.pos, self.count, self.in_word) = (pos, count, in_word == 1);
+    }
+
+    /// The index of the first token a mention starting at byte `at` touches: the token it starts inside, or the
+    /// last one that runs up to `at`, else the next one.
+    fn token_at(&mut self, at: usize) -> usize {
+        self.advance(at);
+        if self.in_word {
+            self.count - 1
+        } else {
+            self.count
+        }
+    }
 }
 
 /// One worker's counts, with the buffers it reuses from one document to the next.
@@ -205,30 +268,35 @@ impl<'a> Counter<'a> {
 
     /// Add the blocks of `k` tokens of one document.
     fn windows(&mut self, text: &str, k: usize) {
-        let starts = token_starts(text);
-        let mut units = vec![Vec::new(); starts.len().div_ceil(k)];
-        for (m, counted) in self
-            .mentions
-            .iter()
-            .filter_map(|m| (self.id)(m.entity).map(|c| (m, c)))
-        {
-            // The first token the mention touches: the last token starting at or before its start, if the mention
-            // starts inside it, else the next one.
-            let t = starts.partition_point(|&s| s <= m.byte_start);
-            let t = if t > 0 && text[starts[t - 1]..m.byte_start].chars().all(is_word) {
-                t - 1
-            } else {
-                t
+        let mut tokens = Tokens::new(text);
+        let id = self.id;
+        // Mentions are in order, so their blocks are too: fill one block at a time. A block left for a later one
+        // is below the later one's index, so it lies inside the text; only the last may not (a mention in
+        // punctuation after the last token belongs to no block).
+        let (mut block, mut flushed) = (0, 0u64);
+        let mentions = std::mem::take(&mut self.mentions);
+        for m in &mentions {
+            let Some(counted) = id(m.entity) else {
+                continue;
             };
-            if let Some(unit) = units.get_mut(t / k) {
-                unit.push(counted);
+            let b = tokens.token_at(m.byte_start) / k;
+            if b != block && !self.unit.is_empty() {
+                self.flush();
+                flushed += 1;
             }
+            block = b;
+            self.unit.push(counted);
         }
-        for mut unit in units {
-            unit.sort_unstable();
-            unit.dedup();
-            self.counts.add_unit(&unit);
+        self.mentions = mentions;
+        tokens.advance(text.len());
+        let n_blocks = tokens.count.div_ceil(k) as u64;
+        if !self.unit.is_empty() && (block as u64) < n_blocks {
+            self.flush();
+            flushed += 1;
         }
+        self.unit.clear();
+        // The blocks without a mention.
+        self.counts.n_units += n_blocks - flushed;
     }
 }
 
@@ -363,6 +431,117 @@ mod tests {
         assert_eq!(indptr, vec![0, 2, 4]);
         assert_eq!(indices, vec![0, 1, 0, 1]);
         assert_eq!(data, vec![1, 1, 1, 2]);
+    }
+
+    #[test]
+    fn ascii_word_table_is_the_word_rule() {
+        for b in 0..128u8 {
+            assert_eq!(
+                ASCII_WORD[usize::from(b)] == 1,
+                is_word(char::from(b)),
+                "{b}"
+            );
+        }
+    }
+
+    /// Window counts the way they were first written: every token start collected, a binary search per mention.
+    fn windows_reference(m: &Matcher, texts: &[String], k: usize) -> Counts {
+        let mut counts = Counts::default();
+        for text in texts {
+            let mut starts = Vec::new();
+            let mut in_word = false;
+            for (i, c) in text.char_indices() {
+                let w = is_word(c);
+                if w && !in_word {
+                    starts.push(i);
+                }
+                in_word = w;
+            }
+            let mut units = vec![Vec::new(); starts.len().div_ceil(k)];
+            for mention in m.find(text, Offsets::Bytes) {
+                let t = starts.partition_point(|&s| s <= mention.byte_start);
+                let t = if t > 0 && text[starts[t - 1]..mention.byte_start].chars().all(is_word) {
+                    t - 1
+                } else {
+                    t
+                };
+                if let Some(unit) = units.get_mut(t / k) {
+                    unit.push(mention.entity);
+                }
+            }
+            for mut unit in units {
+                unit.sort_unstable();
+                unit.dedup();
+                counts.add_unit(&unit);
+            }
+        }
+        counts
+    }
+
+    #[test]
+    fn window_counts_equal_the_token_list_reference_on_random_text() {
+        // Aliases that start or end in punctuation, so that mentions also start outside tokens and after the last.
+        const PIECES: &[&str] = &[
+            "Iran",
+            "Iraq",
+            "US$",
+            "#OpIran",
+            "C++",
+            "x",
+            "yy",
+            " ",
+            "  ",
+            ".",
+            ",",
+            "-",
+            "\n",
+            "_",
+            "9",
+            "\u{e9}t\u{e9}",
+            "\u{65e5}",
+            "\u{2019}s",
+            "$",
+            "#1",
+            "$$",
+        ];
+        let m = matcher(&[
+            "Iran",
+            "Iraq",
+            "US$",
+            "#OpIran",
+            "Iran Iraq",
+            "C++",
+            "\u{e9}t\u{e9}",
+            "#1",
+            "$$",
+        ]);
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for round in 0..300 {
+            let texts: Vec<String> = (0..8)
+                .map(|_| {
+                    let len = next() % 30;
+                    (0..len)
+                        .map(|_| PIECES[usize::try_from(next() % PIECES.len() as u64).unwrap()])
+                        .collect()
+                })
+                .collect();
+            for k in [1, 2, 3, 7] {
+                let got = cooccurrence(&m, &texts, Scope::Window(k), Some, Some(1)).unwrap();
+                let want = windows_reference(&m, &texts, k);
+                assert_eq!(got.n_units, want.n_units, "round {round}, k {k}: {texts:?}");
+                assert_eq!(
+                    got.triples(),
+                    want.triples(),
+                    "round {round}, k {k}: {texts:?}"
+                );
+            }
+        }
     }
 
     #[test]
