@@ -515,22 +515,9 @@ mod tests {
             "#1",
             "$$",
         ]);
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut random = crate::testing::RandomTexts::new(0x2545_f491_4f6c_dd1d);
         for round in 0..300 {
-            let texts: Vec<String> = (0..8)
-                .map(|_| {
-                    let len = next() % 30;
-                    (0..len)
-                        .map(|_| PIECES[usize::try_from(next() % PIECES.len() as u64).unwrap()])
-                        .collect()
-                })
-                .collect();
+            let texts: Vec<String> = (0..8).map(|_| random.text(PIECES, 30)).collect();
             for k in [1, 2, 3, 7] {
                 let got = cooccurrence(&m, &texts, Scope::Window(k), Some, Some(1)).unwrap();
                 let want = windows_reference(&m, &texts, k);

@@ -29,6 +29,9 @@ pub mod parallel;
 pub mod segment;
 pub mod wordtrie;
 
+#[cfg(test)]
+mod testing;
+
 #[cfg(feature = "python")]
 mod python;
 

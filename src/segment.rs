@@ -860,18 +860,9 @@ mod tests {
             "Yahoo",
             "\u{a0}",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut random = crate::testing::RandomTexts::new(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
-            let len = next() % 24;
-            let text: String = (0..len)
-                .map(|_| PIECES[usize::try_from(next() % PIECES.len() as u64).unwrap()])
-                .collect();
+            let text = random.text(PIECES, 24);
             let s = segment(&text);
             let mut previous_end = 0;
             for (sentence, &p) in s.sentences.iter().zip(&s.sentence_paragraph) {
