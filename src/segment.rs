@@ -140,19 +140,18 @@ impl Splitter {
         matches: &[crate::matcher::Match],
         mut f: impl FnMut(i64, i64),
     ) {
-        paragraphs_into(text, &mut self.lines, &mut self.paragraphs);
-        self.sentences.clear();
-        for &para in &self.paragraphs {
-            sentences_in(text, para, &mut self.scratch, &mut self.sentences);
-        }
+        // `sentences` also leaves the paragraphs of `text` in `self.paragraphs`.
+        let mut sentences = std::mem::take(&mut self.sentences);
+        self.sentences(text, &mut sentences);
         // Both span lists and the matches are in order: one cursor each.
         let (mut s, mut p) = (0, 0);
         for m in matches {
             f(
-                cursor(&self.sentences, &mut s, m.byte_start),
+                cursor(&sentences, &mut s, m.byte_start),
                 cursor(&self.paragraphs, &mut p, m.byte_start),
             );
         }
+        self.sentences = sentences;
     }
 }
 
