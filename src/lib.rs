@@ -20,6 +20,7 @@
 //! # Ok::<(), cybernexus::Error>(())
 //! ```
 
+pub mod context;
 pub mod cooccurrence;
 pub mod error;
 pub mod gazetteer;
@@ -27,6 +28,7 @@ pub mod matcher;
 pub mod normalize;
 pub mod parallel;
 pub mod segment;
+pub mod variants;
 pub mod wordtrie;
 
 #[cfg(test)]
@@ -39,4 +41,5 @@ pub use error::{Error, Result};
 pub use gazetteer::{
     read_csv, read_json, Alias, CasePolicy, Entity, Gazetteer, OnConflict, RawAlias, RawRecord,
 };
-pub use matcher::{Match, MatchTable, Matcher, Offsets, Overlaps};
+pub use context::Resolution;
+pub use matcher::{Match, MatchTable, Matcher, Offsets, Overlaps, Resolve, Rules, Via};

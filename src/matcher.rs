@@ -28,6 +28,7 @@
 use std::cmp::Reverse;
 use std::sync::{Arc, OnceLock};
 
+use crate::context::{self, Resolution};
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
 use crate::normalize::{count_chars, is_word, normalize_collapsed, normalize_with, Spare};
@@ -71,8 +72,119 @@ pub enum Offsets {
     Chars,
 }
 
+/// How a name shared by a group and its software is read (see [`crate::context`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Resolve {
+    /// From the words next to each mention ("Conti ransomware", "Conti operators"); the default reading otherwise.
+    Local,
+    /// As `Local`, then a mention without a cue takes the reading that cues gave the same name elsewhere in the
+    /// document (one sense per document, where its cues agree by majority).
+    Document,
+    /// No context: always the default reading.
+    None,
+}
+
+impl Resolve {
+    /// Every accepted name.
+    pub const NAMES: [&'static str; 3] = ["local", "document", "none"];
+
+    /// Parse `"local"`, `"document"` or `"none"`.
+    pub fn parse(name: &str) -> Option<Resolve> {
+        match name {
+            "local" => Some(Resolve::Local),
+            "document" => Some(Resolve::Document),
+            "none" => Some(Resolve::None),
+            _ => None,
+        }
+    }
+
+    /// The mode's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resolve::Local => "local",
+            Resolve::Document => "document",
+            Resolve::None => "none",
+        }
+    }
+}
+
+/// Which of the rules beyond the alias search a matcher applies. [`Rules::default`] applies all of them; each can be
+/// turned off on its own (the evaluation measures them one at a time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rules {
+    /// How names shared by a group and its software are read.
+    pub resolve: Resolve,
+    /// Match the CamelCase variants of group and software names (see [`crate::variants`]).
+    pub variants: bool,
+    /// Find numbered clusters by their vendors' schemes (see [`crate::patterns`]).
+    pub patterns: bool,
+    /// An acronym a document defines after a mention ("Golden Chickens (GC)") names that entity for the rest of it.
+    pub acronyms: bool,
+    /// Aliases that need support count only with it (see [`crate::gazetteer::Alias::needs_support`]); when off,
+    /// they count as any other alias.
+    pub support: bool,
+    /// Country names in money amounts, certificate fields and quoted file names are not mentions.
+    pub shields: bool,
+}
+
+impl Default for Rules {
+    fn default() -> Rules {
+        Rules {
+            resolve: Resolve::Local,
+            variants: true,
+            patterns: true,
+            acronyms: true,
+            support: true,
+            shields: true,
+        }
+    }
+}
+
+impl Rules {
+    /// No rule beyond the alias search, its boundaries, case policies and URL rule.
+    pub const NONE: Rules = Rules {
+        resolve: Resolve::None,
+        variants: false,
+        patterns: false,
+        acronyms: false,
+        support: false,
+        shields: false,
+    };
+}
+
+/// How a mention's span was found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Via {
+    /// An alias as written in the gazetteer.
+    #[default]
+    Alias,
+    /// A generated variant of an alias (see [`crate::variants`]).
+    Variant,
+    /// A vendor's numbering scheme (see [`crate::patterns`]).
+    Pattern,
+    /// An acronym defined in the document.
+    Acronym,
+}
+
+impl Via {
+    /// The name users see.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Alias => "alias",
+            Via::Variant => "variant",
+            Via::Pattern => "pattern",
+            Via::Acronym => "acronym",
+        }
+    }
+
+    /// A small code for columnar output (the variant's position).
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
 /// One mention: a span of the text and the entity (and alias) it names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Match {
     /// Start offset (see [`Offsets`]).
     pub start: usize,
@@ -86,6 +198,13 @@ pub struct Match {
     pub entity: u32,
     /// Index of the matching alias in the entity's aliases.
     pub alias: u32,
+    /// How the entity was chosen among the candidates of the span (see [`Resolution::name`]).
+    pub resolved_by: Resolution,
+    /// Whether the span names more than one entity and the choice is a guess: nothing in the context decided, or
+    /// the alias names two entities of the same kind (two groups).
+    pub ambiguous: bool,
+    /// How the span was found.
+    pub via: Via,
 }
 
 /// Mentions of many documents in columns: row `i` is a mention in document `doc[i]`.
@@ -105,6 +224,12 @@ pub struct MatchTable {
     pub sentence: Vec<i64>,
     /// Paragraph index of each mention in its document (empty unless segments were asked for; -1: none).
     pub paragraph: Vec<i64>,
+    /// [`Resolution`] code of each mention (0: nothing to choose).
+    pub resolved_by: Vec<u16>,
+    /// Whether each mention is ambiguous (see [`Match::ambiguous`]).
+    pub ambiguous: Vec<bool>,
+    /// [`Via::code`] of each mention.
+    pub via: Vec<u8>,
 }
 
 impl MatchTable {
@@ -125,6 +250,9 @@ pub struct Matcher {
     gazetteer: Arc<Gazetteer>,
     trie: Arc<WordTrie>,
     overlaps: Overlaps,
+    rules: Rules,
+    /// The kind of each entity, as a code the rules compare cheaply.
+    kinds: Arc<[Kind]>,
     /// Automaton for texts that would make the walks too dear, built on first need (see `find_with_automaton`).
     automaton: Arc<OnceLock<Option<aho_corasick::AhoCorasick>>>,
 }
@@ -132,13 +260,47 @@ pub struct Matcher {
 /// Matches of one text, and with segments asked for, the (sentence, paragraph) of each.
 pub type Located = (Vec<Match>, Option<Vec<(i64, i64)>>);
 
+/// The entity kinds the rules treat specially.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Country,
+    Agency,
+    ThreatActor,
+    Software,
+    Other,
+}
+
+impl Kind {
+    fn of(kind: &str) -> Kind {
+        match kind {
+            "country" => Kind::Country,
+            "agency" => Kind::Agency,
+            "threat_actor" => Kind::ThreatActor,
+            "software" => Kind::Software,
+            _ => Kind::Other,
+        }
+    }
+
+    /// Whether a mention of this kind supports a needs-support alias in its sentence.
+    fn supports(self) -> bool {
+        matches!(self, Kind::Agency | Kind::ThreatActor | Kind::Software)
+    }
+}
+
 /// A candidate that passed the checks, before overlap resolution.
 #[derive(Debug, Clone, Copy)]
-struct Hit {
-    start: usize,
-    end: usize,
-    entity: u32,
-    alias: u32,
+pub(crate) struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub entity: u32,
+    pub alias: u32,
+    pub resolved: Resolution,
+    pub ambiguous: bool,
+    pub via: Via,
+    /// Whether the alias needs support (and the rule is on).
+    pub support: bool,
+    /// The gazetteer pattern the span matched (`u32::MAX` for spans found otherwise).
+    pub pattern: u32,
 }
 
 impl Hit {
@@ -150,8 +312,20 @@ impl Hit {
             byte_end: self.end,
             entity: self.entity,
             alias: self.alias,
+            resolved_by: self.resolved,
+            ambiguous: self.ambiguous,
+            via: self.via,
         }
     }
+}
+
+/// An accepted candidate of one span.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Pick {
+    entity: u32,
+    alias: u32,
+    variant: bool,
+    support: bool,
 }
 
 impl Matcher {
@@ -161,16 +335,33 @@ impl Matcher {
     ///
     /// [`Error::EmptyGazetteer`] for a gazetteer without entities, [`Error::Build`] if the alias set is too large.
     pub fn new(gazetteer: Arc<Gazetteer>, overlaps: Overlaps) -> Result<Matcher> {
+        Matcher::with_rules(gazetteer, overlaps, Rules::default())
+    }
+
+    /// [`Matcher::new`] with a choice of [`Rules`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Matcher::new`].
+    pub fn with_rules(gazetteer: Arc<Gazetteer>, overlaps: Overlaps, rules: Rules) -> Result<Matcher> {
         if gazetteer.is_empty() {
             return Err(Error::EmptyGazetteer);
         }
         let trie = WordTrie::new(gazetteer.patterns().iter().map(|(p, _)| p.as_str()))?;
+        let kinds = gazetteer.entities().iter().map(|e| Kind::of(&e.kind)).collect();
         Ok(Matcher {
             gazetteer,
             trie: Arc::new(trie),
             overlaps,
+            rules,
+            kinds,
             automaton: Arc::new(OnceLock::new()),
         })
+    }
+
+    /// The rules this matcher applies.
+    pub fn rules(&self) -> Rules {
+        self.rules
     }
 
     /// Bytes of heap memory held by the search structure (the gazetteer not included).
@@ -203,7 +394,14 @@ impl Matcher {
         scratch: &mut Scratch,
         out: &mut Vec<Match>,
     ) {
-        let Scratch { hits, ends, spare } = scratch;
+        let Scratch {
+            hits,
+            ends,
+            spare,
+            picks,
+            sentences,
+            splitter,
+        } = scratch;
         hits.clear();
         let norm = normalize_with(text, spare);
         let haystack = norm.text.as_bytes();
@@ -232,7 +430,7 @@ impl Matcher {
             // Longest first: with leftmost-longest selection the first candidate accepted at a start is the pick.
             for &(ne, pattern) in ends.iter().rev() {
                 let end = norm.map.to_original(ne);
-                if self.accept_span(text, start, end, pattern, all, hits) && !all {
+                if self.accept_span(text, start, end, pattern, all, hits, picks) && !all {
                     (taken_norm, taken) = (ne, end);
                     break;
                 }
@@ -242,12 +440,13 @@ impl Matcher {
         norm.recycle(spare);
         if cost > budget {
             hits.clear();
-            self.find_with_automaton(text, hits);
+            self.find_with_automaton(text, hits, picks);
         }
         out.clear();
         if all {
             hits.sort_unstable_by_key(|h| (h.start, Reverse(h.end), h.entity));
         }
+        self.refine(text, hits, picks, splitter, sentences);
         // In leftmost-longest mode the hits are already in order and do not overlap.
         out.extend(hits.iter().copied().map(Hit::into_match));
         if offsets == Offsets::Chars && !ascii {
@@ -256,7 +455,9 @@ impl Matcher {
     }
 
     /// Check the candidate `text[start..end]` (pattern `pattern`) and push its hits: boundaries on the original text,
-    /// then each candidate entity's case policy, then the URL rule. Returns whether anything was pushed.
+    /// then each candidate entity's case policy, then the URL rule and the shields; where several entities remain,
+    /// the context chooses (see [`Matcher::choose`]). Returns whether anything was pushed.
+    #[allow(clippy::too_many_arguments)]
     fn accept_span(
         &self,
         text: &str,
@@ -265,36 +466,266 @@ impl Matcher {
         pattern: u32,
         all: bool,
         hits: &mut Vec<Hit>,
+        picks: &mut Vec<Pick>,
     ) -> bool {
         if !at_boundaries(text, start, end) {
             return false;
         }
         let span = &text[start..end];
         let candidates = &self.gazetteer.patterns()[pattern as usize].1;
-        let first = hits.len();
-        // The URL rule is the dearest check and the same for every candidate of the span: run it once, and only for a
-        // span that some candidate's case policy accepts (most rejected spans are acronyms in lower case).
-        let mut in_url = None;
+        picks.clear();
         for c in candidates {
-            // Candidates are sorted by (policy rank, entity, alias), so the first accepted one per entity is the alias
-            // to report, and the first accepted one overall is the entity that wins the span.
-            if hits[first..].iter().any(|h| h.entity == c.entity) || !c.accepts(span) {
+            // Candidates are sorted by (policy rank, variant, default rank, entity, alias), so the first accepted one
+            // per entity is the alias to report, and the first accepted one overall is the default reading.
+            if (c.variant && !self.rules.variants)
+                || picks.iter().any(|p| p.entity == c.entity)
+                || !c.accepts(span)
+            {
                 continue;
             }
-            if *in_url.get_or_insert_with(|| in_url_or_path(text, start, end)) {
-                break;
-            }
-            hits.push(Hit {
-                start,
-                end,
+            picks.push(Pick {
                 entity: c.entity,
                 alias: c.alias,
+                variant: c.variant,
+                support: c.needs_support && self.rules.support,
             });
-            if !all {
-                break;
+        }
+        // The URL rule is the dearest check and the same for every candidate of the span: run it once, and only for a
+        // span that some candidate's case policy accepts (most rejected spans are acronyms in lower case).
+        if picks.is_empty() || in_url_or_path(text, start, end) {
+            return false;
+        }
+        if self.rules.shields
+            && picks
+                .iter()
+                .any(|p| self.kinds[p.entity as usize] == Kind::Country)
+            && context::shielded_country(text, start, end)
+        {
+            picks.retain(|p| self.kinds[p.entity as usize] != Kind::Country);
+            if picks.is_empty() {
+                return false;
             }
         }
-        hits.len() > first
+        let (chosen, resolved, ambiguous) = if picks.len() == 1 {
+            (0, Resolution::NONE, false)
+        } else {
+            self.choose(text, start, end, picks)
+        };
+        let hit = |p: &Pick, resolved: Resolution| Hit {
+            start,
+            end,
+            entity: p.entity,
+            alias: p.alias,
+            resolved,
+            ambiguous,
+            via: if p.variant { Via::Variant } else { Via::Alias },
+            support: p.support,
+            pattern,
+        };
+        if all {
+            for (i, p) in picks.iter().enumerate() {
+                hits.push(hit(p, if i == chosen { resolved } else { Resolution::NONE }));
+            }
+        } else {
+            hits.push(hit(&picks[chosen], resolved));
+        }
+        true
+    }
+
+    /// Choose among the entities of one span (`picks`, at least two, in default order): where a group and software
+    /// share the name and the context has a cue ([`context::find_cue`]), the first entity of the cue's kind; else the
+    /// first one, marked ambiguous. Returns the position in `picks`, the resolution and whether it is ambiguous.
+    fn choose(&self, text: &str, start: usize, end: usize, picks: &[Pick]) -> (usize, Resolution, bool) {
+        let kind_of = |p: &Pick| self.kinds[p.entity as usize];
+        let has = |k: Kind| picks.iter().any(|p| kind_of(p) == k);
+        if self.rules.resolve != Resolve::None && has(Kind::ThreatActor) && has(Kind::Software) {
+            if let Some(cue) = context::find_cue(text, start, end) {
+                let kind = match cue.sense() {
+                    Some(context::Sense::Software) => Kind::Software,
+                    _ => Kind::ThreatActor,
+                };
+                if let Some(i) = picks.iter().position(|p| kind_of(p) == kind) {
+                    let same = picks.iter().filter(|p| kind_of(p) == kind).count();
+                    return (i, cue, same > 1);
+                }
+            }
+        }
+        (0, Resolution::DEFAULT, true)
+    }
+
+    /// The rules that need every hit of the text: acronyms the document defines, one sense per document, support.
+    /// `hits` are sorted by start (and, with `overlaps="all"`, longest first).
+    fn refine(
+        &self,
+        text: &str,
+        hits: &mut Vec<Hit>,
+        picks: &mut Vec<Pick>,
+        splitter: &mut crate::segment::Splitter,
+        sentences: &mut Vec<crate::segment::Span>,
+    ) {
+        if hits.is_empty() {
+            return;
+        }
+        let all = self.overlaps == Overlaps::All;
+        if self.rules.acronyms && self.add_defined_acronyms(text, hits) {
+            if all {
+                hits.sort_unstable_by_key(|h| (h.start, Reverse(h.end), h.entity));
+            } else {
+                hits.sort_unstable_by_key(|h| h.start);
+            }
+        }
+        if self.rules.resolve == Resolve::Document {
+            self.one_sense_per_document(text, hits, picks);
+        }
+        if hits.iter().any(|h| h.support) {
+            splitter.sentences(text, sentences);
+            self.drop_unsupported(hits, sentences);
+        }
+    }
+
+    /// Add the mentions of acronyms defined after a mention ("Golden Chickens (GC)"): the acronym in brackets and
+    /// every later occurrence of it, written the same way, at word boundaries and outside other mentions, name the
+    /// same entity (first definition wins). Returns whether a hit was added.
+    fn add_defined_acronyms(&self, text: &str, hits: &mut Vec<Hit>) -> bool {
+        let mut defined: Vec<(usize, usize, Hit)> = Vec::new();
+        for h in hits.iter() {
+            if h.via == Via::Acronym {
+                continue;
+            }
+            let Some((s, e)) = context::defined_acronym(text, h.end) else {
+                continue;
+            };
+            let short = &text[s..e];
+            if !context::abbreviates(short, &text[h.start..h.end])
+                || defined.iter().any(|d| &text[d.0..d.1] == short)
+            {
+                continue;
+            }
+            defined.push((s, e, *h));
+        }
+        if defined.is_empty() {
+            return false;
+        }
+        // The spans already taken, as sorted disjoint intervals (hits are sorted by start).
+        let mut taken: Vec<(usize, usize)> = Vec::new();
+        for h in hits.iter() {
+            match taken.last_mut() {
+                Some(last) if h.start < last.1 => last.1 = last.1.max(h.end),
+                _ => taken.push((h.start, h.end)),
+            }
+        }
+        let before = hits.len();
+        for (s, e, h) in defined {
+            let short = &text[s..e];
+            for at in memchr::memmem::find_iter(&text.as_bytes()[s..], short.as_bytes()) {
+                let (start, end) = (s + at, s + at + short.len());
+                let i = taken.partition_point(|t| t.1 <= start);
+                let overlaps_hit = taken.get(i).is_some_and(|t| t.0 < end)
+                    || hits[before..].iter().any(|x| x.start < end && start < x.end);
+                if overlaps_hit
+                    || !at_boundaries(text, start, end)
+                    || in_url_or_path(text, start, end)
+                {
+                    continue;
+                }
+                hits.push(Hit {
+                    start,
+                    end,
+                    via: Via::Acronym,
+                    resolved: Resolution::NONE,
+                    ambiguous: false,
+                    support: false,
+                    pattern: u32::MAX,
+                    ..h
+                });
+            }
+        }
+        hits.len() > before
+    }
+
+    /// With [`Resolve::Document`]: a mention whose shared name got no cue takes the reading that the cues of the
+    /// same name (the same gazetteer pattern) gave in this document, where one reading has more cues than the other.
+    fn one_sense_per_document(&self, text: &str, hits: &mut [Hit], picks: &mut Vec<Pick>) {
+        let cued = |h: &Hit| h.resolved.sense().is_some();
+        if !hits.iter().any(cued) {
+            return;
+        }
+        for i in 0..hits.len() {
+            if hits[i].resolved != Resolution::DEFAULT || hits[i].pattern == u32::MAX {
+                continue;
+            }
+            let pattern = hits[i].pattern;
+            let (mut actor, mut software) = (0, 0);
+            for h in hits.iter().filter(|h| h.pattern == pattern) {
+                match h.resolved.sense() {
+                    Some(context::Sense::Actor) => actor += 1,
+                    Some(context::Sense::Software) => software += 1,
+                    None => {}
+                }
+            }
+            let kind = match actor.cmp(&software) {
+                std::cmp::Ordering::Greater => Kind::ThreatActor,
+                std::cmp::Ordering::Less => Kind::Software,
+                std::cmp::Ordering::Equal => continue,
+            };
+            let h = hits[i];
+            let span = &text[h.start..h.end];
+            picks.clear();
+            for c in &self.gazetteer.patterns()[pattern as usize].1 {
+                if self.kinds[c.entity as usize] == kind
+                    && (!c.variant || self.rules.variants)
+                    && !picks.iter().any(|p| p.entity == c.entity)
+                    && c.accepts(span)
+                {
+                    picks.push(Pick {
+                        entity: c.entity,
+                        alias: c.alias,
+                        variant: c.variant,
+                        support: c.needs_support && self.rules.support,
+                    });
+                }
+            }
+            if let Some(p) = picks.first() {
+                hits[i] = Hit {
+                    entity: p.entity,
+                    alias: p.alias,
+                    resolved: Resolution::DOCUMENT,
+                    ambiguous: picks.len() > 1,
+                    via: if p.variant { Via::Variant } else { Via::Alias },
+                    support: p.support,
+                    ..h
+                };
+            }
+        }
+    }
+
+    /// Drop the hits whose alias needs support and has none: no hit of an agency, a threat actor or software (by an
+    /// alias that needs no support) in the same sentence, and no hit of the same entity by such an alias anywhere in
+    /// the text.
+    fn drop_unsupported(&self, hits: &mut Vec<Hit>, sentences: &[crate::segment::Span]) {
+        let sentence_of = |at: usize| sentences.partition_point(|s| s.end <= at);
+        let firm: Vec<(usize, u32)> = hits
+            .iter()
+            .filter(|h| !h.support)
+            .map(|h| (sentence_of(h.start), h.entity))
+            .collect();
+        let keep: Vec<bool> = hits
+            .iter()
+            .map(|h| {
+                if !h.support {
+                    return true;
+                }
+                let sentence = sentence_of(h.start);
+                firm.iter().any(|&(s, e)| {
+                    e == h.entity || (s == sentence && self.kinds[e as usize].supports())
+                })
+            })
+            .collect();
+        let mut i = 0;
+        hits.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
     }
 
     /// The hits of `text` found with an Aho-Corasick automaton (built on first use), for texts where the word-start
@@ -305,7 +736,7 @@ impl Matcher {
     /// almost matches again and again ("a a a ... a b" against "a a a a ...") makes the walks cost the text's length
     /// times the alias's (measured: 2 MB of text, a 1,000-word alias, 4.2 s). The automaton reads each byte once
     /// whatever the aliases. Natural text reads about 0.5 bytes per byte in walks (the 50 MB benchmark corpus).
-    fn find_with_automaton(&self, text: &str, hits: &mut Vec<Hit>) {
+    fn find_with_automaton(&self, text: &str, hits: &mut Vec<Hit>, picks: &mut Vec<Pick>) {
         let all = self.overlaps == Overlaps::All;
         let automaton = self.automaton.get_or_init(|| {
             let patterns = self.gazetteer.patterns().iter().map(|(p, _)| p.as_str());
@@ -336,7 +767,15 @@ impl Matcher {
             }
             let (start, end) = (norm.map.to_original(ns), norm.map.to_original(ne));
             #[allow(clippy::cast_possible_truncation)] // pattern ids come from a u32-indexed table
-            self.accept_span(text, start, end, m.pattern().as_usize() as u32, all, hits);
+            self.accept_span(
+                text,
+                start,
+                end,
+                m.pattern().as_usize() as u32,
+                all,
+                hits,
+                picks,
+            );
         }
         if !all {
             // Each span holds one hit; pick leftmost-longest among them, skipping whatever overlaps a pick.
@@ -440,6 +879,9 @@ impl Matcher {
                     part.end.push(m.end as i64);
                     part.entity.push(m.entity as i32);
                     part.alias.push(m.alias as i32);
+                    part.resolved_by.push(m.resolved_by.0);
+                    part.ambiguous.push(m.ambiguous);
+                    part.via.push(m.via.code());
                 }
             }
             part
@@ -456,6 +898,9 @@ impl Matcher {
             alias: Vec::with_capacity(total),
             sentence: Vec::with_capacity(if segments { total } else { 0 }),
             paragraph: Vec::with_capacity(if segments { total } else { 0 }),
+            resolved_by: Vec::with_capacity(total),
+            ambiguous: Vec::with_capacity(total),
+            via: Vec::with_capacity(total),
         };
         for part in &parts {
             table.doc.extend_from_slice(&part.doc);
@@ -465,6 +910,9 @@ impl Matcher {
             table.alias.extend_from_slice(&part.alias);
             table.sentence.extend_from_slice(&part.sentence);
             table.paragraph.extend_from_slice(&part.paragraph);
+            table.resolved_by.extend_from_slice(&part.resolved_by);
+            table.ambiguous.extend_from_slice(&part.ambiguous);
+            table.via.extend_from_slice(&part.via);
         }
         Ok(table)
     }
@@ -487,6 +935,9 @@ pub(crate) struct Scratch {
     hits: Vec<Hit>,
     ends: Vec<(usize, u32)>,
     spare: Spare,
+    picks: Vec<Pick>,
+    sentences: Vec<crate::segment::Span>,
+    splitter: crate::segment::Splitter,
 }
 
 /// How far the URL rule looks on each side of a match, in characters.
@@ -707,7 +1158,7 @@ mod tests {
             for text in texts {
                 let trie = m.find(text, Offsets::Bytes);
                 let mut hits = Vec::new();
-                m.find_with_automaton(text, &mut hits);
+                m.find_with_automaton(text, &mut hits, &mut Vec::new());
                 if overlaps == Overlaps::All {
                     hits.sort_unstable_by_key(|h| (h.start, Reverse(h.end), h.entity));
                 }

@@ -955,6 +955,7 @@ mod tests {
             byte_end: b + 1,
             entity: 0,
             alias: 0,
+            ..Match::default()
         };
         assert_eq!(
             locate(text, &[at(0), at(9), at(14)]),
@@ -982,6 +983,7 @@ mod tests {
                     byte_end: b + c.len_utf8(),
                     entity: 0,
                     alias: 0,
+                    ..Match::default()
                 })
                 .collect();
             let s = segment(text);

@@ -47,16 +47,19 @@ fn many_names(n: usize) -> (Arc<Gazetteer>, String) {
                     text: format!("Name {i} Bear"),
                     case: CasePolicy::Insensitive,
                     form: None,
+                    needs_support: false,
                 },
                 Alias {
                     text: format!("N{i}"),
                     case: CasePolicy::Exact,
                     form: None,
+                    needs_support: false,
                 },
                 Alias {
                     text: format!("Name {i}"),
                     case: CasePolicy::Insensitive,
                     form: None,
+                    needs_support: false,
                 },
             ],
             attrs: BTreeMap::new(),
@@ -180,6 +183,7 @@ fn text_that_makes_the_walks_dear_gets_the_same_mentions_from_the_automaton() {
         text,
         case: CasePolicy::Insensitive,
         form: None,
+        needs_support: false,
     };
     let entity = |id: &str, aliases: Vec<Alias>| Entity {
         id: id.into(),

@@ -49,6 +49,9 @@ def mention_table_to_pandas(table: MentionTable, texts: Texts | None = None) -> 
     if table.sentence is not None and table.paragraph is not None:
         frame["sentence"] = table.sentence
         frame["paragraph"] = table.paragraph
+    frame["resolved_by"] = _labelled(pd, table.resolved_by, table.resolved_by_names())
+    frame["ambiguous"] = table.ambiguous
+    frame["via"] = _labelled(pd, table.via, table.via_names())
     if texts is not None:
         if isinstance(texts, str):
             raise TypeError(
@@ -66,6 +69,27 @@ def mention_table_to_pandas(table: MentionTable, texts: Texts | None = None) -> 
             )
         ]
     return frame
+
+
+def _labelled(pd: Any, codes: npt.NDArray[Any], labels: list[str | None]) -> Any:
+    """A categorical column from small integer codes and their labels (a ``None`` label is a missing value)."""
+    names = [label for label in labels if label is not None]
+    position = {label: i for i, label in enumerate(names)}
+    lookup = np.array([-1 if label is None else position[label] for label in labels], dtype=np.int32)
+    return pd.Categorical.from_codes(lookup[np.asarray(codes, dtype=np.int64)], categories=names)
+
+
+def _dictionary_or_null(
+    pa: Any, codes: npt.NDArray[Any], labels: list[str | None]
+) -> pa.DictionaryArray[Any, Any]:
+    """A dictionary-encoded string column from small integer codes; a ``None`` label is a null."""
+    names = [label for label in labels if label is not None]
+    position = {label: i for i, label in enumerate(names)}
+    lookup = np.array([-1 if label is None else position[label] for label in labels], dtype=np.int32)
+    indices = lookup[np.asarray(codes, dtype=np.int64)]
+    return pa.DictionaryArray.from_arrays(
+        pa.array(indices, mask=indices < 0), pa.array(names, pa.string())
+    )
 
 
 def _as_list(texts: Texts) -> list[str]:
@@ -110,6 +134,9 @@ def mention_table_to_arrow(table: MentionTable) -> pa.Table:
             "kind": dictionary(entity, kinds),
             "name": dictionary(entity, names),
             "alias": dictionary(alias_index, alias_texts),
+            "resolved_by": _dictionary_or_null(pa, table.resolved_by, table.resolved_by_names()),
+            "ambiguous": pa.array(table.ambiguous),
+            "via": _dictionary_or_null(pa, table.via, table.via_names()),
         }
         | (
             {"sentence": pa.array(table.sentence), "paragraph": pa.array(table.paragraph)}

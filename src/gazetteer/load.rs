@@ -21,6 +21,8 @@ pub enum RawAlias {
         case: Option<String>,
         /// What kind of name it is ("abbreviation", "adjective", ...).
         form: Option<String>,
+        /// See [`Alias::needs_support`].
+        needs_support: bool,
     },
 }
 
@@ -42,7 +44,7 @@ pub struct RawRecord {
 /// The record keys [`RawRecord`] accepts.
 pub const RECORD_KEYS: [&str; 5] = ["id", "kind", "name", "aliases", "attrs"];
 /// The alias-spec keys [`RawAlias::Spec`] accepts.
-pub const ALIAS_KEYS: [&str; 3] = ["text", "case", "form"];
+pub const ALIAS_KEYS: [&str; 4] = ["text", "case", "form", "needs_support"];
 
 fn label(s: &str) -> std::result::Result<String, String> {
     let trimmed = s.trim_matches(char::is_whitespace);
@@ -71,9 +73,14 @@ impl RawRecord {
         }
         let mut aliases: Vec<Alias> = Vec::with_capacity(self.aliases.len() + 1);
         for (a, raw) in self.aliases.into_iter().enumerate() {
-            let (text, case, form) = match raw {
-                RawAlias::Text(text) => (text, None, None),
-                RawAlias::Spec { text, case, form } => (text, case, form),
+            let (text, case, form, needs_support) = match raw {
+                RawAlias::Text(text) => (text, None, None, false),
+                RawAlias::Spec {
+                    text,
+                    case,
+                    form,
+                    needs_support,
+                } => (text, case, form, needs_support),
             };
             let text = text.trim_matches(char::is_whitespace).to_owned();
             if text.is_empty() {
@@ -90,7 +97,12 @@ impl RawRecord {
                 )
             })?;
             let form = form.filter(|f| !f.trim().is_empty());
-            let alias = Alias { text, case, form };
+            let alias = Alias {
+                text,
+                case,
+                form,
+                needs_support,
+            };
             if !aliases.contains(&alias) {
                 aliases.push(alias);
             }
@@ -102,6 +114,7 @@ impl RawRecord {
                     case: CasePolicy::auto(&name),
                     text: name.clone(),
                     form: Some("name".into()),
+                    needs_support: false,
                 },
             );
         }
@@ -229,10 +242,22 @@ fn alias_from_json(value: Value) -> std::result::Result<RawAlias, String> {
                 )),
             };
             let text = opt("text")?.ok_or("missing \"text\"")?;
+            let (case, form) = (opt("case")?, opt("form")?);
+            let needs_support = match map.remove("needs_support") {
+                None | Some(Value::Null) => false,
+                Some(Value::Bool(b)) => b,
+                Some(other) => {
+                    return Err(format!(
+                        "\"needs_support\" must be a boolean, got {}",
+                        describe(&other)
+                    ))
+                }
+            };
             Ok(RawAlias::Spec {
                 text,
-                case: opt("case")?,
-                form: opt("form")?,
+                case,
+                form,
+                needs_support,
             })
         }
         other => Err(format!(

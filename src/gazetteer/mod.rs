@@ -91,6 +91,11 @@ pub struct Alias {
     pub case: CasePolicy,
     /// What kind of name it is ("name", "abbreviation", "adjective", ...), if the gazetteer says.
     pub form: Option<String>,
+    /// Whether a mention by this alias needs support to count: another entity of the field (an agency, a threat
+    /// actor or software) in the same sentence, or an alias of the same entity that needs none elsewhere in the
+    /// document. For acronyms that are also technical terms ("MSS", "RGB") and aliases that are ordinary words.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub needs_support: bool,
 }
 
 /// A named thing the matcher finds: a country, an agency, a threat actor, or a user-defined kind.
@@ -114,25 +119,73 @@ pub(crate) struct Candidate {
     pub entity: u32,
     pub alias: u32,
     pub case: CasePolicy,
-    /// The alias normalised without case folding, for [`CasePolicy::Exact`].
+    /// The alias (or variant) normalised without case folding, for [`CasePolicy::Exact`].
     pub exact: Box<str>,
+    /// Whether the pattern is a generated variant of the alias (see [`crate::variants`]), not the alias as written.
+    pub variant: bool,
+    /// Whether the alias starts with the article "the", which is not part of its case policy.
+    pub article: bool,
+    /// Whether the alias needs support (see [`Alias::needs_support`]).
+    pub needs_support: bool,
+    /// Rank among candidates of one span when the context decides nothing (lower first); see [`default_rank`].
+    pub rank: u8,
 }
 
 impl Candidate {
     /// Whether `span`, the original text whose folded form equals this alias's folded form, passes the case policy.
+    ///
+    /// A leading article is not part of the policy ("the Dukes" and "THE DUKES" for an alias written "The Dukes"),
+    /// and a span written wholly in capitals passes an exact alias of two or more words that has lower-case letters
+    /// (headline capitals: "THE DUKES", "SHADOW BROKERS"), since no ordinary word is written that way.
     #[inline]
     pub fn accepts(&self, span: &str) -> bool {
+        let (span, exact) = if self.article {
+            (strip_article(span), strip_article(&self.exact))
+        } else {
+            (span, &*self.exact)
+        };
         match self.case {
             CasePolicy::Insensitive => true,
             CasePolicy::UpperFirst => span.chars().next().is_some_and(is_upper),
-            CasePolicy::Exact => eq_exact(span, &self.exact),
+            CasePolicy::Exact => {
+                eq_exact(span, exact)
+                    || (self.exact.contains(' ')
+                        && exact.chars().any(char::is_lowercase)
+                        && !span.chars().any(char::is_lowercase))
+            }
         }
     }
 
-    /// Sort key: most specific policy first, then gazetteer order.
-    fn key(&self) -> (u8, u32, u32) {
-        (self.case.rank(), self.entity, self.alias)
+    /// Sort key: most specific policy first, then aliases as written before variants, then the default rank, then
+    /// gazetteer order.
+    fn key(&self) -> (u8, bool, u8, u32, u32) {
+        (
+            self.case.rank(),
+            self.variant,
+            self.rank,
+            self.entity,
+            self.alias,
+        )
     }
+}
+
+/// `s` without a leading "the" and the white space after it (any case), or `s` itself.
+fn strip_article(s: &str) -> &str {
+    let b = s.as_bytes();
+    if b.len() > 4 && b[..3].eq_ignore_ascii_case(b"the") {
+        let rest = s[3..].trim_start();
+        if rest.len() < s.len() - 3 && !rest.is_empty() {
+            return rest;
+        }
+    }
+    s
+}
+
+/// Rank of a candidate when nothing in the context decides between the entities of a span: a threat actor's alias
+/// of form `malware` (a group named after its ransomware or malware) yields to other entities, so that the software
+/// itself is the default reading of its name; every other candidate ranks equal (gazetteer order decides).
+fn default_rank(entity: &Entity, alias: &Alias) -> u8 {
+    u8::from(entity.kind == "threat_actor" && alias.form.as_deref() == Some("malware"))
 }
 
 /// Counts returned by [`Gazetteer::stats`].
@@ -233,12 +286,51 @@ impl Gazetteer {
                     alias: a as u32,
                     case: alias.case,
                     exact: normalize_str(&alias.text, false).into_boxed_str(),
+                    variant: false,
+                    article: strip_article(&folded).len() < folded.len(),
+                    needs_support: alias.needs_support,
+                    rank: default_rank(entity, alias),
                 };
                 let p = *by_pattern.entry(folded.clone()).or_insert_with(|| {
                     patterns.push((folded, Vec::new()));
                     (patterns.len() - 1) as u32
                 });
                 patterns[p as usize].1.push(candidate);
+            }
+        }
+        // Variants (CamelCase joined or split) become patterns of their own, but only where no alias as written
+        // has the same folded form: an alias always beats another entity's variant.
+        let written = patterns.len();
+        for (e, entity) in entities.iter().enumerate() {
+            for (a, alias) in entity.aliases.iter().enumerate() {
+                for (text, case) in crate::variants::variants(entity, alias) {
+                    let folded = normalize_str(&text, true);
+                    if folded.is_empty() {
+                        continue;
+                    }
+                    let candidate = Candidate {
+                        entity: e as u32,
+                        alias: a as u32,
+                        case,
+                        exact: normalize_str(&text, false).into_boxed_str(),
+                        variant: true,
+                        article: false,
+                        needs_support: alias.needs_support,
+                        rank: default_rank(entity, alias),
+                    };
+                    let p = *by_pattern.entry(folded.clone()).or_insert_with(|| {
+                        patterns.push((folded, Vec::new()));
+                        (patterns.len() - 1) as u32
+                    });
+                    if p as usize >= written
+                        && !patterns[p as usize]
+                            .1
+                            .iter()
+                            .any(|c| c.entity == candidate.entity)
+                    {
+                        patterns[p as usize].1.push(candidate);
+                    }
+                }
             }
         }
         for (_, candidates) in &mut patterns {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{IntoPyDict, PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{IntoPyDict, PyBool, PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
 
 use super::errors::{type_error, GazetteerError, TextEncodingError};
 use super::text::borrow_str;
@@ -89,10 +89,25 @@ fn alias_from_py(item: &Bound<'_, PyAny>) -> Result<RawAlias, AliasProblem> {
         }
     };
     let text = opt("text")?.ok_or_else(|| AliasProblem::Value("missing \"text\"".to_owned()))?;
+    let needs_support = match spec.get_item("needs_support").map_err(type_problem)? {
+        None => false,
+        Some(v) if v.is_none() => false,
+        Some(v) => match v.cast::<PyBool>() {
+            Ok(b) => b.is_true(),
+            Err(_) => {
+                return Err(type_problem(type_error(
+                    "\"needs_support\"",
+                    "a bool",
+                    &v,
+                )))
+            }
+        },
+    };
     Ok(RawAlias::Spec {
         text,
         case: opt("case")?,
         form: opt("form")?,
+        needs_support,
     })
 }
 
@@ -255,6 +270,9 @@ fn entity_to_dict<'py>(py: Python<'py>, entity: &Entity) -> PyResult<Bound<'py, 
         spec.set_item("text", &alias.text)?;
         spec.set_item("case", alias.case.as_str())?;
         spec.set_item("form", alias.form.as_deref())?;
+        if alias.needs_support {
+            spec.set_item("needs_support", true)?;
+        }
         aliases.append(spec)?;
     }
     record.set_item("aliases", aliases)?;

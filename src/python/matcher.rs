@@ -10,7 +10,8 @@ use pyo3::types::{PyList, PyString, PyTuple};
 use super::errors::type_error;
 use super::gazetteer::PyGazetteer;
 use super::text::{borrow_str, Texts};
-use crate::matcher::{Located, Match, Matcher, Offsets, Overlaps};
+use crate::context::Resolution;
+use crate::matcher::{Located, Match, Matcher, Offsets, Overlaps, Resolve, Rules};
 
 /// One mention of an entity in a text.
 ///
@@ -47,32 +48,53 @@ pub struct PyMention {
     /// Index of the paragraph the mention starts in (with ``segments=True``; else ``None``).
     #[pyo3(get)]
     paragraph: Option<i64>,
+    /// How the entity was chosen where the span names several (a group and its software, two groups): the cue
+    /// (``"ransomware"``, ``"operators"``, ``"attributed to"``, ...), ``"document"`` or ``"default"``; ``None`` when
+    /// the span names one entity.
+    #[pyo3(get)]
+    resolved_by: Option<Py<PyString>>,
+    /// Whether the span names more than one entity and nothing decided between them (or two of the same kind).
+    #[pyo3(get)]
+    ambiguous: bool,
+    /// How the span was found: ``"alias"``, ``"variant"`` (a CamelCase variant), ``"pattern"`` (a vendor's
+    /// numbering scheme) or ``"acronym"`` (defined in the text).
+    #[pyo3(get)]
+    via: Py<PyString>,
 }
 
 impl PyMention {
     fn key<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        (
-            self.start,
-            self.end,
-            self.text.bind(py),
-            self.entity_id.bind(py),
-            self.kind.bind(py),
-            self.name.bind(py),
-            self.alias.bind(py),
-            self.form.as_ref().map(|f| f.bind(py)),
-            self.sentence,
-            self.paragraph,
-        )
-            .into_pyobject(py)
+        // Thirteen fields: more than pyo3 converts as one Rust tuple, so the tuple is built from a list.
+        let items: [Bound<'py, PyAny>; 13] = [
+            self.start.into_pyobject(py)?.into_any(),
+            self.end.into_pyobject(py)?.into_any(),
+            self.text.bind(py).clone().into_any(),
+            self.entity_id.bind(py).clone().into_any(),
+            self.kind.bind(py).clone().into_any(),
+            self.name.bind(py).clone().into_any(),
+            self.alias.bind(py).clone().into_any(),
+            self.form.as_ref().map(|f| f.bind(py)).into_pyobject(py)?.into_any(),
+            self.sentence.into_pyobject(py)?.into_any(),
+            self.paragraph.into_pyobject(py)?.into_any(),
+            self.resolved_by
+                .as_ref()
+                .map(|r| r.bind(py))
+                .into_pyobject(py)?
+                .into_any(),
+            pyo3::types::PyBool::new(py, self.ambiguous).to_owned().into_any(),
+            self.via.bind(py).clone().into_any(),
+        ];
+        PyTuple::new(py, items)
     }
 }
 
 #[pymethods]
 impl PyMention {
     #[new]
-    #[pyo3(signature = (start, end, text, entity_id, kind, name, alias, form = None, sentence = None, paragraph = None))]
+    #[pyo3(signature = (start, end, text, entity_id, kind, name, alias, form = None, sentence = None, paragraph = None, resolved_by = None, ambiguous = false, via = None))]
     #[allow(clippy::too_many_arguments)]
     fn py_new(
+        py: Python<'_>,
         start: usize,
         end: usize,
         text: Py<PyString>,
@@ -83,6 +105,9 @@ impl PyMention {
         form: Option<Py<PyString>>,
         sentence: Option<i64>,
         paragraph: Option<i64>,
+        resolved_by: Option<Py<PyString>>,
+        ambiguous: bool,
+        via: Option<Py<PyString>>,
     ) -> PyResult<Self> {
         if end < start {
             return Err(PyValueError::new_err(format!(
@@ -100,6 +125,9 @@ impl PyMention {
             form,
             sentence,
             paragraph,
+            resolved_by,
+            ambiguous,
+            via: via.unwrap_or_else(|| PyString::intern(py, "alias").unbind()),
         })
     }
 
@@ -225,6 +253,12 @@ impl PyMatcher {
             form: e.forms[a].as_ref().map(|f| f.clone_ref(py)),
             sentence: place.map(|p| p.0),
             paragraph: place.map(|p| p.1),
+            resolved_by: m
+                .resolved_by
+                .name()
+                .map(|r| PyString::intern(py, r).unbind()),
+            ambiguous: m.ambiguous,
+            via: PyString::intern(py, m.via.as_str()).unbind(),
         }
     }
 
@@ -295,11 +329,18 @@ impl Drop for GcPause<'_> {
 #[pymethods]
 impl PyMatcher {
     #[new]
-    #[pyo3(signature = (gazetteer = None, /, *, overlaps = "longest"))]
+    #[pyo3(signature = (gazetteer = None, /, *, overlaps = "longest", resolve = "local", variants = true, patterns = true, acronyms = true, support = true, shields = true))]
+    #[allow(clippy::too_many_arguments, clippy::fn_params_excessive_bools)]
     fn py_new(
         py: Python<'_>,
         gazetteer: Option<&Bound<'_, PyAny>>,
         overlaps: &str,
+        resolve: &str,
+        variants: bool,
+        patterns: bool,
+        acronyms: bool,
+        support: bool,
+        shields: bool,
     ) -> PyResult<Self> {
         let builtin;
         let gazetteer = if let Some(g) = gazetteer {
@@ -319,6 +360,19 @@ impl PyMatcher {
                 "overlaps must be 'longest' or 'all', got {overlaps:?}"
             ))
         })?;
+        let resolve = Resolve::parse(resolve).ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "resolve must be 'local', 'document' or 'none', got {resolve:?}"
+            ))
+        })?;
+        let rules = Rules {
+            resolve,
+            variants,
+            patterns,
+            acronyms,
+            support,
+            shields,
+        };
         let core = Arc::clone(&gazetteer.get().inner);
         let strings = core
             .entities()
@@ -339,7 +393,7 @@ impl PyMatcher {
                     .collect(),
             })
             .collect();
-        let inner = py.detach(|| Matcher::new(core, mode))?;
+        let inner = py.detach(|| Matcher::with_rules(core, mode, rules))?;
         Ok(PyMatcher {
             inner: Arc::new(inner),
             gazetteer: gazetteer.clone().unbind(),
@@ -357,6 +411,21 @@ impl PyMatcher {
     #[getter]
     fn overlaps(&self) -> &'static str {
         self.inner.overlaps().as_str()
+    }
+
+    /// The rules beyond the alias search, as the keyword arguments that set them (``resolve``, ``variants``,
+    /// ``patterns``, ``acronyms``, ``support``, ``shields``).
+    #[getter]
+    fn rules<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+        let r = self.inner.rules();
+        let d = pyo3::types::PyDict::new(py);
+        d.set_item("resolve", r.resolve.as_str())?;
+        d.set_item("variants", r.variants)?;
+        d.set_item("patterns", r.patterns)?;
+        d.set_item("acronyms", r.acronyms)?;
+        d.set_item("support", r.support)?;
+        d.set_item("shields", r.shields)?;
+        Ok(d)
     }
 
     /// Bytes of memory held by the search structure (the gazetteer not included): about 1.6 MB for the built-in
@@ -465,6 +534,9 @@ impl PyMatcher {
             } else {
                 None
             },
+            resolved_by: freeze(table.resolved_by.into_pyarray(py).into_any())?,
+            ambiguous: freeze(table.ambiguous.into_pyarray(py).into_any())?,
+            via: freeze(table.via.into_pyarray(py).into_any())?,
             gazetteer: self.gazetteer.clone_ref(py),
         })
     }
@@ -483,24 +555,57 @@ impl PyMatcher {
         let rebuild = py
             .import("cybernexus._core")?
             .getattr("_matcher_from_state")?;
-        Ok((rebuild, (self.gazetteer.clone_ref(py), self.overlaps())))
+        let r = self.inner.rules();
+        let flags = (r.variants, r.patterns, r.acronyms, r.support, r.shields);
+        Ok((
+            rebuild,
+            (
+                self.gazetteer.clone_ref(py),
+                self.overlaps(),
+                py.None(),
+                r.resolve.as_str(),
+                flags,
+            ),
+        ))
     }
 }
 
 /// What `Matcher.__reduce__` returns: the rebuilding function and its arguments.
-type Reduced<'py> = (Bound<'py, PyAny>, (Py<PyGazetteer>, &'static str));
+type Reduced<'py> = (
+    Bound<'py, PyAny>,
+    (
+        Py<PyGazetteer>,
+        &'static str,
+        Py<PyAny>,
+        &'static str,
+        (bool, bool, bool, bool, bool),
+    ),
+);
 
 /// Rebuild a pickled matcher. `_automaton` is accepted, and ignored, for pickles written by versions that had an
-/// automaton option.
+/// automaton option; pickles written before the rules existed get the default rules.
 #[pyfunction]
-#[pyo3(signature = (gazetteer, overlaps, _automaton = None))]
+#[pyo3(signature = (gazetteer, overlaps, _automaton = None, resolve = "local", flags = (true, true, true, true, true)))]
 pub fn _matcher_from_state(
     py: Python<'_>,
     gazetteer: &Bound<'_, PyAny>,
     overlaps: &str,
     _automaton: Option<&Bound<'_, PyAny>>,
+    resolve: &str,
+    flags: (bool, bool, bool, bool, bool),
 ) -> PyResult<PyMatcher> {
-    PyMatcher::py_new(py, Some(gazetteer), overlaps)
+    let (variants, patterns, acronyms, support, shields) = flags;
+    PyMatcher::py_new(
+        py,
+        Some(gazetteer),
+        overlaps,
+        resolve,
+        variants,
+        patterns,
+        acronyms,
+        support,
+        shields,
+    )
 }
 
 /// Mentions of many texts in columns: row ``i`` is a mention in text ``doc[i]`` from ``start[i]`` to ``end[i]``
@@ -535,6 +640,16 @@ pub struct PyMentionTable {
     /// Paragraph index of each mention in its text (int64), with ``segments=True``.
     #[pyo3(get)]
     paragraph: Option<Py<PyAny>>,
+    /// How each mention's entity was chosen (uint16 codes; 0: the span names one entity); see
+    /// :meth:`resolved_by_names`.
+    #[pyo3(get)]
+    resolved_by: Py<PyAny>,
+    /// Whether each mention is ambiguous (bool); see :attr:`Mention.ambiguous`.
+    #[pyo3(get)]
+    ambiguous: Py<PyAny>,
+    /// How each span was found (uint8 codes into :meth:`via_names`).
+    #[pyo3(get)]
+    via: Py<PyAny>,
     /// The gazetteer the entity positions refer to.
     #[pyo3(get)]
     gazetteer: Py<PyGazetteer>,
@@ -551,6 +666,21 @@ impl PyMentionTable {
             "<MentionTable: {} mentions in {} texts>",
             self.len, self.n_docs
         )
+    }
+
+    /// The labels of the :attr:`resolved_by` codes: ``labels[code]`` (``None`` for 0, nothing chosen).
+    #[staticmethod]
+    fn resolved_by_names() -> Vec<Option<&'static str>> {
+        let top = Resolution::names().count() + 16;
+        (0..top)
+            .map(|c| Resolution(u16::try_from(c).unwrap_or(u16::MAX)).name())
+            .collect()
+    }
+
+    /// The labels of the :attr:`via` codes: ``labels[code]``.
+    #[staticmethod]
+    fn via_names() -> Vec<&'static str> {
+        ["alias", "variant", "pattern", "acronym"].to_vec()
     }
 
     /// A pandas DataFrame with columns ``doc, start, end, entity_id, kind, name, alias`` (and ``text`` when the

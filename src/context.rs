@@ -1,0 +1,577 @@
+//! Rules that look at the text around a candidate, or at the whole document, after the alias search: which of two
+//! entities a shared name means (a group or its software), names that need support, acronyms a document defines,
+//! and shields (money amounts, certificate fields, quoted file names).
+//!
+//! Everything here runs on byte offsets of the original text, after the word-start search has chosen its spans and
+//! before offsets are converted for Python.
+
+use crate::normalize::is_word;
+
+/// Which reading of a shared name a cue points to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sense {
+    /// The group (kind `threat_actor`).
+    Actor,
+    /// The malware or tool (kind `software`).
+    Software,
+}
+
+impl Sense {
+    /// The entity kind of this sense.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Sense::Actor => "threat_actor",
+            Sense::Software => "software",
+        }
+    }
+}
+
+/// How a mention's entity was chosen among the candidates of its span. Stored as a small code in [`crate::Match`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Resolution(pub u16);
+
+impl Resolution {
+    /// The span named one entity: nothing was chosen.
+    pub const NONE: Resolution = Resolution(0);
+    /// Several entities, and nothing in the context decided: the default reading (see the gazetteer's candidate
+    /// order).
+    pub const DEFAULT: Resolution = Resolution(1);
+    /// Several entities, decided by the reading that cues gave the same name elsewhere in the document
+    /// (`resolve="document"`).
+    pub const DOCUMENT: Resolution = Resolution(2);
+    const CUE_BASE: u16 = 16;
+
+    /// The resolution by cue `index` of [`CUES`].
+    fn cue(index: usize) -> Resolution {
+        Resolution(Self::CUE_BASE + index as u16)
+    }
+
+    /// The sense of a cue resolution.
+    pub fn sense(self) -> Option<Sense> {
+        self.0
+            .checked_sub(Self::CUE_BASE)
+            .and_then(|i| CUES.get(i as usize))
+            .map(|c| c.sense)
+    }
+
+    /// What users see as `resolved_by`: `None` when nothing was chosen, else `"default"`, `"document"` or the cue
+    /// ("ransomware", "group", "attributed to", ...).
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Resolution::NONE => None,
+            Resolution::DEFAULT => Some("default"),
+            Resolution::DOCUMENT => Some("document"),
+            Resolution(code) => code
+                .checked_sub(Self::CUE_BASE)
+                .and_then(|i| CUES.get(i as usize))
+                .map(|c| c.text),
+        }
+    }
+
+    /// Every name [`Resolution::name`] can return, in code order after `default` and `document`.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        ["default", "document"]
+            .into_iter()
+            .chain(CUES.iter().map(|c| c.text))
+    }
+}
+
+/// Where a cue stands: right after the name or right before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    After,
+    Before,
+}
+
+/// One context cue: words next to a shared name that say which reading it has.
+#[derive(Debug, Clone, Copy)]
+pub struct Cue {
+    /// The words, lower case, one space between them.
+    pub text: &'static str,
+    /// The reading they point to.
+    pub sense: Sense,
+    side: Side,
+}
+
+const fn after(text: &'static str, sense: Sense) -> Cue {
+    Cue {
+        text,
+        sense,
+        side: Side::After,
+    }
+}
+
+const fn before(text: &'static str, sense: Sense) -> Cue {
+    Cue {
+        text,
+        sense,
+        side: Side::Before,
+    }
+}
+
+use Sense::{Actor, Software};
+
+/// The cues, written from how threat reports name malware and groups ("X ransomware", "X operators", "deployed X",
+/// "attributed to X"). Two-word cues come before the one-word cues they start with, so that "ransomware gang" (the
+/// group) wins over "ransomware" (the software). Plurals are listed; case is ignored, except that "RAT" must be
+/// written in capitals (the animal is not a cue).
+pub const CUES: &[Cue] = &[
+    // The group: "the Conti ransomware gang", "REvil ransomware operators".
+    after("ransomware gang", Actor),
+    after("ransomware group", Actor),
+    after("ransomware operators", Actor),
+    after("ransomware operator", Actor),
+    after("ransomware affiliates", Actor),
+    after("ransomware actors", Actor),
+    after("ransomware crew", Actor),
+    after("ransomware cartel", Actor),
+    after("malware operators", Actor),
+    after("threat actor", Actor),
+    after("threat actors", Actor),
+    after("threat group", Actor),
+    after("hacking group", Actor),
+    after("group", Actor),
+    after("groups", Actor),
+    after("gang", Actor),
+    after("gangs", Actor),
+    after("actor", Actor),
+    after("actors", Actor),
+    after("operators", Actor),
+    after("operator", Actor),
+    after("affiliates", Actor),
+    after("affiliate", Actor),
+    after("crew", Actor),
+    after("hackers", Actor),
+    after("hacker", Actor),
+    after("apt", Actor),
+    after("team", Actor),
+    after("members", Actor),
+    after("cartel", Actor),
+    after("syndicate", Actor),
+    after("cybercriminals", Actor),
+    // The software: "Winnti malware", "Carbanak backdoor", "a Babuk sample".
+    after("web shell", Software),
+    after("web shells", Software),
+    after("source code", Software),
+    after("ransomware", Software),
+    after("malware", Software),
+    after("backdoor", Software),
+    after("backdoors", Software),
+    after("rat", Software),
+    after("rats", Software),
+    after("trojan", Software),
+    after("trojans", Software),
+    after("loader", Software),
+    after("loaders", Software),
+    after("sample", Software),
+    after("samples", Software),
+    after("variant", Software),
+    after("variants", Software),
+    after("payload", Software),
+    after("payloads", Software),
+    after("builder", Software),
+    after("builders", Software),
+    after("webshell", Software),
+    after("family", Software),
+    after("families", Software),
+    after("strain", Software),
+    after("strains", Software),
+    after("dropper", Software),
+    after("droppers", Software),
+    after("implant", Software),
+    after("implants", Software),
+    after("stealer", Software),
+    after("botnet", Software),
+    after("binary", Software),
+    after("binaries", Software),
+    after("executable", Software),
+    after("executables", Software),
+    after("dll", Software),
+    after("module", Software),
+    after("modules", Software),
+    after("plugin", Software),
+    after("plugins", Software),
+    after("toolkit", Software),
+    after("framework", Software),
+    after("beacon", Software),
+    after("beacons", Software),
+    after("worm", Software),
+    after("wiper", Software),
+    after("rootkit", Software),
+    after("downloader", Software),
+    after("keylogger", Software),
+    after("encryptor", Software),
+    after("decryptor", Software),
+    after("infection", Software),
+    after("infections", Software),
+    // Before the name.
+    before("attributed to", Actor),
+    before("campaign by", Actor),
+    before("campaigns by", Actor),
+    before("operated by", Actor),
+    before("conducted by", Actor),
+    before("carried out by", Actor),
+    before("members of", Actor),
+    before("affiliates of", Actor),
+    before("operators of", Actor),
+    before("threat actor", Actor),
+    before("threat group", Actor),
+    before("hacking group", Actor),
+    before("variant of", Software),
+    before("version of", Software),
+    before("sample of", Software),
+    before("samples of", Software),
+    before("strain of", Software),
+    before("infected with", Software),
+    before("deployed", Software),
+    before("deploys", Software),
+    before("deploying", Software),
+    before("deploy", Software),
+    before("dropped", Software),
+    before("drops", Software),
+    before("installed", Software),
+    before("installs", Software),
+    before("executed", Software),
+    before("using", Software),
+];
+
+/// Most words a cue has.
+const CUE_WORDS: usize = 3;
+
+/// Up to [`CUE_WORDS`] ASCII words right after `end` (separated by white space only, the first one after white
+/// space or a hyphen), as byte ranges.
+fn words_after(text: &str, end: usize) -> Vec<&str> {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(CUE_WORDS);
+    let mut i = end;
+    for n in 0..CUE_WORDS {
+        let mut j = i;
+        let mut gap = 0;
+        while j < b.len() && (b[j] == b' ' || b[j] == b'\t' || b[j] == b'\n' || b[j] == b'\r') {
+            j += 1;
+            gap += 1;
+        }
+        if n == 0 && gap == 0 && j < b.len() && b[j] == b'-' {
+            j += 1;
+            gap = 1;
+        }
+        if gap == 0 || gap > 3 {
+            break;
+        }
+        let s = j;
+        while j < b.len() && b[j].is_ascii_alphabetic() {
+            j += 1;
+        }
+        if j == s || (j < b.len() && !b[j].is_ascii() && text[j..].chars().next().is_some_and(is_word)) {
+            break;
+        }
+        out.push(&text[s..j]);
+        i = j;
+    }
+    out
+}
+
+/// Up to [`CUE_WORDS`] ASCII words right before `start`, nearest first, skipping one article ("the", "a", "an")
+/// right before the name.
+fn words_before(text: &str, start: usize) -> Vec<&str> {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(CUE_WORDS + 1);
+    let mut i = start;
+    let mut skipped_article = false;
+    while out.len() < CUE_WORDS {
+        let mut j = i;
+        let mut gap = 0;
+        while j > 0 && (b[j - 1] == b' ' || b[j - 1] == b'\t' || b[j - 1] == b'\n' || b[j - 1] == b'\r') {
+            j -= 1;
+            gap += 1;
+        }
+        if gap == 0 || gap > 3 {
+            break;
+        }
+        let e = j;
+        while j > 0 && b[j - 1].is_ascii_alphabetic() {
+            j -= 1;
+        }
+        if j == e || (j > 0 && !b[j - 1].is_ascii() && text[..j].chars().next_back().is_some_and(is_word)) {
+            break;
+        }
+        let word = &text[j..e];
+        if out.is_empty()
+            && !skipped_article
+            && ["the", "a", "an"].iter().any(|a| a.eq_ignore_ascii_case(word))
+        {
+            skipped_article = true;
+        } else {
+            out.push(word);
+        }
+        i = j;
+    }
+    out
+}
+
+fn cue_matches(cue: &Cue, words: &[&str]) -> bool {
+    let parts = cue.text.split(' ');
+    let n = cue.text.split(' ').count();
+    if words.len() < n {
+        return false;
+    }
+    let ordered: Vec<&str> = match cue.side {
+        Side::After => words[..n].to_vec(),
+        Side::Before => words[..n].iter().rev().copied().collect(),
+    };
+    parts.zip(ordered).all(|(want, got)| {
+        if want == "rat" || want == "rats" {
+            got == "RAT" || got == "RATs"
+        } else {
+            want.eq_ignore_ascii_case(got)
+        }
+    })
+}
+
+/// The cue next to the name `text[start..end]`, if any: words after the name are looked at first (they are the
+/// stronger signal: "deployed the Conti ransomware gang"), then words before it.
+pub fn find_cue(text: &str, start: usize, end: usize) -> Option<Resolution> {
+    let next = words_after(text, end);
+    if !next.is_empty() {
+        if let Some(i) = CUES
+            .iter()
+            .position(|c| c.side == Side::After && cue_matches(c, &next))
+        {
+            return Some(Resolution::cue(i));
+        }
+    }
+    let previous = words_before(text, start);
+    if previous.is_empty() {
+        return None;
+    }
+    CUES.iter()
+        .position(|c| c.side == Side::Before && cue_matches(c, &previous))
+        .map(Resolution::cue)
+}
+
+/// Currency signs that make an adjacent country abbreviation part of a money amount ("US $150", "$ US 100").
+const CURRENCY_SIGNS: &[char] = &['$', '€', '£', '¥', '₹', '₩', '₽'];
+
+/// Whether the country mention `text[start..end]` is part of something that is not a mention of the country:
+///
+/// * a money amount: a currency sign then a digit right after it ("US $150", "US$ 3"), or a currency sign right
+///   before it and a digit right after ("$ US 100", "$US100");
+/// * a certificate or directory field: `C=`, `C = ` or `countryName=` right before it ("C = US, O = Example");
+/// * a quoted file name: an opening quote before it on the same line and, before the closing quote, a file
+///   extension ("Ukraine war update.docx").
+///
+/// Spaces between the parts are allowed (at most two).
+pub fn shielded_country(text: &str, start: usize, end: usize) -> bool {
+    let after = skip_spaces(&text[end..]);
+    let before = text[..start].trim_end_matches([' ', '\u{a0}']);
+    let gap_after = text.len() - end - after.len();
+    let gap_before = start - before.len();
+    if gap_after <= 2 {
+        let mut rest = after.chars();
+        if rest.next().is_some_and(|c| CURRENCY_SIGNS.contains(&c))
+            && skip_spaces(rest.as_str())
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit())
+        {
+            return true;
+        }
+    }
+    if gap_before <= 2
+        && before.ends_with(CURRENCY_SIGNS)
+        && gap_after <= 2
+        && after.chars().next().is_some_and(|c| c.is_ascii_digit())
+    {
+        return true;
+    }
+    if let Some(field) = before.strip_suffix('=') {
+        let field = field.trim_end_matches([' ', '\u{a0}']);
+        for key in ["C", "countryName", "c"] {
+            if let Some(lead) = field.strip_suffix(key) {
+                if !lead.chars().next_back().is_some_and(is_word) {
+                    return true;
+                }
+            }
+        }
+    }
+    in_quoted_file_name(text, start, end)
+}
+
+fn skip_spaces(s: &str) -> &str {
+    s.trim_start_matches([' ', '\u{a0}'])
+}
+
+/// File extensions of documents and programs used as lures.
+const LURE_EXTENSIONS: &[&str] = &[
+    "doc", "docx", "docm", "xls", "xlsx", "xlsm", "ppt", "pptx", "pdf", "rtf", "zip", "rar", "7z", "iso", "img",
+    "lnk", "exe", "dll", "scr", "js", "vbs", "hta", "chm", "jar", "msi", "bat", "ps1", "txt", "htm", "html",
+];
+
+/// Most characters between the opening quote of a file name and the mention, and between the mention and the
+/// closing quote.
+const QUOTED_NAME_CHARS: usize = 100;
+
+/// Whether `text[start..end]` lies inside a quoted string (straight, curly or guillemet quotes, on one line) that
+/// ends with a file extension: `"Ukraine war update.docx"`, `“Japan Policy 2023.pdf”`.
+fn in_quoted_file_name(text: &str, start: usize, end: usize) -> bool {
+    const OPEN: &[char] = &['"', '\u{201c}', '\u{ab}', '\'', '\u{2018}', '`'];
+    let head = &text[..start];
+    let mut open = None;
+    for (n, (i, c)) in head.char_indices().rev().enumerate() {
+        if n > QUOTED_NAME_CHARS || c == '\n' {
+            return false;
+        }
+        if OPEN.contains(&c) || matches!(c, '\u{201d}' | '\u{bb}' | '\u{2019}') {
+            open = Some((i, c));
+            break;
+        }
+    }
+    let Some((_, quote)) = open else {
+        return false;
+    };
+    let close: &[char] = match quote {
+        '\u{201c}' => &['\u{201d}'],
+        '\u{ab}' => &['\u{bb}'],
+        '\u{2018}' => &['\u{2019}'],
+        '"' => &['"'],
+        '\'' => &['\''],
+        '`' => &['`'],
+        _ => return false,
+    };
+    // A possessive apostrophe is not a closing quote: only a quote not followed by a letter closes.
+    let tail = &text[end..];
+    for (n, (i, c)) in tail.char_indices().enumerate() {
+        if n > QUOTED_NAME_CHARS || c == '\n' {
+            return false;
+        }
+        if close.contains(&c) && !tail[i + c.len_utf8()..].chars().next().is_some_and(char::is_alphabetic) {
+            let inside = &tail[..i];
+            return inside.rsplit_once('.').is_some_and(|(_, ext)| {
+                LURE_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(ext))
+            });
+        }
+    }
+    false
+}
+
+/// A possible acronym definition right after a mention ending at `end`: "Golden Chickens (GC)" gives the byte range
+/// of "GC". The acronym is 2 to 8 ASCII letters or digits, starts with a letter, has at least two upper-case
+/// letters and no lower-case letter except a trailing "s".
+pub fn defined_acronym(text: &str, end: usize) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut i = end;
+    while i < b.len() && b[i] == b' ' && i - end < 2 {
+        i += 1;
+    }
+    if i >= b.len() || b[i] != b'(' {
+        return None;
+    }
+    let s = i + 1;
+    let mut j = s;
+    while j < b.len() && b[j].is_ascii_alphanumeric() {
+        j += 1;
+    }
+    if j >= b.len() || b[j] != b')' || !(2..=8).contains(&(j - s)) {
+        return None;
+    }
+    let word = &b[s..j];
+    let uppers = word.iter().filter(|c| c.is_ascii_uppercase()).count();
+    let lowers = word.iter().filter(|c| c.is_ascii_lowercase()).count();
+    let plural_s = word.last() == Some(&b's');
+    if !word[0].is_ascii_alphabetic() || uppers < 2 || lowers > usize::from(plural_s) {
+        return None;
+    }
+    Some((s, j))
+}
+
+/// Whether `short` can abbreviate `long`: its first letter is the first letter of `long` (an article left out), and
+/// its letters appear in `long` in order, case ignored ("GC" for "Golden Chickens", "MSTIC" for "Microsoft Threat
+/// Intelligence Center").
+pub fn abbreviates(short: &str, long: &str) -> bool {
+    let long = long
+        .strip_prefix("the ")
+        .or_else(|| long.strip_prefix("The "))
+        .unwrap_or(long);
+    let mut letters = short.bytes().filter(u8::is_ascii_alphabetic).map(|c| c.to_ascii_lowercase());
+    let Some(first) = letters.next() else {
+        return false;
+    };
+    let mut rest = long.bytes().map(|c| c.to_ascii_lowercase());
+    if rest.next() != Some(first) {
+        return false;
+    }
+    letters.all(|want| rest.by_ref().any(|c| c == want))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cue_name(text: &str, name: &str) -> Option<&'static str> {
+        let start = text.find(name).unwrap();
+        find_cue(text, start, start + name.len()).and_then(Resolution::name)
+    }
+
+    #[test]
+    fn cues_after_and_before_the_name() {
+        assert_eq!(cue_name("the Conti ransomware encrypted", "Conti"), Some("ransomware"));
+        assert_eq!(cue_name("the Conti ransomware gang", "Conti"), Some("ransomware gang"));
+        assert_eq!(cue_name("Winnti group members", "Winnti"), Some("group"));
+        assert_eq!(cue_name("a Winnti-backdoor", "Winnti"), Some("backdoor"));
+        assert_eq!(cue_name("Conti-linked actors", "Conti"), None);
+        assert_eq!(cue_name("Winnti backdoor", "Winnti"), Some("backdoor"));
+        assert_eq!(cue_name("a new Carbanak RAT", "Carbanak"), Some("rat"));
+        assert_eq!(cue_name("the Carbanak rat", "Carbanak"), None);
+        assert_eq!(cue_name("attributed to the Winnti", "Winnti"), Some("attributed to"));
+        assert_eq!(cue_name("they deployed Babuk on", "Babuk"), Some("deployed"));
+        assert_eq!(cue_name("Babuk.", "Babuk"), None);
+        assert_eq!(cue_name("Babuk web shell", "Babuk"), Some("web shell"));
+    }
+
+    #[test]
+    fn resolution_names_round_trip() {
+        assert_eq!(Resolution::NONE.name(), None);
+        assert_eq!(Resolution::DEFAULT.name(), Some("default"));
+        let names: Vec<_> = Resolution::names().collect();
+        assert_eq!(names.len(), CUES.len() + 2);
+        assert_eq!(Resolution::cue(0).sense(), Some(Sense::Actor));
+    }
+
+    fn shielded(text: &str, name: &str) -> bool {
+        let start = text.find(name).unwrap();
+        shielded_country(text, start, start + name.len())
+    }
+
+    #[test]
+    fn money_certificates_and_quoted_file_names_shield_a_country() {
+        assert!(shielded("paid US $150 in", "US"));
+        assert!(shielded("paid US$150 in", "US"));
+        assert!(shielded("paid $ US 100 in", "US"));
+        assert!(shielded("paid $US100 in", "US"));
+        assert!(shielded("C = US, O = Acme", "US"));
+        assert!(shielded("C=US,ST=CA", "US"));
+        assert!(shielded("countryName=GB", "GB"));
+        assert!(shielded("opened \"Ukraine war update.docx\" and", "Ukraine"));
+        assert!(shielded("named \u{201c}Japan Policy 2023.pdf\u{201d}", "Japan"));
+        assert!(!shielded("the US $ rate", "US"));
+        assert!(!shielded("US officials paid $150", "US"));
+        assert!(!shielded("\"Ukraine\" said the docx", "Ukraine"));
+        assert!(!shielded("ABC=US", "US"));
+        assert!(!shielded("Russia's envoy", "Russia"));
+    }
+
+    #[test]
+    fn acronym_definitions() {
+        let t = "Golden Chickens (GC) and Foo (Gc) and Bar (GCs) and Baz (G)";
+        let (s, e) = defined_acronym(t, t.find(" (GC)").unwrap()).unwrap();
+        assert_eq!(&t[s..e], "GC");
+        assert!(defined_acronym(t, t.find(" (Gc)").unwrap()).is_none());
+        let (s, e) = defined_acronym(t, t.find(" (GCs)").unwrap()).unwrap();
+        assert_eq!(&t[s..e], "GCs");
+        assert!(defined_acronym(t, t.find(" (G)").unwrap()).is_none());
+        assert!(abbreviates("GC", "Golden Chickens"));
+        assert!(abbreviates("MSTIC", "Microsoft Threat Intelligence Center"));
+        assert!(!abbreviates("SVR", "the Foreign Intelligence Service of Russia"));
+        assert!(!abbreviates("XY", "Golden Chickens"));
+    }
+}
