@@ -191,14 +191,33 @@ def in_url_or_path(text: str, start: int, end: int) -> bool:
     )
 
 
+def strip_article(s: str) -> str:
+    """``s`` without a leading "the" (any case) and the white space after it, if something follows."""
+    if len(s.encode()) > 4 and s[:3].lower() == "the" and s[3] in WS:
+        rest = s[3:].lstrip("".join(WS))
+        if rest:
+            return rest
+    return s
+
+
 def policy_accepts(policy: str, span: str, alias: str) -> bool:
-    """Whether ``span`` (original text, folded like the alias) passes the alias's case policy."""
+    """Whether ``span`` (original text, folded like the alias) passes the alias's case policy.
+
+    A leading article ("the") is not part of the policy, and an exact alias of several words with lower-case letters
+    also accepts a span written without lower-case letters (headline capitals)."""
+    whole = alias_exact(alias)
+    if alias_folded(alias) != strip_article(alias_folded(alias)):
+        span, alias = strip_article(span), strip_article(alias)
     if policy == "insensitive":
         return True
     if policy == "upper_first":
         return span != "" and unicodedata.category(span[0]) in ("Lu", "Lt")
     if policy == "exact":
-        return exact_normalize_span(span) == alias_exact(alias)
+        return exact_normalize_span(span) == alias_exact(alias) or (
+            " " in whole
+            and any(c.islower() for c in alias_exact(alias))
+            and not any(c.islower() for c in span)
+        )
     raise ValueError(f"unresolved case policy {policy!r}")
 
 

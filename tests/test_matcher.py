@@ -276,8 +276,14 @@ def test_table_to_pandas_labels_every_column() -> None:
         "kind",
         "name",
         "alias",
+        "resolved_by",
+        "ambiguous",
+        "via",
         "text",
     ]
+    assert frame["via"].astype(str).tolist() == ["alias"] * 3
+    assert frame["ambiguous"].tolist() == [False] * 3
+    assert frame["resolved_by"].isna().all()
     assert frame["entity_id"].astype(str).tolist() == [
         "threat_actor:apt28",
         "agency:ru-gru",
@@ -305,7 +311,7 @@ def test_reprs() -> None:
     g = cx.example_gazetteer()
     assert repr(g).startswith("<Gazetteer: 29 entities (agency: 8, country: 14, threat_actor: 7), ")
     m = cx.Matcher(g, overlaps="all")
-    assert repr(m) == "<Matcher: 29 entities, 118 alias patterns, overlaps='all'>"
+    assert repr(m) == "<Matcher: 29 entities, 136 alias patterns, overlaps='all'>"
     assert repr(m.find_table(["GRU"])) == "<MentionTable: 1 mentions in 1 texts>"
 
 

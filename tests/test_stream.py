@@ -126,7 +126,18 @@ def test_find_file_on_an_empty_file_and_bad_batch_size(tmp_path: Path) -> None:
     path.write_text("", encoding="utf-8")
     frame = cx.find_file(path, MATCHER)
     assert len(frame) == 0
-    assert list(frame.columns) == ["doc", "start", "end", "entity_id", "kind", "name", "alias"]
+    assert list(frame.columns) == [
+        "doc",
+        "start",
+        "end",
+        "entity_id",
+        "kind",
+        "name",
+        "alias",
+        "resolved_by",
+        "ambiguous",
+        "via",
+    ]
     with pytest.raises(ValueError, match="batch_size must be at least 1"):
         cx.find_file(path, MATCHER, batch_size=0)
     with pytest.raises(FileNotFoundError):

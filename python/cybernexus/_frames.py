@@ -71,22 +71,27 @@ def mention_table_to_pandas(table: MentionTable, texts: Texts | None = None) -> 
     return frame
 
 
-def _labelled(pd: Any, codes: npt.NDArray[Any], labels: list[str | None]) -> Any:
-    """A categorical column from small integer codes and their labels (a ``None`` label is a missing value)."""
-    names = [label for label in labels if label is not None]
+def _recode(
+    codes: npt.NDArray[Any], labels: list[str | None]
+) -> tuple[npt.NDArray[np.int32], list[str]]:
+    """Small integer codes into positions among the distinct labels (-1 for a ``None`` label), and those labels."""
+    names = list(dict.fromkeys(label for label in labels if label is not None))
     position = {label: i for i, label in enumerate(names)}
     lookup = np.array([-1 if label is None else position[label] for label in labels], dtype=np.int32)
-    return pd.Categorical.from_codes(lookup[np.asarray(codes, dtype=np.int64)], categories=names)
+    return lookup[np.asarray(codes, dtype=np.int64)], names
+
+
+def _labelled(pd: Any, codes: npt.NDArray[Any], labels: list[str | None]) -> Any:
+    """A categorical column from small integer codes and their labels (a ``None`` label is a missing value)."""
+    indices, names = _recode(codes, labels)
+    return pd.Categorical.from_codes(indices, categories=names)
 
 
 def _dictionary_or_null(
     pa: Any, codes: npt.NDArray[Any], labels: list[str | None]
 ) -> pa.DictionaryArray[Any, Any]:
     """A dictionary-encoded string column from small integer codes; a ``None`` label is a null."""
-    names = [label for label in labels if label is not None]
-    position = {label: i for i, label in enumerate(names)}
-    lookup = np.array([-1 if label is None else position[label] for label in labels], dtype=np.int32)
-    indices = lookup[np.asarray(codes, dtype=np.int64)]
+    indices, names = _recode(codes, labels)
     return pa.DictionaryArray.from_arrays(
         pa.array(indices, mask=indices < 0), pa.array(names, pa.string())
     )
