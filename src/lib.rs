@@ -27,6 +27,7 @@ pub mod gazetteer;
 pub mod matcher;
 pub mod normalize;
 pub mod parallel;
+pub mod patterns;
 pub mod segment;
 pub mod variants;
 pub mod wordtrie;

@@ -419,15 +419,26 @@ class Cooccurrence:
 
 RollUp = Literal["country"] | Mapping[str, str]
 
+#: Kinds that exist so that their longer names win over a country's ("South China Sea", "US$"), and that are not
+#: counted unless ``kinds`` names them.
+SHIELD_KINDS = frozenset({"region", "currency"})
+
 
 def _groups(
     gazetteer: Gazetteer, kinds: list[str] | None, rollup: RollUp | None
 ) -> tuple[list[int] | None, list[str], list[str], list[str]]:
-    """What each entity is counted as (a group index or -1), and the groups' labels, names and kinds."""
+    """What each entity is counted as (a group index or -1), and the groups' labels, names and kinds.
+
+    ``kinds=None`` counts every kind but the shields (:data:`SHIELD_KINDS`)."""
     if kinds is None and rollup is None:
         # Every entity counts as itself: the labels come straight from the core, no Entity objects needed.
         ids, all_kinds, names, _, _ = gazetteer._labels()
-        return None, ids, names, all_kinds
+        if not SHIELD_KINDS.intersection(all_kinds):
+            return None, ids, names, all_kinds
+        counted = [-1 if k in SHIELD_KINDS else i for i, k in enumerate(all_kinds)]
+        return counted, ids, names, all_kinds
+    if kinds is None:
+        kinds = sorted({e.kind for e in gazetteer} - SHIELD_KINDS)
     entities = list(gazetteer)
     by_id = {e.id: e for e in entities}
     if isinstance(rollup, str) and rollup != "country":
@@ -476,7 +487,9 @@ def cooccurrence(
             or ``"window"``: non-overlapping blocks of ``window`` tokens (a token is a run of letters, digits and
             ``_``; a mention belongs to the block of its first token; blocks restart in each document).
         window: Tokens per block, for ``scope="window"`` only.
-        kinds: Only count entities of this kind or kinds.
+        kinds: Only count entities of this kind or kinds. By default every kind but regions and currencies, which
+            the built-in gazetteer has so that their names are not read as countries ("South China Sea", "US$");
+            name them here to count them.
         rollup: Count entities as a group before counting: ``"country"`` counts an agency as its country and a
             threat actor as its sponsor (entities without one stay themselves), or give a mapping of entity ids to
             group ids. A unit counts a group once, however many of its members it mentions.
