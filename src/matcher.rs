@@ -446,6 +446,9 @@ impl Matcher {
         if all {
             hits.sort_unstable_by_key(|h| (h.start, Reverse(h.end), h.entity));
         }
+        if self.rules.patterns {
+            self.add_pattern_hits(text, hits);
+        }
         self.refine(text, hits, picks, splitter, sentences);
         // In leftmost-longest mode the hits are already in order and do not overlap.
         out.extend(hits.iter().copied().map(Hit::into_match));
@@ -551,6 +554,75 @@ impl Matcher {
             }
         }
         (0, Resolution::DEFAULT, true)
+    }
+
+    /// Add the names of numbering schemes ("UNC4841", "Storm-0558", "TG 3390"): a name that a threat actor of the
+    /// gazetteer has resolves to it (in any spacing: "UNC 2452" is APT29 when "UNC2452" is its alias), any other is
+    /// a threat actor of its own ([`Gazetteer::entity_at`]). With leftmost-longest selection a scheme name replaces
+    /// the shorter mentions inside it and yields to a mention as long or longer; the URL and path rule applies.
+    fn add_pattern_hits(&self, text: &str, hits: &mut Vec<Hit>) {
+        let index = self.gazetteer.scheme_index();
+        let all = self.overlaps == Overlaps::All;
+        let first_new = hits.len();
+        let mut removed = false;
+        for pm in index.patterns.find_iter(text) {
+            let (start, end) = (pm.start, pm.end);
+            if !at_boundaries(text, start, end) || in_url_or_path(text, start, end) {
+                continue;
+            }
+            let (entity, alias) = index
+                .known
+                .get(&(pm.scheme, pm.number))
+                .copied()
+                .unwrap_or_else(|| (self.gazetteer.pattern_entity_number(pm.scheme, pm.number), 0));
+            let hit = Hit {
+                start,
+                end,
+                entity,
+                alias,
+                resolved: Resolution::NONE,
+                ambiguous: false,
+                via: Via::Pattern,
+                support: false,
+                pattern: u32::MAX,
+            };
+            let old = &hits[..first_new];
+            if all {
+                if !old
+                    .iter()
+                    .any(|h| h.start == start && h.end == end && h.entity == entity)
+                {
+                    hits.push(hit);
+                }
+                continue;
+            }
+            // Leftmost-longest: the hits found so far are sorted and disjoint.
+            let lo = old.partition_point(|h| h.end <= start);
+            let hi = old.partition_point(|h| h.start < end);
+            let inside = old[lo..hi]
+                .iter()
+                .all(|h| h.start >= start && h.end <= end && h.end - h.start < end - start);
+            if !inside {
+                continue;
+            }
+            for h in &mut hits[lo..hi] {
+                // Marked for removal: an empty span sorts first and is dropped below.
+                h.end = h.start;
+                removed = true;
+            }
+            hits.push(hit);
+        }
+        if hits.len() == first_new {
+            return;
+        }
+        if removed {
+            hits.retain(|h| h.end > h.start);
+        }
+        if all {
+            hits.sort_unstable_by_key(|h| (h.start, Reverse(h.end), h.entity));
+        } else {
+            hits.sort_unstable_by_key(|h| h.start);
+        }
     }
 
     /// The rules that need every hit of the text: acronyms the document defines, one sense per document, support.

@@ -554,20 +554,32 @@ def _count(
     import scipy.sparse
 
     groups, labels, names, kinds_of = resolved
-    n_units, ids, indptr, indices, data = _cooccurrence_counts(
-        matcher, texts, scope=scope, window=window, groups=groups, n_threads=n_threads
+    n_units, ids, indptr, indices, data, extra = _cooccurrence_counts(
+        matcher,
+        texts,
+        scope=scope,
+        window=window,
+        groups=groups,
+        n_threads=n_threads,
+        patterns="threat_actor" in kinds_of or groups is None,
     )
+    # Threat actors named by a numbering scheme ("UNC4841") have numbers past the gazetteer's, labelled here.
+    more = {number: (label, name, kind) for number, label, name, kind in extra}
+
+    def label_of(g: int) -> tuple[str, str, str]:
+        return more[g] if g in more else (labels[g], names[g], kinds_of[g])
+
     present = ids.tolist()
-    perm = np.argsort(np.asarray([labels[g] for g in present], dtype=object), kind="stable")
+    perm = np.argsort(np.asarray([label_of(g)[0] for g in present], dtype=object), kind="stable")
     order = [present[p] for p in perm]
     n = len(present)
     matrix = scipy.sparse.csr_array((data, indices, indptr), shape=(n, n))[perm][:, perm].tocsr()
     matrix.sort_indices()
     return Cooccurrence(
         n_units,
-        [labels[g] for g in order],
-        [names[g] for g in order],
-        [kinds_of[g] for g in order],
+        [label_of(g)[0] for g in order],
+        [label_of(g)[1] for g in order],
+        [label_of(g)[2] for g in order],
         matrix.indptr.astype(np.int64),
         matrix.indices.astype(np.int64),
         matrix.data.astype(np.int64),

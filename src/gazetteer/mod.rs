@@ -13,8 +13,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use std::sync::Arc;
+
 use crate::error::{Error, Result};
 use crate::normalize::{eq_exact, is_upper, normalize_str};
+use crate::patterns::{builtin_schemes, Patterns, Scheme, MAX_DIGITS, SCHEME_BLOCK};
 
 pub use load::{read_csv, read_json, RawAlias, RawRecord, ALIAS_KEYS, RECORD_KEYS};
 
@@ -231,6 +234,12 @@ impl OnConflict {
     }
 }
 
+/// The kind of the records that declare a numbering scheme instead of an entity to find (see [`Gazetteer::schemes`]).
+pub const PATTERN_KIND: &str = "pattern";
+
+/// Most numbering schemes a gazetteer may declare (each takes a block of [`SCHEME_BLOCK`] entity numbers).
+pub const MAX_SCHEMES: usize = 1000;
+
 /// An immutable, validated, indexed collection of entities.
 #[derive(Debug, Clone)]
 pub struct Gazetteer {
@@ -239,6 +248,61 @@ pub struct Gazetteer {
     /// Folded alias form -> candidates, sorted by [`Candidate::key`]. The matcher's automaton has one pattern per key.
     patterns: Vec<(String, Vec<Candidate>)>,
     by_pattern: HashMap<String, u32>,
+    /// The numbering schemes (built-in and declared), compiled, and the entity and alias each known scheme name is.
+    schemes: Arc<SchemeIndex>,
+}
+
+/// Numbering schemes and the names of them that the gazetteer's threat actors have.
+#[derive(Debug)]
+pub(crate) struct SchemeIndex {
+    pub patterns: Patterns,
+    /// (scheme, number) -> (entity, alias) of the first threat actor with an alias that is that name.
+    pub known: HashMap<(u32, u32), (u32, u32)>,
+}
+
+/// A numbering scheme declared by a record of kind [`PATTERN_KIND`]: the name is the prefix as written, and the
+/// attributes `digits` ("4" or "3-5"), `pad` (default 0), `vendor` and `id_prefix` (default: the prefix in lower
+/// case) describe it. The scheme's name is the id without `pattern:`.
+fn declared_scheme(index: usize, entity: &Entity) -> Result<Scheme> {
+    let fail = |message: String| Error::Record {
+        index,
+        id: Some(entity.id.clone()),
+        message,
+    };
+    let number = |key: &str, text: &str| -> Result<usize> {
+        text.trim().parse::<usize>().map_err(|_| {
+            fail(format!(
+                "attribute {key:?} must be a number or a range like \"3-5\", got {text:?}"
+            ))
+        })
+    };
+    let digits = entity.attrs.get("digits").map_or("1-6", String::as_str);
+    let (min_digits, max_digits) = match digits.split_once('-') {
+        Some((a, b)) => (number("digits", a)?, number("digits", b)?),
+        None => {
+            let n = number("digits", digits)?;
+            (n, n)
+        }
+    };
+    if max_digits > MAX_DIGITS {
+        return Err(fail(format!(
+            "a scheme has at most {MAX_DIGITS} digits, got {digits:?}"
+        )));
+    }
+    let pad = match entity.attrs.get("pad") {
+        Some(p) => number("pad", p)?,
+        None => 0,
+    };
+    let id = &entity.id;
+    Ok(Scheme {
+        name: id.strip_prefix("pattern:").unwrap_or(id).to_owned(),
+        vendor: entity.attrs.get("vendor").cloned().unwrap_or_default(),
+        prefix: entity.name.clone(),
+        id_prefix: entity.attrs.get("id_prefix").cloned().unwrap_or_default(),
+        min_digits,
+        max_digits,
+        pad,
+    })
 }
 
 impl Gazetteer {
@@ -257,6 +321,7 @@ impl Gazetteer {
         let mut by_id = HashMap::with_capacity(entities.len());
         let mut by_pattern: HashMap<String, u32> = HashMap::new();
         let mut patterns: Vec<(String, Vec<Candidate>)> = Vec::new();
+        let mut declared: Vec<(usize, Scheme)> = Vec::new();
         for (index, entity) in entities.iter().enumerate() {
             let e = u32::try_from(index).map_err(|_| {
                 Error::InvalidArgument("a gazetteer holds at most 2^32 - 1 entities".into())
@@ -269,6 +334,10 @@ impl Gazetteer {
                 });
             }
             by_id.insert(entity.id.clone(), e);
+            if entity.kind == PATTERN_KIND {
+                declared.push((index, declared_scheme(index, entity)?));
+                continue;
+            }
             for (a, alias) in entity.aliases.iter().enumerate() {
                 let folded = normalize_str(&alias.text, true);
                 if folded.is_empty() {
@@ -336,12 +405,61 @@ impl Gazetteer {
         for (_, candidates) in &mut patterns {
             candidates.sort_by_key(Candidate::key);
         }
+        let schemes = Arc::new(SchemeIndex::new(&entities, declared)?);
         Ok(Gazetteer {
             entities,
             by_id,
             patterns,
             by_pattern,
+            schemes,
         })
+    }
+
+    /// The numbering schemes whose names the matcher finds (with `patterns` on): the built-in ones
+    /// ([`crate::patterns::builtin_schemes`]) and those declared by records of kind [`PATTERN_KIND`].
+    pub fn schemes(&self) -> &[Scheme] {
+        self.schemes.patterns.schemes()
+    }
+
+    pub(crate) fn scheme_index(&self) -> &SchemeIndex {
+        &self.schemes
+    }
+
+    /// The entity number of the scheme name (`scheme`, `number`) that no entity has: after every entity, a block of
+    /// [`SCHEME_BLOCK`] numbers per scheme.
+    pub fn pattern_entity_number(&self, scheme: u32, number: u32) -> u32 {
+        self.entities.len() as u32 + scheme * SCHEME_BLOCK + number
+    }
+
+    /// The entity numbered `index`: one of [`Gazetteer::entities`], or a threat actor named by a numbering scheme
+    /// (see [`Gazetteer::pattern_entity_number`]), made on the fly; `None` past both.
+    pub fn entity_at(&self, index: u32) -> Option<std::borrow::Cow<'_, Entity>> {
+        let n = self.entities.len() as u32;
+        if index < n {
+            return Some(std::borrow::Cow::Borrowed(&self.entities[index as usize]));
+        }
+        let (scheme, number) = ((index - n) / SCHEME_BLOCK, (index - n) % SCHEME_BLOCK);
+        let patterns = &self.schemes.patterns;
+        let s = patterns.schemes().get(scheme as usize)?;
+        let name = patterns.canonical_name(scheme, number);
+        let mut attrs = BTreeMap::new();
+        attrs.insert("scheme".to_owned(), s.name.clone());
+        attrs.insert("sources".to_owned(), "pattern".to_owned());
+        if !s.vendor.is_empty() {
+            attrs.insert("vendor".to_owned(), s.vendor.clone());
+        }
+        Some(std::borrow::Cow::Owned(Entity {
+            id: patterns.id(scheme, number),
+            kind: "threat_actor".to_owned(),
+            name: name.clone(),
+            aliases: vec![Alias {
+                text: name,
+                case: CasePolicy::Exact,
+                form: Some("pattern".to_owned()),
+                needs_support: false,
+            }],
+            attrs,
+        }))
     }
 
     /// The entities, in order.
@@ -539,6 +657,49 @@ impl Gazetteer {
         let entities: Vec<Entity> =
             serde_json::from_slice(bytes).map_err(|e| Error::State(e.to_string()))?;
         Gazetteer::new(entities)
+    }
+}
+
+impl SchemeIndex {
+    fn new(entities: &[Entity], declared: Vec<(usize, Scheme)>) -> Result<SchemeIndex> {
+        if declared.len() > MAX_SCHEMES {
+            let (index, scheme) = &declared[MAX_SCHEMES];
+            return Err(Error::Record {
+                index: *index,
+                id: Some(format!("pattern:{}", scheme.name)),
+                message: format!("a gazetteer declares at most {MAX_SCHEMES} schemes"),
+            });
+        }
+        let mut schemes = builtin_schemes();
+        let builtin = schemes.len();
+        let indices: Vec<usize> = declared.iter().map(|(i, _)| *i).collect();
+        schemes.extend(declared.into_iter().map(|(_, s)| s));
+        let patterns = Patterns::new(schemes.clone()).map_err(|message| {
+            // Name the first declared scheme the message is about, if any.
+            let at = schemes[builtin..]
+                .iter()
+                .position(|s| message.contains(&format!("{:?}", s.name)))
+                .unwrap_or(0);
+            Error::Record {
+                index: indices.get(at).copied().unwrap_or(0),
+                id: schemes
+                    .get(builtin + at)
+                    .map(|s| format!("pattern:{}", s.name)),
+                message,
+            }
+        })?;
+        let mut known = HashMap::new();
+        for (e, entity) in entities.iter().enumerate() {
+            if entity.kind != "threat_actor" {
+                continue;
+            }
+            for (a, alias) in entity.aliases.iter().enumerate() {
+                if let Some(key) = patterns.parse(&alias.text) {
+                    known.entry(key).or_insert((e as u32, a as u32));
+                }
+            }
+        }
+        Ok(SchemeIndex { patterns, known })
     }
 }
 

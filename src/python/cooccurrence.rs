@@ -9,18 +9,30 @@ use super::matcher::{threads, PyMatcher};
 use super::text::Texts;
 use crate::cooccurrence::{cooccurrence, Scope};
 
-/// What `_cooccurrence_counts` returns: `(n_units, entities, indptr, indices, data)`.
-type CountsArrays = (u64, Py<PyAny>, Py<PyAny>, Py<PyAny>, Py<PyAny>);
+/// What `_cooccurrence_counts` returns: `(n_units, entities, indptr, indices, data, extra)`.
+type CountsArrays = (
+    u64,
+    Py<PyAny>,
+    Py<PyAny>,
+    Py<PyAny>,
+    Py<PyAny>,
+    Vec<(i64, String, String, String)>,
+);
 
 /// Co-occurrence counts of `texts` (see ``cybernexus.cooccurrence``, which wraps this).
 ///
 /// ``groups`` gives, for each gazetteer entity, what it is counted as: an id (its own index, or a group's) or -1
 /// to leave it out; ``None`` counts every entity as itself.
 ///
-/// Returns ``(n_units, ids, indptr, indices, data)``: a CSR matrix over the counted ``ids`` (int32, increasing),
-/// with int64 ``indptr``, ``indices`` and ``data``.
+/// Threat actors named by a numbering scheme (entity numbers past the gazetteer's, see
+/// ``Gazetteer::pattern_entity_number``) count as themselves when ``patterns`` is true, else not at all.
+///
+/// Returns ``(n_units, ids, indptr, indices, data, extra)``: a CSR matrix over the counted ``ids`` (int32,
+/// increasing), with int64 ``indptr``, ``indices`` and ``data``; ``extra`` labels the ids that are such threat actors
+/// as ``(id number, entity id, name, kind)``.
 #[pyfunction]
-#[pyo3(signature = (matcher, texts, /, *, scope = "sentence", window = None, groups = None, n_threads = None))]
+#[pyo3(signature = (matcher, texts, /, *, scope = "sentence", window = None, groups = None, n_threads = None, patterns = true))]
+#[allow(clippy::too_many_arguments)]
 pub fn _cooccurrence_counts<'py>(
     py: Python<'py>,
     matcher: &Bound<'py, PyAny>,
@@ -29,6 +41,7 @@ pub fn _cooccurrence_counts<'py>(
     window: Option<usize>,
     groups: Option<Vec<i64>>,
     n_threads: Option<&Bound<'py, PyAny>>,
+    patterns: bool,
 ) -> PyResult<CountsArrays> {
     let matcher = matcher
         .cast::<PyMatcher>()
@@ -84,11 +97,24 @@ pub fn _cooccurrence_counts<'py>(
         ),
     };
     let (n_units, csr) = py.detach(|| {
-        let id = |e: u32| groups.as_ref().map_or(Some(e), |g| g[e as usize]);
+        // Group ids are below the number of entities, so a scheme-named actor keeps its own number.
+        let id = |e: u32| match groups.as_ref().map(|g| g.get(e as usize)) {
+            Some(Some(&group)) => group,
+            Some(None) | None if e as usize >= n => patterns.then_some(e),
+            _ => Some(e),
+        };
         cooccurrence(core, &strs, scope, id, n_threads).map(|c| (c.n_units, c.to_csr()))
     })?;
     let (entities, indptr, indices, data) = csr;
-    // Entity indices fit in i32: the gazetteer refuses more entities.
+    let gazetteer = core.gazetteer();
+    let extra = entities
+        .iter()
+        .filter(|&&e| e as usize >= n)
+        .filter_map(|&e| gazetteer.entity_at(e))
+        .zip(entities.iter().filter(|&&e| e as usize >= n))
+        .map(|(entity, &e)| (i64::from(e), entity.id.clone(), entity.name.clone(), entity.kind.clone()))
+        .collect();
+    // Entity numbers fit in i32: the gazetteer refuses more entities and schemes.
     #[allow(clippy::cast_possible_wrap)]
     let entities: Vec<i32> = entities.into_iter().map(|e| e as i32).collect();
     Ok((
@@ -97,6 +123,7 @@ pub fn _cooccurrence_counts<'py>(
         indptr.into_pyarray(py).into_any().unbind(),
         indices.into_pyarray(py).into_any().unbind(),
         data.into_pyarray(py).into_any().unbind(),
+        extra,
     ))
 }
 

@@ -186,6 +186,26 @@ struct EntityStrings {
     forms: Vec<Option<Py<PyString>>>,
 }
 
+impl EntityStrings {
+    fn new(py: Python<'_>, e: &crate::gazetteer::Entity) -> EntityStrings {
+        EntityStrings {
+            id: PyString::new(py, &e.id).unbind(),
+            kind: PyString::intern(py, &e.kind).unbind(),
+            name: PyString::new(py, &e.name).unbind(),
+            aliases: e
+                .aliases
+                .iter()
+                .map(|a| PyString::new(py, &a.text).unbind())
+                .collect(),
+            forms: e
+                .aliases
+                .iter()
+                .map(|a| a.form.as_deref().map(|f| PyString::intern(py, f).unbind()))
+                .collect(),
+        }
+    }
+}
+
 /// Finds the entities of a gazetteer in text.
 ///
 /// Matching rules: a match never starts or ends inside a word (``"Iran"`` is not found in ``"Iranian"``, and a
@@ -240,7 +260,19 @@ impl PyMatcher {
         m: &Match,
         place: Option<(i64, i64)>,
     ) -> PyMention {
-        let e = &self.strings[m.entity as usize];
+        let made;
+        let e = if let Some(e) = self.strings.get(m.entity as usize) {
+            e
+        } else {
+            // A threat actor named by a numbering scheme: its strings are made for this mention.
+            made = self
+                .inner
+                .gazetteer()
+                .entity_at(m.entity)
+                .map(|e| EntityStrings::new(py, &e))
+                .expect("invariant: the matcher only reports entities its gazetteer numbers");
+            &made
+        };
         let a = m.alias as usize;
         PyMention {
             start: m.start,
@@ -377,21 +409,7 @@ impl PyMatcher {
         let strings = core
             .entities()
             .iter()
-            .map(|e| EntityStrings {
-                id: PyString::new(py, &e.id).unbind(),
-                kind: PyString::intern(py, &e.kind).unbind(),
-                name: PyString::new(py, &e.name).unbind(),
-                aliases: e
-                    .aliases
-                    .iter()
-                    .map(|a| PyString::new(py, &a.text).unbind())
-                    .collect(),
-                forms: e
-                    .aliases
-                    .iter()
-                    .map(|a| a.form.as_deref().map(|f| PyString::intern(py, f).unbind()))
-                    .collect(),
-            })
+            .map(|e| EntityStrings::new(py, e))
             .collect();
         let inner = py.detach(|| Matcher::with_rules(core, mode, rules))?;
         Ok(PyMatcher {
