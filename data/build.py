@@ -19,7 +19,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from gazbuild import agencies, countries, threat_actors
+from gazbuild import agencies, countries, qualified, threat_actors
 from gazbuild.common import Record, fold, read_tsv
 
 OUTPUT = HERE.parent / "python" / "cybernexus" / "data" / "builtin.json"
@@ -56,16 +56,6 @@ def regions(curated: Path) -> list[Record]:
             }
         )
     return records
-
-
-# The agency types of national bodies (the rest are alliance and international ones).
-NATIONAL_TYPES = agencies.TYPES - {
-    "alliance",
-    "alliance_body",
-    "international_org",
-    "standards",
-    "other",
-}
 
 
 def _country_words(country: Record) -> tuple[list[str], list[str], list[str]]:
@@ -129,36 +119,6 @@ def governments(country_records: list[Record]) -> list[Record]:
             }
         )
     return records
-
-
-def qualify_agencies(agency_records: list[Record], country_records: list[Record]) -> None:
-    """Add the country-qualified forms of national bodies' names: "Russian Foreign Intelligence Service",
-    "Russia's Foreign Intelligence Service", "Ministry of State Security of China", so that the country inside them
-    is not a mention of its own (the longer match wins) and the body is found."""
-    by_code = {c["attrs"]["iso2"]: c for c in country_records}
-    for r in agency_records:
-        country = by_code.get(r["attrs"]["country"])
-        if country is None or r["attrs"]["type"] not in NATIONAL_TYPES:
-            continue
-        names, adjectives, abbreviations = _country_words(country)
-        words = {fold(w) for w in names + adjectives + abbreviations}
-        added = []
-        for base in [r["name"]]:
-            if any(fold(w) in words for w in base.replace("'", " ").split()) or " " not in base:
-                continue  # already qualified ("UK Ministry of Defence"), or one word
-            added += [
-                {"text": f"{w} {base}", "case": "upper_first", "form": "derived"}
-                for w in adjectives[:2] + abbreviations[:2]
-            ]
-            added += [
-                {"text": f"{w}'s {base}", "case": "upper_first", "form": "derived"}
-                for w in names[:2]
-            ]
-            added += [
-                {"text": f"{base} of {w}", "case": "insensitive", "form": "derived"}
-                for w in names[:2]
-            ]
-        r["aliases"] = dedupe(r["aliases"] + added)
 
 
 def dedupe(aliases: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -268,7 +228,7 @@ def build() -> tuple[str, str]:
     )
     agency_records, removed = agencies.build(curated)
     country_records = [r for r in records if r["kind"] == "country"]
-    qualify_agencies(agency_records, country_records)
+    removed += qualified.qualify(agency_records, country_records, agencies.table_acronyms(curated))
     agency_records += [
         g for g in governments(country_records) if g["id"] not in {a["id"] for a in agency_records}
     ]

@@ -33,13 +33,28 @@ TYPES = {
 }
 
 
-def build(curated: Path) -> tuple[list[Record], list[dict[str, str]]]:
-    """Agency records sorted by id, and the acronyms dropped as ambiguous."""
+def read_rows(curated: Path) -> list[dict[str, str]]:
+    """The rows of every agencies-*.tsv table, each with its file name under `_file`."""
     rows: list[dict[str, str]] = []
     for path in sorted(curated.glob("agencies-*.tsv")):
         for row in read_tsv(path):
             row["_file"] = path.name
             rows.append(row)
+    return rows
+
+
+def table_acronyms(curated: Path) -> dict[str, list[str]]:
+    """Every acronym of every body as its table row writes it (also those the sharing rule drops), by
+    record id: the country-qualified forms ("New Zealand's NCSC") are derived from them."""
+    return {
+        f"agency:{r['id']}": [a.strip() for a in r["acronyms"].split("|") if a.strip()]
+        for r in read_rows(curated)
+    }
+
+
+def build(curated: Path) -> tuple[list[Record], list[dict[str, str]]]:
+    """Agency records sorted by id, and the acronyms dropped as ambiguous."""
+    rows = read_rows(curated)
     ids = [r["id"] for r in rows]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
