@@ -239,6 +239,7 @@ def build() -> tuple[str, str]:
         raise ValueError("threat-actors-extra.tsv repeats an id that the MISP build already has")
     records += agency_records + actor_records + extra
     removed += actor_removed
+    removed += agencies.mark_needs_support(records, curated)
     removed += resolve_collisions(records)
     records.sort(key=lambda r: (KIND_PRIORITY.index(r["kind"]), r["id"]))
     header: dict[str, Any] = {
