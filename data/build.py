@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -131,14 +132,61 @@ def dedupe(aliases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+# Plurals of currency units, where writers add them ("Russian rubles", "Brazilian reais").
+CURRENCY_PLURALS = {
+    "dollar": "dollars",
+    "ruble": "rubles",
+    "rouble": "roubles",
+    "rupee": "rupees",
+    "rial": "rials",
+    "riyal": "riyals",
+    "peso": "pesos",
+    "franc": "francs",
+    "pound": "pounds",
+    "shekel": "shekels",
+    "hryvnia": "hryvnias",
+    "lira": "liras",
+    "krona": "kronor",
+    "krone": "kroner",
+    "koruna": "korunas",
+    "zloty": "zlotys",
+    "forint": "forints",
+    "dirham": "dirhams",
+    "real": "reais",
+}
+
+
+def currency_forms(names: list[str]) -> list[str]:
+    """The written forms of a currency from its curated names: each name, its plural ("US dollars"), and
+    for a country-prefixed dollar sign the spaced and the prefixed-sign forms ("US$" -> "US $", "$US";
+    "NZ$" -> "NZ $", "$NZ"; one-letter prefixes, "C$" or "A$", get none: "$C" and "$A" are code)."""
+    out: list[str] = []
+    for n in names:
+        out.append(n)
+        head, _, last = n.rpartition(" ")
+        if last in CURRENCY_PLURALS:
+            out.append(f"{head} {CURRENCY_PLURALS[last]}".strip())
+        m = re.fullmatch(r"([A-Z][A-Z.]*[A-Z.])\$", n)
+        if m:
+            out.append(f"{m.group(1)} $")
+            if m.group(1).isalpha():
+                out.append(f"${m.group(1)}")
+    return list(dict.fromkeys(out))
+
+
 def currencies(curated: Path) -> list[Record]:
-    """Currencies whose names contain a country's ("US$", "Australian dollar"), so that the country is not read
-    into them."""
+    """Currencies whose names contain a country's ("US$", "Australian dollar", "Russian rubles"), so that the
+    country is not read into them. Forms without a lower-case letter ("USD", "US $") are exact."""
     records = []
     for r in read_tsv(curated / "currencies.tsv"):
-        aliases = [{"text": r["name"], "case": "insensitive", "form": "name"}]
-        aliases += [
-            {"text": a, "case": "auto", "form": "alias"} for a in r["aliases"].split("|") if a
+        forms = currency_forms([r["name"], *(a for a in r["aliases"].split("|") if a)])
+        aliases = [
+            {
+                "text": f,
+                "case": "insensitive" if any(c.islower() for c in f) else "exact",
+                "form": "name" if f == r["name"] else "alias",
+            }
+            for f in forms
         ]
         records.append(
             {
