@@ -13,8 +13,9 @@ For every body of the agency tables whose `country` is a country (not `internati
   Service" (unqualified) as it is. A name that starts with part of a country's name ("Korea Internet & Security
   Agency", "Hellenic Police ...") is the body's own name, not a qualified one: it gets no name forms.
 * Its **acronyms** are every Latin-script one-token acronym of its table row, also those the sharing rule of
-  agencies.py drops from the bare form: "NCSC" names three bodies, but "New Zealand's NCSC" names one. A one-word
-  name ("Mossad", "MI5", "Roskomnadzor") is treated like an acronym.
+  agencies.py drops from the bare form: "NCSC" names three bodies, but "New Zealand's NCSC" names one; and
+  their forms without diacritics ("Turkey's MIT" for MİT). A one-word name ("Mossad", "MI5", "Roskomnadzor")
+  is treated like an acronym (upper_first when written as a word).
 * The **country words** are the country's canonical and short names ("United States", "America", "Britain",
   "Turkey"), official names ("Russian Federation"), abbreviations ("US", "U.S.", "UK") and adjectives
   ("Russian", "British").
@@ -23,7 +24,7 @@ Forms derived (form `derived`):
 
 | base | forms | case |
 | --- | --- | --- |
-| name | `<adjective> B`, `<abbreviation> B`, `<name> B`; `<name, short, official or abbreviation>'s B`; `B of [the] <name, short or official>` | upper_first (the `of` forms insensitive) |
+| name | `<adjective> B`, `<abbreviation> B`, `<canonical name> B`; `<name, short, official or abbreviation>'s B`; `B of [the] <name, short or official>` | upper_first (the `of` forms insensitive) |
 | acronym | `<adjective> A`, `<abbreviation> A`; `<name, short, official or abbreviation>'s A` | exact |
 
 A possessive of a word ending in a lower-case "s" is written both ways ("United States' NSA", "United
