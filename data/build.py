@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from gazbuild import agencies, countries, threat_actors
+from gazbuild import agencies, countries, qualified, threat_actors
 from gazbuild.common import Record, fold, read_tsv
 
 OUTPUT = HERE.parent / "python" / "cybernexus" / "data" / "builtin.json"
@@ -56,16 +57,6 @@ def regions(curated: Path) -> list[Record]:
             }
         )
     return records
-
-
-# The agency types of national bodies (the rest are alliance and international ones).
-NATIONAL_TYPES = agencies.TYPES - {
-    "alliance",
-    "alliance_body",
-    "international_org",
-    "standards",
-    "other",
-}
 
 
 def _country_words(country: Record) -> tuple[list[str], list[str], list[str]]:
@@ -131,36 +122,6 @@ def governments(country_records: list[Record]) -> list[Record]:
     return records
 
 
-def qualify_agencies(agency_records: list[Record], country_records: list[Record]) -> None:
-    """Add the country-qualified forms of national bodies' names: "Russian Foreign Intelligence Service",
-    "Russia's Foreign Intelligence Service", "Ministry of State Security of China", so that the country inside them
-    is not a mention of its own (the longer match wins) and the body is found."""
-    by_code = {c["attrs"]["iso2"]: c for c in country_records}
-    for r in agency_records:
-        country = by_code.get(r["attrs"]["country"])
-        if country is None or r["attrs"]["type"] not in NATIONAL_TYPES:
-            continue
-        names, adjectives, abbreviations = _country_words(country)
-        words = {fold(w) for w in names + adjectives + abbreviations}
-        added = []
-        for base in [r["name"]]:
-            if any(fold(w) in words for w in base.replace("'", " ").split()) or " " not in base:
-                continue  # already qualified ("UK Ministry of Defence"), or one word
-            added += [
-                {"text": f"{w} {base}", "case": "upper_first", "form": "derived"}
-                for w in adjectives[:2] + abbreviations[:2]
-            ]
-            added += [
-                {"text": f"{w}'s {base}", "case": "upper_first", "form": "derived"}
-                for w in names[:2]
-            ]
-            added += [
-                {"text": f"{base} of {w}", "case": "insensitive", "form": "derived"}
-                for w in names[:2]
-            ]
-        r["aliases"] = dedupe(r["aliases"] + added)
-
-
 def dedupe(aliases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: set[str] = set()
     out = []
@@ -171,14 +132,61 @@ def dedupe(aliases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+# Plurals of currency units, where writers add them ("Russian rubles", "Brazilian reais").
+CURRENCY_PLURALS = {
+    "dollar": "dollars",
+    "ruble": "rubles",
+    "rouble": "roubles",
+    "rupee": "rupees",
+    "rial": "rials",
+    "riyal": "riyals",
+    "peso": "pesos",
+    "franc": "francs",
+    "pound": "pounds",
+    "shekel": "shekels",
+    "hryvnia": "hryvnias",
+    "lira": "liras",
+    "krona": "kronor",
+    "krone": "kroner",
+    "koruna": "korunas",
+    "zloty": "zlotys",
+    "forint": "forints",
+    "dirham": "dirhams",
+    "real": "reais",
+}
+
+
+def currency_forms(names: list[str]) -> list[str]:
+    """The written forms of a currency from its curated names: each name, its plural ("US dollars"), and
+    for a country-prefixed dollar sign the spaced and the prefixed-sign forms ("US$" -> "US $", "$US";
+    "NZ$" -> "NZ $", "$NZ"; one-letter prefixes, "C$" or "A$", get none: "$C" and "$A" are code)."""
+    out: list[str] = []
+    for n in names:
+        out.append(n)
+        head, _, last = n.rpartition(" ")
+        if last in CURRENCY_PLURALS:
+            out.append(f"{head} {CURRENCY_PLURALS[last]}".strip())
+        m = re.fullmatch(r"([A-Z][A-Z.]*[A-Z.])\$", n)
+        if m:
+            out.append(f"{m.group(1)} $")
+            if m.group(1).isalpha():
+                out.append(f"${m.group(1)}")
+    return list(dict.fromkeys(out))
+
+
 def currencies(curated: Path) -> list[Record]:
-    """Currencies whose names contain a country's ("US$", "Australian dollar"), so that the country is not read
-    into them."""
+    """Currencies whose names contain a country's ("US$", "Australian dollar", "Russian rubles"), so that the
+    country is not read into them. Forms without a lower-case letter ("USD", "US $") are exact."""
     records = []
     for r in read_tsv(curated / "currencies.tsv"):
-        aliases = [{"text": r["name"], "case": "insensitive", "form": "name"}]
-        aliases += [
-            {"text": a, "case": "auto", "form": "alias"} for a in r["aliases"].split("|") if a
+        forms = currency_forms([r["name"], *(a for a in r["aliases"].split("|") if a)])
+        aliases = [
+            {
+                "text": f,
+                "case": "insensitive" if any(c.islower() for c in f) else "exact",
+                "form": "name" if f == r["name"] else "alias",
+            }
+            for f in forms
         ]
         records.append(
             {
@@ -268,7 +276,7 @@ def build() -> tuple[str, str]:
     )
     agency_records, removed = agencies.build(curated)
     country_records = [r for r in records if r["kind"] == "country"]
-    qualify_agencies(agency_records, country_records)
+    removed += qualified.qualify(agency_records, country_records, agencies.table_acronyms(curated))
     agency_records += [
         g for g in governments(country_records) if g["id"] not in {a["id"] for a in agency_records}
     ]
@@ -279,6 +287,7 @@ def build() -> tuple[str, str]:
         raise ValueError("threat-actors-extra.tsv repeats an id that the MISP build already has")
     records += agency_records + actor_records + extra
     removed += actor_removed
+    removed += agencies.mark_needs_support(records, curated)
     removed += resolve_collisions(records)
     records.sort(key=lambda r: (KIND_PRIORITY.index(r["kind"]), r["id"]))
     header: dict[str, Any] = {

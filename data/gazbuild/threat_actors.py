@@ -19,8 +19,9 @@ The rules are written down for users in data/THREAT_ACTORS.md; in short:
    link; MITRE `revoked-by` links and curated merges always), strongest pairs first; two clusters of
    the same file end up together only if they are linked directly, so a name shared by two unlinked
    groups never chains them together.
-3. A name left on two groups goes to the group that has it as a primary name, else to the one that
-   more source clusters give it to; otherwise it is dropped from all of them ("names two groups").
+3. A name left on two groups stays only with the groups that have it as a primary name; a name that
+   is no group's primary name stays with all of them, listed in their `ambiguous_aliases` attribute
+   and logged as `ambiguous` ("names two groups").
 4. Canonical names, ids, variants (APT 28 / APT-28, Lazarus from Lazarus Group), forms and
    attributes follow.
 """
@@ -915,6 +916,8 @@ class Entity:
     name: str = ""
     id: str = ""
     left_out: bool = False
+    # Merge keys of the names this group shares with other groups (kept on all of them).
+    ambiguous: set[str] = field(default_factory=set)
 
     def merge_keys(self) -> set[str]:
         return {merge_key(a.text) for a in self.aliases.values()}
@@ -1015,7 +1018,10 @@ def build_entities(
 
 
 def resolve_conflicts(entities: list[Entity]) -> None:
-    """Give each merge key to one entity at most (see "names two groups" in THREAT_ACTORS.md)."""
+    """Settle the names (merge keys) left on two groups or more (see "names two groups" in
+    THREAT_ACTORS.md): a name that is a primary name of some of them stays only with those; any other
+    shared name stays with all of them. A name kept by two groups or more is recorded in each entity's
+    `ambiguous` set (the record's `ambiguous_aliases`) and logged as `ambiguous`."""
     holders: dict[str, list[int]] = defaultdict(list)
     for e, entity in enumerate(entities):
         for k in sorted(entity.merge_keys()):
@@ -1024,37 +1030,32 @@ def resolve_conflicts(entities: list[Entity]) -> None:
         if len(owners) < 2:
             continue
 
-        def stats(e: int, key: str = key) -> tuple[bool, int]:
-            found = [a for a in entities[e].aliases.values() if merge_key(a.text) == key]
-            return any(a.primary for a in found), sum(a.support for a in found)
+        def is_primary(e: int, key: str = key) -> bool:
+            return any(a.primary for a in entities[e].aliases.values() if merge_key(a.text) == key)
 
-        primary = [e for e in owners if stats(e)[0]]
-        winner: int | None = None
-        if len(primary) == 1:
-            winner = primary[0]
-            why = "primary name of a cluster of"
-        else:
-            pool = primary or owners
-            supports = sorted(((stats(e)[1], e) for e in pool), reverse=True)
-            if supports[0][0] > supports[1][0]:
-                winner = supports[0][1]
-                why = "given by more source clusters to"
+        primary = [e for e in owners if is_primary(e)]
+        keepers = primary or owners
         for e in owners:
-            if e == winner:
-                continue
             entity = entities[e]
-            others = tuple(o for o in owners if o != e)
-            refs: tuple[int, ...]
-            if winner is not None:
-                reason, refs = f"names two groups: kept for {{0}} ({why} it)", (winner,)
-            else:
-                reason = "names two groups: also " + ", ".join(
-                    f"{{{i}}}" for i in range(len(others))
-                )
-                refs = others
-            for text in [t for t, a in entity.aliases.items() if merge_key(a.text) == key]:
-                del entity.aliases[text]
-                entity.removed.append((text, "dropped", reason, refs))
+            texts = [t for t, a in entity.aliases.items() if merge_key(a.text) == key]
+            if e not in keepers:
+                # A group's own name does not become ambiguous because another group lists it.
+                why = "primary name of a cluster of"
+                reason = f"names two groups: kept for {{0}} ({why} it)"
+                if len(keepers) > 1:
+                    reason = (
+                        "names two groups: kept for "
+                        + ", ".join(f"{{{i}}}" for i in range(len(keepers)))
+                        + f" ({why} each)"
+                    )
+                for text in texts:
+                    del entity.aliases[text]
+                    entity.removed.append((text, "dropped", reason, tuple(keepers)))
+            elif len(keepers) > 1:
+                entity.ambiguous.add(key)
+                reason = "names two groups: " + ", ".join(f"{{{i}}}" for i in range(len(keepers)))
+                for text in texts:
+                    entity.removed.append((text, "ambiguous", reason, tuple(keepers)))
 
 
 def choose_names(entities: list[Entity], curated: Curated) -> None:
@@ -1112,7 +1113,8 @@ def derive_variants(entities: list[Entity], rules: AliasRules) -> None:
                 n = m.group(1)
                 new += [f"APT{n}", f"APT {n}", f"APT-{n}"]
             m = GROUP_SUFFIX.fullmatch(alias.text)
-            if m and alias.case == "auto":
+            # No short form of a name that names two groups ("Shell" from "Shell Crew").
+            if m and alias.case == "auto" and merge_key(alias.text) not in entity.ambiguous:
                 rest = m.group(1)
                 key = merge_key(rest)
                 if (
@@ -1177,12 +1179,16 @@ def _record(entity: Entity, revoked_ids: set[str]) -> Record:
             continue
         keep = loose[:1] if loose else group
         aliases += [{"text": a.text, "case": a.case, "form": a.form} for a in keep]
+    attrs = _attributes(entity, revoked_ids)
+    shared = sorted({a["text"] for a in aliases if merge_key(a["text"]) in entity.ambiguous})
+    if shared:
+        attrs["ambiguous_aliases"] = "|".join(shared)
     return {
         "id": entity.id,
         "kind": KIND,
         "name": entity.name,
         "aliases": aliases,
-        "attrs": _attributes(entity, revoked_ids),
+        "attrs": attrs,
     }
 
 
@@ -1228,7 +1234,12 @@ def build(sources: Path, curated: Path) -> tuple[list[dict[str, Any]], list[dict
         (_record(e, revoked_ids) for e in entities if not e.left_out), key=lambda r: str(r["id"])
     )
     removed_set = {
-        (e.id, text, action, reason.format(*(entities[r].id for r in refs)) if refs else reason)
+        (
+            e.id,
+            text,
+            action,
+            reason.format(*sorted(entities[r].id for r in refs)) if refs else reason,
+        )
         for e in entities
         for text, action, reason, refs in e.removed
     }
