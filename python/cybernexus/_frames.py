@@ -25,7 +25,7 @@ def mention_table_to_pandas(table: MentionTable, texts: Texts | None = None) -> 
         raise ImportError(
             "MentionTable.to_pandas() needs pandas: pip install 'cybernexus[pandas]'"
         ) from err
-    ids, kinds, names, alias_offsets, alias_texts = table.gazetteer._labels()
+    ids, kinds, names, alias_offsets, alias_texts = table._labels()
     entity = np.asarray(table.entity)
     alias = np.asarray(table.alias)
     kind_categories = sorted(set(kinds))
@@ -117,7 +117,7 @@ def mention_table_to_arrow(table: MentionTable) -> pa.Table:
         raise ImportError(
             "MentionTable.to_arrow() needs pyarrow: pip install 'cybernexus[arrow]'"
         ) from err
-    ids, kinds, names, alias_offsets, alias_texts = table.gazetteer._labels()
+    ids, kinds, names, alias_offsets, alias_texts = table._labels()
     entity = np.asarray(table.entity)
     alias_index = np.asarray(alias_offsets, dtype=np.int64)[entity] + table.alias
 

@@ -259,6 +259,25 @@ fn record_from_dict(index: usize, item: &Bound<'_, PyAny>) -> PyResult<RawRecord
     )
 }
 
+/// What `_labels` returns: `(ids, kinds, names, alias_offsets, alias_texts)`.
+pub(crate) type Labels<'a> = (Vec<&'a str>, Vec<&'a str>, Vec<&'a str>, Vec<usize>, Vec<&'a str>);
+
+/// Labels for columnar results over `entities`, in order (see `Gazetteer._labels`).
+pub(crate) fn labels<'a>(entities: impl IntoIterator<Item = &'a Entity> + Clone) -> Labels<'a> {
+    let mut offsets = Vec::new();
+    let mut texts = Vec::new();
+    let (mut ids, mut kinds, mut names) = (Vec::new(), Vec::new(), Vec::new());
+    for e in entities {
+        offsets.push(texts.len());
+        texts.extend(e.aliases.iter().map(|a| a.text.as_str()));
+        ids.push(e.id.as_str());
+        kinds.push(e.kind.as_str());
+        names.push(e.name.as_str());
+    }
+    offsets.push(texts.len());
+    (ids, kinds, names, offsets, texts)
+}
+
 fn entity_to_dict<'py>(py: Python<'py>, entity: &Entity) -> PyResult<Bound<'py, PyDict>> {
     let record = PyDict::new(py);
     record.set_item("id", &entity.id)?;
@@ -736,22 +755,8 @@ impl PyGazetteer {
     /// Labels for columnar results: ``(ids, kinds, names, alias_offsets, alias_texts)``; the aliases of entity
     /// ``i`` are ``alias_texts[alias_offsets[i]:alias_offsets[i + 1]]``.
     #[allow(clippy::type_complexity)]
-    fn _labels(&self) -> (Vec<&str>, Vec<&str>, Vec<&str>, Vec<usize>, Vec<&str>) {
-        let entities = self.inner.entities();
-        let mut offsets = Vec::with_capacity(entities.len() + 1);
-        let mut texts = Vec::new();
-        for e in entities {
-            offsets.push(texts.len());
-            texts.extend(e.aliases.iter().map(|a| a.text.as_str()));
-        }
-        offsets.push(texts.len());
-        (
-            entities.iter().map(|e| e.id.as_str()).collect(),
-            entities.iter().map(|e| e.kind.as_str()).collect(),
-            entities.iter().map(|e| e.name.as_str()).collect(),
-            offsets,
-            texts,
-        )
+    fn _labels(&self) -> Labels<'_> {
+        labels(self.inner.entities())
     }
 
     fn __repr__(&self) -> String {

@@ -525,9 +525,13 @@ impl PyMatcher {
         let n_threads = threads(n_threads)?;
         let texts = Texts::extract(texts, "texts")?;
         let strs = texts.strs(py, "texts")?;
-        let table = py.detach(|| {
+        let (table, extra) = py.detach(|| {
             self.inner
                 .find_table(&strs, Offsets::Chars, n_threads, segments)
+                .map(|mut t| {
+                    let extra = t.compact_pattern_entities(self.inner.gazetteer());
+                    (t, extra)
+                })
         })?;
         let n_docs = strs.len();
         let freeze = |a: Bound<'py, PyAny>| -> PyResult<Py<PyAny>> {
@@ -556,6 +560,7 @@ impl PyMatcher {
             ambiguous: freeze(table.ambiguous.into_pyarray(py).into_any())?,
             via: freeze(table.via.into_pyarray(py).into_any())?,
             gazetteer: self.gazetteer.clone_ref(py),
+            extra,
         })
     }
 
@@ -671,6 +676,8 @@ pub struct PyMentionTable {
     /// The gazetteer the entity positions refer to.
     #[pyo3(get)]
     gazetteer: Py<PyGazetteer>,
+    /// Threat actors named by a numbering scheme, numbered after the gazetteer's entities.
+    extra: Vec<crate::gazetteer::Entity>,
 }
 
 #[pymethods]
@@ -693,6 +700,17 @@ impl PyMentionTable {
         (0..top)
             .map(|c| Resolution(u16::try_from(c).unwrap_or(u16::MAX)).name())
             .collect()
+    }
+
+    /// Labels of every entity position in :attr:`entity`: the gazetteer's entities, then the threat actors named by
+    /// a numbering scheme that the table holds (``(ids, kinds, names, alias_offsets, alias_texts)``).
+    fn _labels(&self, py: Python<'_>) -> (Vec<String>, Vec<String>, Vec<String>, Vec<usize>, Vec<String>) {
+        let gazetteer = self.gazetteer.bind(py).get();
+        let (ids, kinds, names, offsets, texts) = super::gazetteer::labels(
+            gazetteer.inner.entities().iter().chain(self.extra.iter()),
+        );
+        let owned = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect();
+        (owned(ids), owned(kinds), owned(names), offsets, owned(texts))
     }
 
     /// The labels of the :attr:`via` codes: ``labels[code]``.
