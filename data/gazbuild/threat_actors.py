@@ -27,18 +27,26 @@ The rules are written down for users in data/THREAT_ACTORS.md; in short:
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import sys
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-Record = dict[str, Any]
+from gazbuild.common import (
+    Record,
+    UnionFind,
+    as_list,
+    clean_space,
+    fold,
+    merge_key,
+    read_tsv,
+    resolve_case,
+    slugify,
+)
 
 KIND = "threat_actor"
 
@@ -298,64 +306,6 @@ GROUP_DESCRIPTION = re.compile(
 
 
 # --------------------------------------------------------------------------------------------------
-# Text helpers
-
-
-def fold(text: str) -> str:
-    """Case-folded text, white space collapsed, typographic dashes and apostrophes unified."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
-    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
-
-
-def merge_key(text: str) -> str:
-    """The key two names must share to count as the same name: case-folded letters and digits only.
-
-    "APT 28", "APT-28" and "apt28" share a key, as do "Lapsus$" and "LAPSUS", and "Sea Turtle" and
-    "SeaTurtle".
-    """
-    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
-
-
-def resolve_case(text: str, case: str) -> str:
-    """The loader's policy: `auto` is exact for one all-caps token ("APT28"), else insensitive."""
-    if case != "auto":
-        return case
-    stripped = text.strip()
-    one_token = not any(c.isspace() for c in stripped)
-    has_upper = any(c.isupper() for c in stripped)
-    has_lower = any(c.islower() for c in stripped)
-    return "exact" if one_token and has_upper and not has_lower else "insensitive"
-
-
-def slugify(text: str) -> str:
-    """Lower-case ASCII, other characters collapsed to `-` ("Lazarus Group" -> "lazarus-group")."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-def _clean_space(text: str) -> str:
-    return " ".join(text.split())
-
-
-def read_tsv(path: Path) -> list[dict[str, str]]:
-    """Rows of a tab-separated table with a header; blank and `#` comment lines are skipped."""
-    with path.open(encoding="utf-8", newline="") as f:
-        lines = [line for line in f if line.strip() and not line.startswith("#")]
-    reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
-    header = next(reader)
-    rows = []
-    for number, cells in enumerate(reader, start=2):
-        if len(cells) != len(header):
-            raise ValueError(
-                f"{path.name}: row {number}: expected {len(header)} cells, got {len(cells)}: "
-                f"{cells}"
-            )
-        rows.append({h: c.strip() for h, c in zip(header, cells, strict=True)})
-    return rows
-
-
-# --------------------------------------------------------------------------------------------------
 # Curated tables
 
 
@@ -469,17 +419,9 @@ class Cluster:
         return f"{self.source}:{self.value}"
 
 
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return [str(value)]
-
-
 def clean_name(raw: str) -> tuple[str | None, str | None, str]:
     """(cleaned text or None, organisation hint, reason when dropped) for one raw synonym."""
-    text = _clean_space(raw).rstrip(",;")
+    text = clean_space(raw).rstrip(",;")
     if not text:
         return None, None, "empty"
     if re.match(r"(?i)subgroup\s*:", text):
@@ -495,7 +437,7 @@ def clean_name(raw: str) -> tuple[str | None, str | None, str]:
 
 def _ransomware_value(value: str) -> str:
     """A ransomware group's name without a trailing "ransomware", lower-case names capitalised."""
-    text = re.sub(r"(?i)\s+ransoms?ware$", "", _clean_space(value))
+    text = re.sub(r"(?i)\s+ransoms?ware$", "", clean_space(value))
     if text.islower():
         text = " ".join(w[:1].upper() + w[1:] for w in text.split(" "))
     return text
@@ -535,13 +477,13 @@ def load_clusters(galaxy: Path, curated: Curated) -> tuple[list[Cluster], set[st
         data = json.loads((galaxy / filename).read_text(encoding="utf-8"))
         for entry in data["values"]:
             meta: dict[str, Any] = entry.get("meta") or {}
-            value = _clean_space(entry["value"])
+            value = clean_space(entry["value"])
             if clean_name(value)[0] is None:
                 unnamed.append(value)
                 continue
             if source == RANSOM:
                 if not is_ransomware_group(entry, curated):
-                    for n in [value, *_as_list(meta.get("synonyms"))]:
+                    for n in [value, *as_list(meta.get("synonyms"))]:
                         families.add(merge_key(n))
                     continue
                 value = curated.ransomware.get(entry["value"], (True, ""))[1] or _ransomware_value(
@@ -552,7 +494,7 @@ def load_clusters(galaxy: Path, curated: Curated) -> tuple[list[Cluster], set[st
                 m = re.fullmatch(r"(.*\S)\s+-\s+(G\d{4})", value)
                 if m:
                     value = m.group(1)
-                attck.update(_as_list(meta.get("external_id")))
+                attck.update(as_list(meta.get("external_id")))
             cluster = Cluster(
                 source=source,
                 uuid=entry["uuid"],
@@ -568,11 +510,11 @@ def load_clusters(galaxy: Path, curated: Curated) -> tuple[list[Cluster], set[st
             )
             raw: list[tuple[str, str | None, bool]] = [(value, None, True)]
             raw += [(g, "mitre", True) for g in sorted(attck)]
-            raw += [(s, None, False) for s in _as_list(meta.get("synonyms"))]
-            for item in _as_list(meta.get("name-attribution")):
+            raw += [(s, None, False) for s in as_list(meta.get("synonyms"))]
+            for item in as_list(meta.get("name-attribution")):
                 name, _, org_uuid = item.rpartition(":")
                 raw.append((name, curated.naming_orgs.get(org_uuid.strip()), False))
-            if source == RANSOM and value != _clean_space(entry["value"]):
+            if source == RANSOM and value != clean_space(entry["value"]):
                 raw.append((_ransomware_value(entry["value"]), None, True))
             if entry["uuid"] in curated.canonical:
                 raw.append((curated.canonical[entry["uuid"]][1], None, True))
@@ -605,22 +547,22 @@ def _cluster_attributes(
     cluster: Cluster, meta: dict[str, Any], curated: Curated, description: str
 ) -> None:
     """Sponsor, country, motives and the state / non-state flags of one cluster."""
-    for text in _as_list(meta.get("cfr-suspected-state-sponsor")):
+    for text in as_list(meta.get("cfr-suspected-state-sponsor")):
         code = _sponsor_code(text, curated)
         if code:
             cluster.sponsor_text = code
             break
-    country = "".join(_as_list(meta.get("country"))).strip()
+    country = "".join(as_list(meta.get("country"))).strip()
     if re.fullmatch(r"[A-Z]{2}", country):
         cluster.country = country
-    texts = _as_list(meta.get("cfr-type-of-incident")) + _as_list(meta.get("motive"))
-    origin = _as_list(meta.get("microsoft-origin-threat"))
+    texts = as_list(meta.get("cfr-type-of-incident")) + as_list(meta.get("motive"))
+    origin = as_list(meta.get("microsoft-origin-threat"))
     for text in texts + [part for o in origin for part in o.split(",")]:
         t = fold(text)
         for phrase, motive in MOTIVES.items():
             if phrase in t:
                 cluster.motives.add(motive)
-    motive_text = fold(" ".join(_as_list(meta.get("motive"))))
+    motive_text = fold(" ".join(as_list(meta.get("motive"))))
     crime = {"financial", "hacktivism", "offensive-industry"}
     parts = [fold(p) for o in origin for p in o.split(",")]
     if cluster.source == RANSOM:
@@ -732,29 +674,6 @@ def _country_names(sources: Path) -> set[str]:
 
 # --------------------------------------------------------------------------------------------------
 # Merging
-
-
-class UnionFind:
-    """Union-find over cluster indices that keeps each component's member list."""
-
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-        self.members: dict[int, list[int]] = {i: [i] for i in range(n)}
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return
-        if ra > rb:
-            ra, rb = rb, ra
-        self.parent[rb] = ra
-        self.members[ra].extend(self.members.pop(rb))
 
 
 @dataclass(frozen=True)
@@ -1257,8 +1176,8 @@ def _ransomware_names(galaxy: Path) -> set[str]:
     names: set[str] = set()
     for entry in data["values"]:
         meta: dict[str, Any] = entry.get("meta") or {}
-        for n in [entry["value"], *_as_list(meta.get("synonyms"))]:
-            names.add(merge_key(_clean_space(n)))
+        for n in [entry["value"], *as_list(meta.get("synonyms"))]:
+            names.add(merge_key(clean_space(n)))
             names.add(merge_key(_ransomware_value(n)))
     return names
 
