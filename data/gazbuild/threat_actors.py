@@ -37,16 +37,20 @@ from pathlib import Path
 from typing import Any
 
 from gazbuild.common import (
+    OrdinaryWords,
     Record,
     UnionFind,
     as_list,
     clean_space,
-    fold,
-    merge_key,
-    read_tsv,
-    resolve_case,
-    slugify,
+    load_ordinary_words,
 )
+
+# Re-exported: the tests and older callers use them from this module.
+from gazbuild.common import fold as fold  # noqa: PLC0414
+from gazbuild.common import merge_key as merge_key  # noqa: PLC0414
+from gazbuild.common import read_tsv as read_tsv  # noqa: PLC0414
+from gazbuild.common import resolve_case as resolve_case  # noqa: PLC0414
+from gazbuild.common import slugify as slugify  # noqa: PLC0414
 
 KIND = "threat_actor"
 
@@ -598,9 +602,14 @@ class Decision:
 
     action: str
     reason: str = ""
+    # A single-token ordinary word kept restricted: the matcher accepts it only with support (another
+    # entity of the field in the sentence, or the entity's full name elsewhere in the document).
+    needs_support: bool = False
 
 
 KEEP = Decision("keep")
+# Appended to the reason of a restricted alias that also needs support.
+SUPPORT_NOTE = "; needs support (needs_support: true)"
 # Automatic drops that do not apply to a group's own (primary) name: MISP lists some operations as
 # actors.
 OWN_NAME_EXEMPT = ("operation name", "campaign name")
@@ -616,11 +625,13 @@ class AliasRules:
         countries: set[str],
         families: set[str],
         primaries: set[str],
+        words: OrdinaryWords | None = None,
     ) -> None:
         self.curated = curated
         self.countries = countries
         self.families = families
         self.primaries = primaries
+        self.words = words or OrdinaryWords(frozenset(), {})
 
     def classify(self, text: str) -> Decision:
         """The decision for `text`, by the first rule that applies (see THREAT_ACTORS.md)."""
@@ -654,6 +665,11 @@ class AliasRules:
             )
         if key in self.families and key not in self.primaries:
             return Decision("drop", "malware name: a ransomware family in ransomware.json")
+        action, reason = self.words.check(text)
+        if action == "drop":
+            return Decision("drop", reason)
+        if action == "word":
+            return Decision("word", "in the English word list (SCOWL)")
         return KEEP
 
 
@@ -821,6 +837,7 @@ class Alias:
     form: str
     support: int
     primary: bool
+    needs_support: bool = False
 
 
 @dataclass
@@ -876,10 +893,13 @@ def _word_decision(text: str, own_name: bool, reason: str) -> Decision:
     """An ordinary word: kept only as the group's own name, upper_first (exact: caps, phrase)."""
     if not own_name:
         return Decision("drop", f"ordinary word: {reason}; not this group's own name in any source")
-    if text.isupper() or " " in text.strip():
-        return Decision("exact", f"ordinary word: {reason}; the group's own name, kept as written")
+    single = " " not in text.strip()
+    if text.isupper() or not single:
+        return Decision(
+            "exact", f"ordinary word: {reason}; the group's own name, kept as written", single
+        )
     return Decision(
-        "upper_first", f"ordinary word: {reason}; the group's own name, kept capitalised"
+        "upper_first", f"ordinary word: {reason}; the group's own name, kept capitalised", True
     )
 
 
@@ -917,13 +937,14 @@ def build_entities(
                         entity.removed.append((text, "restricted:exact", reason, ()))
                     text, case = text.upper(), "exact"
                 elif decision.action in ("exact", "upper_first"):
-                    entity.removed.append(
-                        (text, f"restricted:{decision.action}", decision.reason, ())
-                    )
+                    reason = decision.reason + (SUPPORT_NOTE if decision.needs_support else "")
+                    entity.removed.append((text, f"restricted:{decision.action}", reason, ()))
                     case = decision.action
                 existing = entity.aliases.get(text)
                 if existing is None:
-                    entity.aliases[text] = Alias(text, case, _form(name, cluster), 1, name.primary)
+                    entity.aliases[text] = Alias(
+                        text, case, _form(name, cluster), 1, name.primary, decision.needs_support
+                    )
                 else:
                     existing.support += 1
                     existing.primary = existing.primary or name.primary
@@ -1077,10 +1098,19 @@ def _attributes(entity: Entity, revoked_ids: set[str]) -> dict[str, str]:
     return attrs
 
 
+def _alias_spec(a: Alias, form: str | None = None) -> dict[str, Any]:
+    spec: dict[str, Any] = {"text": a.text, "case": a.case, "form": form or a.form}
+    if a.needs_support:
+        spec["needs_support"] = True
+    return spec
+
+
 def _record(entity: Entity, revoked_ids: set[str]) -> Record:
     canonical = entity.aliases.get(entity.name)
     case = canonical.case if canonical else "auto"
     aliases: list[dict[str, Any]] = [{"text": entity.name, "case": case, "form": "name"}]
+    if canonical is not None and canonical.needs_support:
+        aliases[0]["needs_support"] = True
     # Spellings that differ only in case: one insensitive alias covers them all (the canonical name,
     # else the mixed-case spelling); spellings restricted to exact or upper_first are kept side by
     # side.
@@ -1095,7 +1125,7 @@ def _record(entity: Entity, revoked_ids: set[str]) -> Record:
         if folded == covered:
             continue
         keep = loose[:1] if loose else group
-        aliases += [{"text": a.text, "case": a.case, "form": a.form} for a in keep]
+        aliases += [_alias_spec(a) for a in keep]
     return {
         "id": entity.id,
         "kind": KIND,
@@ -1123,7 +1153,8 @@ def build(sources: Path, curated: Path) -> tuple[list[dict[str, Any]], list[dict
     primaries = {
         merge_key(n.text) for c in clusters if c.source != RANSOM for n in c.names if n.primary
     }
-    rules = AliasRules(tables, _country_names(sources), families, primaries)
+    words = load_ordinary_words(sources, curated)
+    rules = AliasRules(tables, _country_names(sources), families, primaries, words)
     keys = [
         {merge_key(n.text) for n in c.names if _evidence(rules.classify(n.text), n)}
         for c in clusters
@@ -1133,6 +1164,12 @@ def build(sources: Path, curated: Path) -> tuple[list[dict[str, Any]], list[dict
         if u not in by_uuid or value not in (by_uuid[u].original, by_uuid[u].value):
             raise ValueError(f"threat-actors-canonical.tsv: no cluster {u} named {value!r}")
     weak = {merge_key(k) for k, rule in tables.stop.items() if rule.action == "word"}
+    weak |= {
+        merge_key(n.text)
+        for c in clusters
+        for n in c.names
+        if rules.classify(n.text).action == "word"
+    }
     components, _ = merge_clusters(clusters, keys, tables, weak)
     entities = build_entities(clusters, components, rules)
     resolve_conflicts(entities)
