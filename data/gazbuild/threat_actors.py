@@ -36,6 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+if __package__ in (None, ""):  # run as a script: python data/gazbuild/threat_actors.py
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from gazbuild.common import (
     OrdinaryWords,
     Record,
