@@ -389,7 +389,7 @@ def load_stop(curated: Path) -> dict[str, tuple[str, str]]:
 
 
 def _tokens(text: str) -> list[str]:
-    return [t for t in re.split(r"[\s._/-]+", text.casefold()) if t]
+    return [t for t in re.split(r"[\s_/-]+", text.casefold()) if t]
 
 
 class AliasRules:
@@ -487,8 +487,9 @@ class Evidence:
 
 def _category(cluster: Cluster) -> str:
     """Ransomware, exploit kit or other: an ordinary-word value ("Phoenix", "Snake") shared by two
-    files names one family only within one category (within one file it is a duplicate entry or a
-    platform variant: Malpedia's "Clop" and "Clop (ELF)")."""
+    files names one family only within one category when one of the files is ransomware.json or
+    exploit-kit.json, the lists with many homonyms; within one file it is a duplicate entry or a
+    platform variant (Malpedia's "Clop" and "Clop (ELF)"), and between the other files one family."""
     if cluster.ransomware:
         return "ransomware"
     return "exploit-kit" if cluster.source == EXPLOIT_KIT else "other"
@@ -534,6 +535,7 @@ def merge_clusters(
                 bool(value_keys[i] & value_keys[j])
                 and (
                     clusters[i].source == clusters[j].source
+                    or not {clusters[i].source, clusters[j].source} & {RANSOM, EXPLOIT_KIT}
                     or _category(clusters[i]) == _category(clusters[j])
                 )
             ),
