@@ -308,7 +308,13 @@ def build() -> tuple[str, str]:
     extra = [r for r in extra_threat_actors(curated) if r["id"] not in known]
     if len(extra) != len(extra_threat_actors(curated)):
         raise ValueError("threat-actors-extra.tsv repeats an id that the MISP build already has")
-    software_records, software_removed = software.build(sources, curated, actor_records + extra)
+    places: dict[str, str] = {}
+    for r in records + agency_records:
+        for a in r["aliases"]:
+            places.setdefault(fold(a["text"]), r["id"])
+    software_records, software_removed = software.build(
+        sources, curated, actor_records + extra, places
+    )
     records += agency_records + actor_records + extra + software_records
     removed += actor_removed + software_removed
     removed += resolve_collisions(records)

@@ -44,10 +44,16 @@ def by_id(shipped: Records) -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def built() -> tuple[Records, list[dict[str, str]]]:
-    """One run of the software stage alone, with the threat actors for used_by."""
+def built(shipped: Records) -> tuple[Records, list[dict[str, str]]]:
+    """One run of the software stage alone, with the threat actors (for used_by) and the names of
+    the kinds that come first."""
     actors, _ = threat_actors.build(SOURCES, CURATED)
-    return software.build(SOURCES, CURATED, actors)
+    places: dict[str, str] = {}
+    for r in shipped:
+        if r["kind"] in ("country", "region", "currency", "agency"):
+            for a in r["aliases"]:
+                places.setdefault(common.fold(a["text"]), r["id"])
+    return software.build(SOURCES, CURATED, actors, places)
 
 
 def texts(record: dict[str, Any]) -> dict[str, dict[str, Any]]:

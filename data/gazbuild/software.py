@@ -396,11 +396,16 @@ class AliasRules:
     """Classifies software alias texts; one instance per build."""
 
     def __init__(
-        self, stop: dict[str, tuple[str, str]], countries: set[str], words: OrdinaryWords
+        self,
+        stop: dict[str, tuple[str, str]],
+        countries: set[str],
+        words: OrdinaryWords,
+        places: dict[str, str] | None = None,
     ) -> None:
         self.stop = stop
         self.countries = countries
         self.words = words
+        self.places = places or {}
 
     def classify(self, text: str) -> Decision:
         """The decision for `text`, by the first rule that applies (see SOFTWARE.md)."""
@@ -427,6 +432,8 @@ class AliasRules:
             )
         if folded in self.countries:
             return Decision("drop", "country name: a country or nationality, not the software")
+        if folded in self.places:
+            return Decision("drop", f"also names {self.places[folded]}: places and agencies first")
         action, reason = self.words.check(text)
         if action == "drop":
             return Decision("drop", reason)
@@ -826,16 +833,22 @@ def _users(galaxy: Path, clusters: list[Cluster]) -> dict[str, set[str]]:
 
 
 def build(
-    sources: Path, curated: Path, actors: list[Record] | None = None
+    sources: Path,
+    curated: Path,
+    actors: list[Record] | None = None,
+    places: dict[str, str] | None = None,
 ) -> tuple[list[Record], list[dict[str, str]]]:
     """Software records sorted by id, and the log of every alias dropped or restricted.
 
     `actors` are the threat-actor records (for `used_by`); without them `used_by` is left out.
+    `places` maps the folded aliases of the kinds that come first (countries with their capitals,
+    regions, currencies, agencies) to one id each: software never gets them, not even as its own
+    name ("Tripoli", "ONI"), so the longer name ("Tripoli Ransomware") becomes the canonical one.
     """
     galaxy = sources / "misp-galaxy"
     clusters = load_clusters(galaxy, threat_actors.load_curated(curated))
     words = load_ordinary_words(sources, curated)
-    rules = AliasRules(load_stop(curated), threat_actors._country_names(sources), words)
+    rules = AliasRules(load_stop(curated), threat_actors._country_names(sources), words, places)
     decisions = {n.text: rules.classify(n.text) for c in clusters for n in c.names}
     keys = [
         {merge_key(n.text) for n in c.names if decisions[n.text].action != "drop"} for c in clusters
