@@ -20,7 +20,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from gazbuild import agencies, countries, qualified, threat_actors
+from gazbuild import agencies, countries, qualified, software, threat_actors
 from gazbuild.common import Record, fold, read_tsv
 
 OUTPUT = HERE.parent / "python" / "cybernexus" / "data" / "builtin.json"
@@ -32,10 +32,14 @@ SOURCES = [
     "Unicode CLDR 48.2 (Unicode-3.0)",
     "i18n-nationality 1.4.0 (MIT)",
     "countries-list 3.4.1 (MIT)",
+    "SCOWL 2020.12.07 English word list, Debian wamerican (permissive; build-time rule only)",
     "cybernexus curated tables (MIT)",
 ]
-# When one alias names entities of different kinds, the first kind in this order keeps it.
-KIND_PRIORITY = ["country", "region", "currency", "agency", "threat_actor"]
+# When one alias names entities of different kinds, the first kind in this order keeps it; except that
+# a threat actor and a software family both keep a name they share (Winnti, Carbanak, Conti): the core
+# resolves each mention from context, and both records say so in `shares_name_with`.
+KIND_PRIORITY = ["country", "region", "currency", "agency", "threat_actor", "software"]
+SHARED_KINDS = {"threat_actor", "software"}
 
 
 def regions(curated: Path) -> list[Record]:
@@ -229,10 +233,15 @@ def resolve_collisions(records: list[Record]) -> list[dict[str, str]]:
     """
     owners: dict[tuple[str, str], set[str]] = defaultdict(set)
     kind_of = {r["id"]: r["kind"] for r in records}
+    # Software gives way to the places, currencies and agencies whatever the case policies: an exact
+    # software alias "Georgia" is still the country.
+    places: dict[str, set[str]] = defaultdict(set)
     for r in records:
         for a in r["aliases"]:
             key = (a["text"], "exact") if a["case"] == "exact" else (fold(a["text"]), "folded")
             owners[key].add(r["id"])
+            if r["kind"] not in SHARED_KINDS:
+                places[fold(a["text"])].add(r["id"])
     removed = []
     for r in records:
         kept = []
@@ -250,6 +259,11 @@ def resolve_collisions(records: list[Record]) -> list[dict[str, str]]:
                     }
                 )
                 continue
+            if r["kind"] == "software" and a["text"] != r["name"] and places.get(fold(a["text"])):
+                ids = ids | places[fold(a["text"])]
+                kinds = {kind_of[i] for i in ids}
+            if r["kind"] in SHARED_KINDS:
+                kinds = kinds - (SHARED_KINDS - {r["kind"]})
             if len(kinds) > 1 and a["text"] != r["name"]:
                 best = min(kinds, key=KIND_PRIORITY.index)
                 if r["kind"] != best:
@@ -266,6 +280,23 @@ def resolve_collisions(records: list[Record]) -> list[dict[str, str]]:
             kept.append(a)
         r["aliases"] = kept
     return removed
+
+
+def mark_shared_names(records: list[Record]) -> None:
+    """`shares_name_with` on threat actors and software that share an alias (folded): the ids of the
+    entities of the other kind, space-separated ("Winnti" is APT41's name and a malware family's)."""
+    holders: dict[str, dict[str, set[str]]] = {k: defaultdict(set) for k in SHARED_KINDS}
+    for r in records:
+        if r["kind"] in SHARED_KINDS:
+            for a in r["aliases"]:
+                holders[r["kind"]][fold(a["text"])].add(r["id"])
+    for r in records:
+        if r["kind"] not in SHARED_KINDS:
+            continue
+        (other,) = SHARED_KINDS - {r["kind"]}
+        ids = {i for a in r["aliases"] for i in holders[other].get(fold(a["text"]), ())}
+        if ids:
+            r["attrs"]["shares_name_with"] = " ".join(sorted(ids))
 
 
 def build() -> tuple[str, str]:
@@ -285,10 +316,18 @@ def build() -> tuple[str, str]:
     extra = [r for r in extra_threat_actors(curated) if r["id"] not in known]
     if len(extra) != len(extra_threat_actors(curated)):
         raise ValueError("threat-actors-extra.tsv repeats an id that the MISP build already has")
-    records += agency_records + actor_records + extra
-    removed += actor_removed
+    places: dict[str, str] = {}
+    for r in records + agency_records:
+        for a in r["aliases"]:
+            places.setdefault(fold(a["text"]), r["id"])
+    software_records, software_removed = software.build(
+        sources, curated, actor_records + extra, places
+    )
+    records += agency_records + actor_records + extra + software_records
+    removed += actor_removed + software_removed
     removed += agencies.mark_needs_support(records, curated)
     removed += resolve_collisions(records)
+    mark_shared_names(records)
     records.sort(key=lambda r: (KIND_PRIORITY.index(r["kind"]), r["id"]))
     header: dict[str, Any] = {
         "format": FORMAT_VERSION,

@@ -28,18 +28,33 @@ The rules are written down for users in data/THREAT_ACTORS.md; in short:
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import sys
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-Record = dict[str, Any]
+if __package__ in (None, ""):  # run as a script: python data/gazbuild/threat_actors.py
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from gazbuild.common import (
+    OrdinaryWords,
+    Record,
+    UnionFind,
+    as_list,
+    clean_space,
+    load_ordinary_words,
+)
+
+# Re-exported: the tests and older callers use them from this module.
+from gazbuild.common import fold as fold  # noqa: PLC0414
+from gazbuild.common import merge_key as merge_key  # noqa: PLC0414
+from gazbuild.common import read_tsv as read_tsv  # noqa: PLC0414
+from gazbuild.common import resolve_case as resolve_case  # noqa: PLC0414
+from gazbuild.common import slugify as slugify  # noqa: PLC0414
 
 KIND = "threat_actor"
 
@@ -299,64 +314,6 @@ GROUP_DESCRIPTION = re.compile(
 
 
 # --------------------------------------------------------------------------------------------------
-# Text helpers
-
-
-def fold(text: str) -> str:
-    """Case-folded text, white space collapsed, typographic dashes and apostrophes unified."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
-    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
-
-
-def merge_key(text: str) -> str:
-    """The key two names must share to count as the same name: case-folded letters and digits only.
-
-    "APT 28", "APT-28" and "apt28" share a key, as do "Lapsus$" and "LAPSUS", and "Sea Turtle" and
-    "SeaTurtle".
-    """
-    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
-
-
-def resolve_case(text: str, case: str) -> str:
-    """The loader's policy: `auto` is exact for one all-caps token ("APT28"), else insensitive."""
-    if case != "auto":
-        return case
-    stripped = text.strip()
-    one_token = not any(c.isspace() for c in stripped)
-    has_upper = any(c.isupper() for c in stripped)
-    has_lower = any(c.islower() for c in stripped)
-    return "exact" if one_token and has_upper and not has_lower else "insensitive"
-
-
-def slugify(text: str) -> str:
-    """Lower-case ASCII, other characters collapsed to `-` ("Lazarus Group" -> "lazarus-group")."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-def _clean_space(text: str) -> str:
-    return " ".join(text.split())
-
-
-def read_tsv(path: Path) -> list[dict[str, str]]:
-    """Rows of a tab-separated table with a header; blank and `#` comment lines are skipped."""
-    with path.open(encoding="utf-8", newline="") as f:
-        lines = [line for line in f if line.strip() and not line.startswith("#")]
-    reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
-    header = next(reader)
-    rows = []
-    for number, cells in enumerate(reader, start=2):
-        if len(cells) != len(header):
-            raise ValueError(
-                f"{path.name}: row {number}: expected {len(header)} cells, got {len(cells)}: "
-                f"{cells}"
-            )
-        rows.append({h: c.strip() for h, c in zip(header, cells, strict=True)})
-    return rows
-
-
-# --------------------------------------------------------------------------------------------------
 # Curated tables
 
 
@@ -470,17 +427,9 @@ class Cluster:
         return f"{self.source}:{self.value}"
 
 
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return [str(value)]
-
-
 def clean_name(raw: str) -> tuple[str | None, str | None, str]:
     """(cleaned text or None, organisation hint, reason when dropped) for one raw synonym."""
-    text = _clean_space(raw).rstrip(",;")
+    text = clean_space(raw).rstrip(",;")
     if not text:
         return None, None, "empty"
     if re.match(r"(?i)subgroup\s*:", text):
@@ -496,7 +445,7 @@ def clean_name(raw: str) -> tuple[str | None, str | None, str]:
 
 def _ransomware_value(value: str) -> str:
     """A ransomware group's name without a trailing "ransomware", lower-case names capitalised."""
-    text = re.sub(r"(?i)\s+ransoms?ware$", "", _clean_space(value))
+    text = re.sub(r"(?i)\s+ransoms?ware$", "", clean_space(value))
     if text.islower():
         text = " ".join(w[:1].upper() + w[1:] for w in text.split(" "))
     return text
@@ -536,13 +485,13 @@ def load_clusters(galaxy: Path, curated: Curated) -> tuple[list[Cluster], set[st
         data = json.loads((galaxy / filename).read_text(encoding="utf-8"))
         for entry in data["values"]:
             meta: dict[str, Any] = entry.get("meta") or {}
-            value = _clean_space(entry["value"])
+            value = clean_space(entry["value"])
             if clean_name(value)[0] is None:
                 unnamed.append(value)
                 continue
             if source == RANSOM:
                 if not is_ransomware_group(entry, curated):
-                    for n in [value, *_as_list(meta.get("synonyms"))]:
+                    for n in [value, *as_list(meta.get("synonyms"))]:
                         families.add(merge_key(n))
                     continue
                 value = curated.ransomware.get(entry["value"], (True, ""))[1] or _ransomware_value(
@@ -553,7 +502,7 @@ def load_clusters(galaxy: Path, curated: Curated) -> tuple[list[Cluster], set[st
                 m = re.fullmatch(r"(.*\S)\s+-\s+(G\d{4})", value)
                 if m:
                     value = m.group(1)
-                attck.update(_as_list(meta.get("external_id")))
+                attck.update(as_list(meta.get("external_id")))
             cluster = Cluster(
                 source=source,
                 uuid=entry["uuid"],
@@ -569,11 +518,11 @@ def load_clusters(galaxy: Path, curated: Curated) -> tuple[list[Cluster], set[st
             )
             raw: list[tuple[str, str | None, bool]] = [(value, None, True)]
             raw += [(g, "mitre", True) for g in sorted(attck)]
-            raw += [(s, None, False) for s in _as_list(meta.get("synonyms"))]
-            for item in _as_list(meta.get("name-attribution")):
+            raw += [(s, None, False) for s in as_list(meta.get("synonyms"))]
+            for item in as_list(meta.get("name-attribution")):
                 name, _, org_uuid = item.rpartition(":")
                 raw.append((name, curated.naming_orgs.get(org_uuid.strip()), False))
-            if source == RANSOM and value != _clean_space(entry["value"]):
+            if source == RANSOM and value != clean_space(entry["value"]):
                 raw.append((_ransomware_value(entry["value"]), None, True))
             if entry["uuid"] in curated.canonical:
                 raw.append((curated.canonical[entry["uuid"]][1], None, True))
@@ -606,22 +555,22 @@ def _cluster_attributes(
     cluster: Cluster, meta: dict[str, Any], curated: Curated, description: str
 ) -> None:
     """Sponsor, country, motives and the state / non-state flags of one cluster."""
-    for text in _as_list(meta.get("cfr-suspected-state-sponsor")):
+    for text in as_list(meta.get("cfr-suspected-state-sponsor")):
         code = _sponsor_code(text, curated)
         if code:
             cluster.sponsor_text = code
             break
-    country = "".join(_as_list(meta.get("country"))).strip()
+    country = "".join(as_list(meta.get("country"))).strip()
     if re.fullmatch(r"[A-Z]{2}", country):
         cluster.country = country
-    texts = _as_list(meta.get("cfr-type-of-incident")) + _as_list(meta.get("motive"))
-    origin = _as_list(meta.get("microsoft-origin-threat"))
+    texts = as_list(meta.get("cfr-type-of-incident")) + as_list(meta.get("motive"))
+    origin = as_list(meta.get("microsoft-origin-threat"))
     for text in texts + [part for o in origin for part in o.split(",")]:
         t = fold(text)
         for phrase, motive in MOTIVES.items():
             if phrase in t:
                 cluster.motives.add(motive)
-    motive_text = fold(" ".join(_as_list(meta.get("motive"))))
+    motive_text = fold(" ".join(as_list(meta.get("motive"))))
     crime = {"financial", "hacktivism", "offensive-industry"}
     parts = [fold(p) for o in origin for p in o.split(",")]
     if cluster.source == RANSOM:
@@ -657,9 +606,14 @@ class Decision:
 
     action: str
     reason: str = ""
+    # A single-token ordinary word kept restricted: the matcher accepts it only with support (another
+    # entity of the field in the sentence, or the entity's full name elsewhere in the document).
+    needs_support: bool = False
 
 
 KEEP = Decision("keep")
+# Appended to the reason of a restricted alias that also needs support.
+SUPPORT_NOTE = "; needs support (needs_support: true)"
 # Automatic drops that do not apply to a group's own (primary) name: MISP lists some operations as
 # actors.
 OWN_NAME_EXEMPT = ("operation name", "campaign name")
@@ -675,11 +629,13 @@ class AliasRules:
         countries: set[str],
         families: set[str],
         primaries: set[str],
+        words: OrdinaryWords | None = None,
     ) -> None:
         self.curated = curated
         self.countries = countries
         self.families = families
         self.primaries = primaries
+        self.words = words or OrdinaryWords(frozenset(), {})
 
     def classify(self, text: str) -> Decision:
         """The decision for `text`, by the first rule that applies (see THREAT_ACTORS.md)."""
@@ -713,6 +669,11 @@ class AliasRules:
             )
         if key in self.families and key not in self.primaries:
             return Decision("drop", "malware name: a ransomware family in ransomware.json")
+        action, reason = self.words.check(text)
+        if action == "drop":
+            return Decision("drop", reason)
+        if action == "word":
+            return Decision("word", "in the English word list (SCOWL)")
         return KEEP
 
 
@@ -733,29 +694,6 @@ def _country_names(sources: Path) -> set[str]:
 
 # --------------------------------------------------------------------------------------------------
 # Merging
-
-
-class UnionFind:
-    """Union-find over cluster indices that keeps each component's member list."""
-
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-        self.members: dict[int, list[int]] = {i: [i] for i in range(n)}
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return
-        if ra > rb:
-            ra, rb = rb, ra
-        self.parent[rb] = ra
-        self.members[ra].extend(self.members.pop(rb))
 
 
 @dataclass(frozen=True)
@@ -903,6 +841,7 @@ class Alias:
     form: str
     support: int
     primary: bool
+    needs_support: bool = False
 
 
 @dataclass
@@ -960,10 +899,13 @@ def _word_decision(text: str, own_name: bool, reason: str) -> Decision:
     """An ordinary word: kept only as the group's own name, upper_first (exact: caps, phrase)."""
     if not own_name:
         return Decision("drop", f"ordinary word: {reason}; not this group's own name in any source")
-    if text.isupper() or " " in text.strip():
-        return Decision("exact", f"ordinary word: {reason}; the group's own name, kept as written")
+    single = " " not in text.strip()
+    if text.isupper() or not single:
+        return Decision(
+            "exact", f"ordinary word: {reason}; the group's own name, kept as written", single
+        )
     return Decision(
-        "upper_first", f"ordinary word: {reason}; the group's own name, kept capitalised"
+        "upper_first", f"ordinary word: {reason}; the group's own name, kept capitalised", True
     )
 
 
@@ -1001,13 +943,14 @@ def build_entities(
                         entity.removed.append((text, "restricted:exact", reason, ()))
                     text, case = text.upper(), "exact"
                 elif decision.action in ("exact", "upper_first"):
-                    entity.removed.append(
-                        (text, f"restricted:{decision.action}", decision.reason, ())
-                    )
+                    reason = decision.reason + (SUPPORT_NOTE if decision.needs_support else "")
+                    entity.removed.append((text, f"restricted:{decision.action}", reason, ()))
                     case = decision.action
                 existing = entity.aliases.get(text)
                 if existing is None:
-                    entity.aliases[text] = Alias(text, case, _form(name, cluster), 1, name.primary)
+                    entity.aliases[text] = Alias(
+                        text, case, _form(name, cluster), 1, name.primary, decision.needs_support
+                    )
                 else:
                     existing.support += 1
                     existing.primary = existing.primary or name.primary
@@ -1160,10 +1103,19 @@ def _attributes(entity: Entity, revoked_ids: set[str]) -> dict[str, str]:
     return attrs
 
 
+def _alias_spec(a: Alias, form: str | None = None) -> dict[str, Any]:
+    spec: dict[str, Any] = {"text": a.text, "case": a.case, "form": form or a.form}
+    if a.needs_support:
+        spec["needs_support"] = True
+    return spec
+
+
 def _record(entity: Entity, revoked_ids: set[str]) -> Record:
     canonical = entity.aliases.get(entity.name)
     case = canonical.case if canonical else "auto"
     aliases: list[dict[str, Any]] = [{"text": entity.name, "case": case, "form": "name"}]
+    if canonical is not None and canonical.needs_support:
+        aliases[0]["needs_support"] = True
     # Spellings that differ only in case: one insensitive alias covers them all (the canonical name,
     # else the mixed-case spelling); spellings restricted to exact or upper_first are kept side by
     # side.
@@ -1178,7 +1130,7 @@ def _record(entity: Entity, revoked_ids: set[str]) -> Record:
         if folded == covered:
             continue
         keep = loose[:1] if loose else group
-        aliases += [{"text": a.text, "case": a.case, "form": a.form} for a in keep]
+        aliases += [_alias_spec(a) for a in keep]
     attrs = _attributes(entity, revoked_ids)
     shared = sorted({a["text"] for a in aliases if merge_key(a["text"]) in entity.ambiguous})
     if shared:
@@ -1210,7 +1162,8 @@ def build(sources: Path, curated: Path) -> tuple[list[dict[str, Any]], list[dict
     primaries = {
         merge_key(n.text) for c in clusters if c.source != RANSOM for n in c.names if n.primary
     }
-    rules = AliasRules(tables, _country_names(sources), families, primaries)
+    words = load_ordinary_words(sources, curated)
+    rules = AliasRules(tables, _country_names(sources), families, primaries, words)
     keys = [
         {merge_key(n.text) for n in c.names if _evidence(rules.classify(n.text), n)}
         for c in clusters
@@ -1220,6 +1173,12 @@ def build(sources: Path, curated: Path) -> tuple[list[dict[str, Any]], list[dict
         if u not in by_uuid or value not in (by_uuid[u].original, by_uuid[u].value):
             raise ValueError(f"threat-actors-canonical.tsv: no cluster {u} named {value!r}")
     weak = {merge_key(k) for k, rule in tables.stop.items() if rule.action == "word"}
+    weak |= {
+        merge_key(n.text)
+        for c in clusters
+        for n in c.names
+        if rules.classify(n.text).action == "word"
+    }
     components, _ = merge_clusters(clusters, keys, tables, weak)
     entities = build_entities(clusters, components, rules)
     resolve_conflicts(entities)
@@ -1268,8 +1227,8 @@ def _ransomware_names(galaxy: Path) -> set[str]:
     names: set[str] = set()
     for entry in data["values"]:
         meta: dict[str, Any] = entry.get("meta") or {}
-        for n in [entry["value"], *_as_list(meta.get("synonyms"))]:
-            names.add(merge_key(_clean_space(n)))
+        for n in [entry["value"], *as_list(meta.get("synonyms"))]:
+            names.add(merge_key(clean_space(n)))
             names.add(merge_key(_ransomware_value(n)))
     return names
 
