@@ -325,8 +325,8 @@ def build() -> tuple[str, str]:
     )
     records += agency_records + actor_records + extra + software_records
     removed += actor_removed + software_removed
-    removed += agencies.mark_needs_support(records, curated)
     removed += resolve_collisions(records)
+    removed += agencies.mark_needs_support(records, curated)
     mark_shared_names(records)
     records.sort(key=lambda r: (KIND_PRIORITY.index(r["kind"]), r["id"]))
     header: dict[str, Any] = {

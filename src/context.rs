@@ -262,7 +262,9 @@ fn words_after(text: &str, end: usize) -> Vec<&str> {
         while j < b.len() && b[j].is_ascii_alphabetic() {
             j += 1;
         }
-        if j == s || (j < b.len() && !b[j].is_ascii() && text[j..].chars().next().is_some_and(is_word)) {
+        if j == s
+            || (j < b.len() && !b[j].is_ascii() && text[j..].chars().next().is_some_and(is_word))
+        {
             break;
         }
         out.push(&text[s..j]);
@@ -281,7 +283,9 @@ fn words_before(text: &str, start: usize) -> Vec<&str> {
     while out.len() < CUE_WORDS {
         let mut j = i;
         let mut gap = 0;
-        while j > 0 && (b[j - 1] == b' ' || b[j - 1] == b'\t' || b[j - 1] == b'\n' || b[j - 1] == b'\r') {
+        while j > 0
+            && (b[j - 1] == b' ' || b[j - 1] == b'\t' || b[j - 1] == b'\n' || b[j - 1] == b'\r')
+        {
             j -= 1;
             gap += 1;
         }
@@ -292,13 +296,17 @@ fn words_before(text: &str, start: usize) -> Vec<&str> {
         while j > 0 && b[j - 1].is_ascii_alphabetic() {
             j -= 1;
         }
-        if j == e || (j > 0 && !b[j - 1].is_ascii() && text[..j].chars().next_back().is_some_and(is_word)) {
+        if j == e
+            || (j > 0 && !b[j - 1].is_ascii() && text[..j].chars().next_back().is_some_and(is_word))
+        {
             break;
         }
         let word = &text[j..e];
         if out.is_empty()
             && !skipped_article
-            && ["the", "a", "an"].iter().any(|a| a.eq_ignore_ascii_case(word))
+            && ["the", "a", "an"]
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(word))
         {
             skipped_article = true;
         } else {
@@ -403,8 +411,9 @@ fn skip_spaces(s: &str) -> &str {
 
 /// File extensions of documents and programs used as lures.
 const LURE_EXTENSIONS: &[&str] = &[
-    "doc", "docx", "docm", "xls", "xlsx", "xlsm", "ppt", "pptx", "pdf", "rtf", "zip", "rar", "7z", "iso", "img",
-    "lnk", "exe", "dll", "scr", "js", "vbs", "hta", "chm", "jar", "msi", "bat", "ps1", "txt", "htm", "html",
+    "doc", "docx", "docm", "xls", "xlsx", "xlsm", "ppt", "pptx", "pdf", "rtf", "zip", "rar", "7z",
+    "iso", "img", "lnk", "exe", "dll", "scr", "js", "vbs", "hta", "chm", "jar", "msi", "bat",
+    "ps1", "txt", "htm", "html",
 ];
 
 /// Most characters between the opening quote of a file name and the mention, and between the mention and the
@@ -444,7 +453,12 @@ fn in_quoted_file_name(text: &str, start: usize, end: usize) -> bool {
         if n > QUOTED_NAME_CHARS || c == '\n' {
             return false;
         }
-        if close.contains(&c) && !tail[i + c.len_utf8()..].chars().next().is_some_and(char::is_alphabetic) {
+        if close.contains(&c)
+            && !tail[i + c.len_utf8()..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphabetic)
+        {
             let inside = &tail[..i];
             return inside.rsplit_once('.').is_some_and(|(_, ext)| {
                 LURE_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(ext))
@@ -492,7 +506,10 @@ pub fn abbreviates(short: &str, long: &str) -> bool {
         .strip_prefix("the ")
         .or_else(|| long.strip_prefix("The "))
         .unwrap_or(long);
-    let mut letters = short.bytes().filter(u8::is_ascii_alphabetic).map(|c| c.to_ascii_lowercase());
+    let mut letters = short
+        .bytes()
+        .filter(u8::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_lowercase());
     let Some(first) = letters.next() else {
         return false;
     };
@@ -514,16 +531,28 @@ mod tests {
 
     #[test]
     fn cues_after_and_before_the_name() {
-        assert_eq!(cue_name("the Conti ransomware encrypted", "Conti"), Some("ransomware"));
-        assert_eq!(cue_name("the Conti ransomware gang", "Conti"), Some("ransomware gang"));
+        assert_eq!(
+            cue_name("the Conti ransomware encrypted", "Conti"),
+            Some("ransomware")
+        );
+        assert_eq!(
+            cue_name("the Conti ransomware gang", "Conti"),
+            Some("ransomware gang")
+        );
         assert_eq!(cue_name("Winnti group members", "Winnti"), Some("group"));
         assert_eq!(cue_name("a Winnti-backdoor", "Winnti"), Some("backdoor"));
         assert_eq!(cue_name("Conti-linked actors", "Conti"), None);
         assert_eq!(cue_name("Winnti backdoor", "Winnti"), Some("backdoor"));
         assert_eq!(cue_name("a new Carbanak RAT", "Carbanak"), Some("rat"));
         assert_eq!(cue_name("the Carbanak rat", "Carbanak"), None);
-        assert_eq!(cue_name("attributed to the Winnti", "Winnti"), Some("attributed to"));
-        assert_eq!(cue_name("they deployed Babuk on", "Babuk"), Some("deployed"));
+        assert_eq!(
+            cue_name("attributed to the Winnti", "Winnti"),
+            Some("attributed to")
+        );
+        assert_eq!(
+            cue_name("they deployed Babuk on", "Babuk"),
+            Some("deployed")
+        );
         assert_eq!(cue_name("Babuk.", "Babuk"), None);
         assert_eq!(cue_name("Babuk web shell", "Babuk"), Some("web shell"));
     }
@@ -551,8 +580,14 @@ mod tests {
         assert!(shielded("C = US, O = Acme", "US"));
         assert!(shielded("C=US,ST=CA", "US"));
         assert!(shielded("countryName=GB", "GB"));
-        assert!(shielded("opened \"Ukraine war update.docx\" and", "Ukraine"));
-        assert!(shielded("named \u{201c}Japan Policy 2023.pdf\u{201d}", "Japan"));
+        assert!(shielded(
+            "opened \"Ukraine war update.docx\" and",
+            "Ukraine"
+        ));
+        assert!(shielded(
+            "named \u{201c}Japan Policy 2023.pdf\u{201d}",
+            "Japan"
+        ));
         assert!(!shielded("the US $ rate", "US"));
         assert!(!shielded("US officials paid $150", "US"));
         assert!(!shielded("\"Ukraine\" said the docx", "Ukraine"));
@@ -571,7 +606,10 @@ mod tests {
         assert!(defined_acronym(t, t.find(" (G)").unwrap()).is_none());
         assert!(abbreviates("GC", "Golden Chickens"));
         assert!(abbreviates("MSTIC", "Microsoft Threat Intelligence Center"));
-        assert!(!abbreviates("SVR", "the Foreign Intelligence Service of Russia"));
+        assert!(!abbreviates(
+            "SVR",
+            "the Foreign Intelligence Service of Russia"
+        ));
         assert!(!abbreviates("XY", "Golden Chickens"));
     }
 }

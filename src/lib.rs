@@ -38,9 +38,9 @@ mod testing;
 #[cfg(feature = "python")]
 mod python;
 
+pub use context::Resolution;
 pub use error::{Error, Result};
 pub use gazetteer::{
     read_csv, read_json, Alias, CasePolicy, Entity, Gazetteer, OnConflict, RawAlias, RawRecord,
 };
-pub use context::Resolution;
 pub use matcher::{Match, MatchTable, Matcher, Offsets, Overlaps, Resolve, Rules, Via};

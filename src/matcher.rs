@@ -108,9 +108,12 @@ impl Resolve {
     }
 }
 
-/// Which of the rules beyond the alias search a matcher applies. [`Rules::default`] applies all of them; each can be
+/// Which of the rules beyond the alias search a matcher applies.
+///
+/// One flag per rule rather than a bit set: each is a keyword argument in Python and a row of the evaluation. [`Rules::default`] applies all of them; each can be
 /// turned off on its own (the evaluation measures them one at a time).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(clippy::struct_excessive_bools)]
 pub struct Rules {
     /// How names shared by a group and its software are read.
     pub resolve: Resolve,
@@ -247,7 +250,10 @@ impl MatchTable {
     /// [`Gazetteer::pattern_entity_number`]) become `gazetteer.len() + k` for the k-th distinct one in increasing
     /// order, so that a label table of the gazetteer's entities followed by the returned ones covers every row.
     #[allow(clippy::cast_possible_wrap, clippy::cast_sign_loss)] // entity numbers fit in i32 (see find_table)
-    pub fn compact_pattern_entities(&mut self, gazetteer: &Gazetteer) -> Vec<crate::gazetteer::Entity> {
+    pub fn compact_pattern_entities(
+        &mut self,
+        gazetteer: &Gazetteer,
+    ) -> Vec<crate::gazetteer::Entity> {
         let n = gazetteer.len() as i32;
         let mut extra: Vec<i32> = self.entity.iter().copied().filter(|&e| e >= n).collect();
         if extra.is_empty() {
@@ -262,7 +268,11 @@ impl MatchTable {
         }
         extra
             .iter()
-            .filter_map(|&e| gazetteer.entity_at(e as u32).map(std::borrow::Cow::into_owned))
+            .filter_map(|&e| {
+                gazetteer
+                    .entity_at(e as u32)
+                    .map(std::borrow::Cow::into_owned)
+            })
             .collect()
     }
 }
@@ -366,12 +376,20 @@ impl Matcher {
     /// # Errors
     ///
     /// As [`Matcher::new`].
-    pub fn with_rules(gazetteer: Arc<Gazetteer>, overlaps: Overlaps, rules: Rules) -> Result<Matcher> {
+    pub fn with_rules(
+        gazetteer: Arc<Gazetteer>,
+        overlaps: Overlaps,
+        rules: Rules,
+    ) -> Result<Matcher> {
         if gazetteer.is_empty() {
             return Err(Error::EmptyGazetteer);
         }
         let trie = WordTrie::new(gazetteer.patterns().iter().map(|(p, _)| p.as_str()))?;
-        let kinds = gazetteer.entities().iter().map(|e| Kind::of(&e.kind)).collect();
+        let kinds = gazetteer
+            .entities()
+            .iter()
+            .map(|e| Kind::of(&e.kind))
+            .collect();
         Ok(Matcher {
             gazetteer,
             trie: Arc::new(trie),
@@ -532,12 +550,15 @@ impl Matcher {
                 return false;
             }
         }
+        if picks.len() == 1 && self.rules.resolve != Resolve::None {
+            self.actor_behind_software(text, start, end, picks);
+        }
         let (chosen, resolved, ambiguous) = if picks.len() == 1 {
             (0, Resolution::NONE, false)
         } else {
             self.choose(text, start, end, picks)
         };
-        let hit = |p: &Pick, resolved: Resolution| Hit {
+        let hit = |p: &Pick, resolved: Resolution, ambiguous: bool| Hit {
             start,
             end,
             entity: p.entity,
@@ -549,19 +570,64 @@ impl Matcher {
             pattern,
         };
         if all {
+            // Every reading: the chosen one with its resolution, the others as ambiguous alternatives.
             for (i, p) in picks.iter().enumerate() {
-                hits.push(hit(p, if i == chosen { resolved } else { Resolution::NONE }));
+                if i == chosen {
+                    hits.push(hit(p, resolved, ambiguous));
+                } else {
+                    hits.push(hit(p, Resolution::NONE, true));
+                }
             }
         } else {
-            hits.push(hit(&picks[chosen], resolved));
+            hits.push(hit(&picks[chosen], resolved, ambiguous));
         }
         true
+    }
+
+    /// "The Conti ransomware gang": a software name that ends with its type ("Conti ransomware", "Winnti malware")
+    /// followed by a cue for the group is the group that shares the name before the type word. Adds that group (by
+    /// its alias for the shorter name) to the lone pick of the span, so that the cue decides between the two.
+    fn actor_behind_software(&self, text: &str, start: usize, end: usize, picks: &mut Vec<Pick>) {
+        const TYPE_WORDS: [&str; 2] = ["ransomware", "malware"];
+        if self.kinds[picks[0].entity as usize] != Kind::Software {
+            return;
+        }
+        let span = &text[start..end];
+        let Some((base, word)) = span.rsplit_once(|c: char| c.is_whitespace() || c == '-') else {
+            return;
+        };
+        if !TYPE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
+            || context::find_cue(text, start, end).and_then(Resolution::sense)
+                != Some(context::Sense::Actor)
+        {
+            return;
+        }
+        let base = base.trim_end();
+        if let Some((entity, alias)) = self
+            .gazetteer
+            .lookup_alias(base)
+            .into_iter()
+            .find(|&(e, _)| self.kinds[e as usize] == Kind::ThreatActor)
+        {
+            picks.push(Pick {
+                entity,
+                alias,
+                variant: false,
+                support: false,
+            });
+        }
     }
 
     /// Choose among the entities of one span (`picks`, at least two, in default order): where a group and software
     /// share the name and the context has a cue ([`context::find_cue`]), the first entity of the cue's kind; else the
     /// first one, marked ambiguous. Returns the position in `picks`, the resolution and whether it is ambiguous.
-    fn choose(&self, text: &str, start: usize, end: usize, picks: &[Pick]) -> (usize, Resolution, bool) {
+    fn choose(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        picks: &[Pick],
+    ) -> (usize, Resolution, bool) {
         let kind_of = |p: &Pick| self.kinds[p.entity as usize];
         let has = |k: Kind| picks.iter().any(|p| kind_of(p) == k);
         if self.rules.resolve != Resolve::None && has(Kind::ThreatActor) && has(Kind::Software) {
@@ -582,7 +648,8 @@ impl Matcher {
     /// Add the names of numbering schemes ("UNC4841", "Storm-0558", "TG 3390"): a name that a threat actor of the
     /// gazetteer has resolves to it (in any spacing: "UNC 2452" is APT29 when "UNC2452" is its alias), any other is
     /// a threat actor of its own ([`Gazetteer::entity_at`]). With leftmost-longest selection a scheme name replaces
-    /// the shorter mentions inside it and yields to a mention as long or longer; the URL and path rule applies.
+    /// the shorter mentions inside it and yields to a mention as long or longer; with `overlaps="all"` it is added
+    /// unless an alias names the same span. The URL and path rule applies.
     fn add_pattern_hits(&self, text: &str, hits: &mut Vec<Hit>) {
         let index = self.gazetteer.scheme_index();
         let all = self.overlaps == Overlaps::All;
@@ -597,7 +664,12 @@ impl Matcher {
                 .known
                 .get(&(pm.scheme, pm.number))
                 .copied()
-                .unwrap_or_else(|| (self.gazetteer.pattern_entity_number(pm.scheme, pm.number), 0));
+                .unwrap_or_else(|| {
+                    (
+                        self.gazetteer.pattern_entity_number(pm.scheme, pm.number),
+                        0,
+                    )
+                });
             let hit = Hit {
                 start,
                 end,
@@ -611,10 +683,8 @@ impl Matcher {
             };
             let old = &hits[..first_new];
             if all {
-                if !old
-                    .iter()
-                    .any(|h| h.start == start && h.end == end && h.entity == entity)
-                {
+                // A span that the gazetteer names as written keeps only its own readings.
+                if !old.iter().any(|h| h.start == start && h.end == end) {
                     hits.push(hit);
                 }
                 continue;
@@ -662,7 +732,7 @@ impl Matcher {
             return;
         }
         let all = self.overlaps == Overlaps::All;
-        if self.rules.acronyms && self.add_defined_acronyms(text, hits) {
+        if self.rules.acronyms && Self::add_defined_acronyms(text, hits) {
             if all {
                 hits.sort_unstable_by_key(|h| (h.start, Reverse(h.end), h.entity));
             } else {
@@ -681,7 +751,7 @@ impl Matcher {
     /// Add the mentions of acronyms defined after a mention ("Golden Chickens (GC)"): the acronym in brackets and
     /// every later occurrence of it, written the same way, at word boundaries and outside other mentions, name the
     /// same entity (first definition wins). Returns whether a hit was added.
-    fn add_defined_acronyms(&self, text: &str, hits: &mut Vec<Hit>) -> bool {
+    fn add_defined_acronyms(text: &str, hits: &mut Vec<Hit>) -> bool {
         let mut defined: Vec<(usize, usize, Hit)> = Vec::new();
         for h in hits.iter() {
             if h.via == Via::Acronym {
@@ -716,7 +786,9 @@ impl Matcher {
                 let (start, end) = (s + at, s + at + short.len());
                 let i = taken.partition_point(|t| t.1 <= start);
                 let overlaps_hit = taken.get(i).is_some_and(|t| t.0 < end)
-                    || hits[before..].iter().any(|x| x.start < end && start < x.end);
+                    || hits[before..]
+                        .iter()
+                        .any(|x| x.start < end && start < x.end);
                 if overlaps_hit
                     || !at_boundaries(text, start, end)
                     || in_url_or_path(text, start, end)

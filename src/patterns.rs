@@ -943,7 +943,11 @@ mod tests {
     #[test]
     fn a_year_after_a_space_is_a_date() {
         none("in TA 2024 and UAT 2023, DEV 1999 and Storm 2035");
-        one("Storm-2035 ran it", "Storm-2035", "microsoft-storm 2035 Storm-2035");
+        one(
+            "Storm-2035 ran it",
+            "Storm-2035",
+            "microsoft-storm 2035 Storm-2035",
+        );
         one("TA 577 again", "TA 577", "proofpoint-ta 577 TA577");
     }
 
@@ -1344,62 +1348,6 @@ mod tests {
                 assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
             }
             let _ = p.parse(&text);
-        }
-    }
-
-    // ---- throughput -------------------------------------------------------------------------------------------
-
-    /// About 10 MB of English-like text, with a scheme name every `every` words (never if 0).
-    fn corpus(every: usize) -> String {
-        // Capitalised words that start like prefixes, to keep the prefilter busy; no "<prefix> <number>" pairs.
-        const WORDS: &str = "the of and to in a is that for it as was with be by on not he this are or his from at \
-            which but have an had they you were their one all we can her has there been if more when \
-            will The Attack Talos TAX DEVELOPER APTs Microsoft Storms FINANCE UNCLE TAs Threat Group \
-            CL UAT TG 17 U.S. CISA said, network. malware";
-        const NAMES: &[&str] = &[
-            "UNC2452",
-            "Storm-0558",
-            "APT 28",
-            "TA577",
-            "Threat Group-3390",
-            "APT-C-36",
-            "FIN7",
-        ];
-        let words: Vec<&str> = WORDS.split(' ').collect();
-        let mut rng = Rng(7);
-        let mut s = String::with_capacity(10_500_000);
-        let mut n = 0;
-        while s.len() < 10_000_000 {
-            n += 1;
-            if every > 0 && n % every == 0 {
-                s.push_str(NAMES[rng.below(NAMES.len())]);
-            } else {
-                s.push_str(words[rng.below(words.len())]);
-            }
-            s.push(if rng.below(12) == 0 { '\n' } else { ' ' });
-        }
-        s
-    }
-
-    #[test]
-    #[ignore = "throughput measurement; run with --ignored --nocapture on an optimised build"]
-    fn throughput() {
-        let p = builtin();
-        for every in [0, 1000, 50] {
-            let text = corpus(every);
-            let mut count = 0;
-            let t = std::time::Instant::now();
-            let rounds = 5;
-            for _ in 0..rounds {
-                count = p.find_iter(&text).count();
-            }
-            let secs = t.elapsed().as_secs_f64() / f64::from(rounds);
-            #[allow(clippy::cast_precision_loss)]
-            let mb = text.len() as f64 / 1e6;
-            println!(
-                "one name every {every} words: {count} found in {mb:.1} MB, {:.0} MB/s",
-                mb / secs
-            );
         }
     }
 }

@@ -1,19 +1,19 @@
 //! Variant spellings of group and software names that writers use but lists leave out: CamelCase names split
-//! ("CloudAtlas" also as "Cloud Atlas") and names of two or three capitalised words joined ("Shiny Hunters" also as
-//! "ShinyHunters").
+//! (`CloudAtlas` also as "Cloud Atlas") and names of two or three capitalised words joined ("Shiny Hunters" also as
+//! `ShinyHunters`).
 //!
 //! Variants are generated when a gazetteer is built, for every gazetteer (the built-in one and users' own), and
 //! only for the kinds whose names are written both ways in threat reports: `threat_actor` and `software`. Country and
-//! agency names are not: "NewZealand" is an identifier, not prose. A variant is matched as another spelling of its
+//! agency names are not: `NewZealand` is an identifier, not prose. A variant is matched as another spelling of its
 //! alias (a mention reports the alias it is a variant of), never where an alias as written has the same folded form,
 //! and with a stricter case policy than its alias where the variant could be prose:
 //!
 //! * a split variant must be written as generated, each word capitalised ("Cloud Atlas", or wholly in capitals as
 //!   in a headline), because the words alone are often ordinary ("dark side");
-//! * a joined variant needs an upper-case first letter ("ShinyHunters", "SHINYHUNTERS"), since lower-case joined
+//! * a joined variant needs an upper-case first letter (`ShinyHunters`, `SHINYHUNTERS`), since lower-case joined
 //!   words are identifiers (domains, handles), not names.
 //!
-//! Parts shorter than three letters are not split off ("McAfee", "iOS"), and a name with digits or punctuation is
+//! Parts shorter than three letters are not split off (`McAfee`, "iOS"), and a name with digits or punctuation is
 //! left alone ("APT28", "Lazarus-Group"): tracking codes have their own rule ([`crate::patterns`]).
 
 use crate::gazetteer::{Alias, CasePolicy, Entity};
@@ -51,8 +51,8 @@ pub fn variants(entity: &Entity, alias: &Alias) -> Vec<(String, CasePolicy)> {
     out
 }
 
-/// The parts of a CamelCase word split where a lower-case letter is followed by an upper-case one ("CloudAtlas" ->
-/// ["Cloud", "Atlas"], "TeamTNT" -> ["Team", "TNT"]); a single part when the word is not CamelCase, has characters
+/// The parts of a CamelCase word split where a lower-case letter is followed by an upper-case one (`CloudAtlas` ->
+/// `["Cloud", "Atlas"]`, `TeamTNT` -> `["Team", "TNT"]`); a single part when the word is not CamelCase, has characters
 /// other than ASCII letters, or a part would be shorter than three letters.
 fn camel_parts(word: &str) -> Vec<&str> {
     let b = word.as_bytes();

@@ -12,38 +12,74 @@ import pytest
 import cybernexus as cx
 
 RECORDS: list[dict[str, Any]] = [
-    {"id": "country:US", "kind": "country", "name": "United States",
-     "aliases": [{"text": "US", "case": "exact", "form": "abbreviation"}]},
+    {
+        "id": "country:US",
+        "kind": "country",
+        "name": "United States",
+        "aliases": [{"text": "US", "case": "exact", "form": "abbreviation"}],
+    },
     {"id": "country:UA", "kind": "country", "name": "Ukraine"},
     {"id": "country:JP", "kind": "country", "name": "Japan"},
     {"id": "country:CN", "kind": "country", "name": "China"},
     {"id": "region:europe", "kind": "region", "name": "Europe"},
     {"id": "region:north-america", "kind": "region", "name": "North America"},
-    {"id": "agency:cn-mss", "kind": "agency", "name": "Ministry of State Security",
-     "aliases": [{"text": "MSS", "case": "exact", "needs_support": True}]},
-    {"id": "agency:ru-fsb", "kind": "agency", "name": "Federal Security Service",
-     "aliases": [{"text": "FSB", "case": "exact", "needs_support": True},
-                 {"text": "Russian FSB", "case": "exact"}]},
+    {
+        "id": "agency:cn-mss",
+        "kind": "agency",
+        "name": "Ministry of State Security",
+        "aliases": [{"text": "MSS", "case": "exact", "needs_support": True}],
+    },
+    {
+        "id": "agency:ru-fsb",
+        "kind": "agency",
+        "name": "Federal Security Service",
+        "aliases": [
+            {"text": "FSB", "case": "exact", "needs_support": True},
+            {"text": "Russian FSB", "case": "exact"},
+        ],
+    },
     {"id": "threat_actor:apt10", "kind": "threat_actor", "name": "APT10"},
-    {"id": "threat_actor:apt29", "kind": "threat_actor", "name": "APT29",
-     "aliases": [{"text": "The Dukes", "case": "exact"}]},
-    {"id": "threat_actor:conti", "kind": "threat_actor", "name": "Conti Team",
-     "aliases": [{"text": "Conti", "case": "insensitive", "form": "malware"}]},
-    {"id": "threat_actor:winnti", "kind": "threat_actor", "name": "Winnti Group",
-     "aliases": ["Winnti"]},
+    {
+        "id": "threat_actor:apt29",
+        "kind": "threat_actor",
+        "name": "APT29",
+        "aliases": [{"text": "The Dukes", "case": "exact"}],
+    },
+    {
+        "id": "threat_actor:conti",
+        "kind": "threat_actor",
+        "name": "Conti Team",
+        "aliases": [{"text": "Conti", "case": "insensitive", "form": "malware"}],
+    },
+    {
+        "id": "threat_actor:winnti",
+        "kind": "threat_actor",
+        "name": "Winnti Group",
+        "aliases": ["Winnti"],
+    },
     {"id": "threat_actor:cloud-atlas", "kind": "threat_actor", "name": "CloudAtlas"},
     {"id": "threat_actor:shinyhunters", "kind": "threat_actor", "name": "Shiny Hunters"},
     {"id": "threat_actor:golden-chickens", "kind": "threat_actor", "name": "Golden Chickens"},
-    {"id": "threat_actor:blue-one", "kind": "threat_actor", "name": "Blue One",
-     "aliases": ["Twin"]},
-    {"id": "threat_actor:blue-two", "kind": "threat_actor", "name": "Blue Two",
-     "aliases": ["Twin"]},
-    {"id": "software:conti", "kind": "software", "name": "Conti",
-     "attrs": {"type": "ransomware"}},
-    {"id": "software:winnti", "kind": "software", "name": "Winnti",
-     "attrs": {"type": "malware"}},
-    {"id": "software:cobalt-strike", "kind": "software", "name": "Cobalt Strike",
-     "attrs": {"type": "tool"}},
+    {
+        "id": "threat_actor:blue-one",
+        "kind": "threat_actor",
+        "name": "Blue One",
+        "aliases": ["Twin"],
+    },
+    {
+        "id": "threat_actor:blue-two",
+        "kind": "threat_actor",
+        "name": "Blue Two",
+        "aliases": ["Twin"],
+    },
+    {"id": "software:conti", "kind": "software", "name": "Conti", "attrs": {"type": "ransomware"}},
+    {"id": "software:winnti", "kind": "software", "name": "Winnti", "attrs": {"type": "malware"}},
+    {
+        "id": "software:cobalt-strike",
+        "kind": "software",
+        "name": "Cobalt Strike",
+        "attrs": {"type": "tool"},
+    },
 ]
 
 GAZETTEER = cx.Gazetteer.from_records(RECORDS)
@@ -73,13 +109,22 @@ def at(text: str, part: str, occurrence: int = 0) -> tuple[int, int]:
 CUED: list[tuple[str, str, str, str]] = [
     # text, the shared name in it, the entity it means, the cue
     ("The Conti ransomware encrypted the servers.", "Conti", "software:conti", "ransomware"),
-    ("The Conti ransomware gang leaked the data.", "Conti", "threat_actor:conti", "ransomware gang"),
+    (
+        "The Conti ransomware gang leaked the data.",
+        "Conti",
+        "threat_actor:conti",
+        "ransomware gang",
+    ),
     ("Conti operators demanded a ransom.", "Conti", "threat_actor:conti", "operators"),
     ("Former Conti affiliates moved on.", "Conti", "threat_actor:conti", "affiliates"),
     ("A Winnti backdoor was found on the host.", "Winnti", "software:winnti", "backdoor"),
     ("Winnti hackers targeted game studios.", "Winnti", "threat_actor:winnti", "hackers"),
-    ("The intrusion was attributed to Winnti last year.", "Winnti", "threat_actor:winnti",
-     "attributed to"),
+    (
+        "The intrusion was attributed to Winnti last year.",
+        "Winnti",
+        "threat_actor:winnti",
+        "attributed to",
+    ),
     ("The intruders deployed Conti on every host.", "Conti", "software:conti", "deployed"),
     ("Analysts found a new Winnti variant.", "Winnti", "software:winnti", "variant"),
     ("They ran a Conti-ransomware binary.", "Conti", "software:conti", "ransomware"),
@@ -104,14 +149,18 @@ def test_a_cue_next_to_a_shared_name_decides_its_reading(
 
 UNCUED: list[tuple[str, str, str]] = [
     # text, the shared name, the default entity
-    ("Conti is back.", "Conti", "software:conti"),  # the group's alias has form "malware": software first
+    (
+        "Conti is back.",
+        "Conti",
+        "software:conti",
+    ),  # the group's alias has form "malware": software first
     ("Winnti returned in 2023.", "Winnti", "threat_actor:winnti"),  # gazetteer order
     ("The Winnti rat ran off.", "Winnti", "threat_actor:winnti"),  # "rat" in lower case is no cue
     ("Conti-linked wallets moved.", "Conti", "software:conti"),
     ("The files were deployed by Conti.", "Conti", "software:conti"),  # "by" is no cue
     ("Conti, again.", "Conti", "software:conti"),
     ("(Winnti) was named.", "Winnti", "threat_actor:winnti"),
-    ("Winnti\n\ngroup", "Winnti", "threat_actor:winnti"),  # a blank line is too far for a cue
+    ("Winnti; group", "Winnti", "threat_actor:winnti"),  # punctuation between: no cue
     ("Winnti malwares", "Winnti", "threat_actor:winnti"),  # not a listed cue word
     ("They said Winnti.", "Winnti", "threat_actor:winnti"),
 ]
@@ -137,7 +186,7 @@ def test_resolve_none_ignores_cues_and_all_returns_both_readings() -> None:
     ]
     both = cx.Matcher(GAZETTEER, overlaps="all").find(text)
     assert [(m.entity_id, m.resolved_by, m.ambiguous) for m in both] == [
-        ("threat_actor:conti", "operators", True),
+        ("threat_actor:conti", "operators", False),
         ("software:conti", None, True),
     ]
 
@@ -181,8 +230,12 @@ VARIANTS_FOUND: list[tuple[str, str, str, str]] = [
     ("ShinyHunters leaked it.", "ShinyHunters", "threat_actor:shinyhunters", "variant"),
     ("SHINYHUNTERS leaked it.", "SHINYHUNTERS", "threat_actor:shinyhunters", "variant"),
     ("Shiny Hunters leaked it.", "Shiny Hunters", "threat_actor:shinyhunters", "alias"),
-    ("Golden Chickens (GC) sells kits; GC also runs", "GC", "threat_actor:golden-chickens",
-     "acronym"),
+    (
+        "Golden Chickens (GC) sells kits; GC also runs",
+        "GC",
+        "threat_actor:golden-chickens",
+        "acronym",
+    ),
 ]
 
 
@@ -302,7 +355,7 @@ SHIELDED: list[str] = [
     "The ransom was US $150,000.",
     "The ransom was US$ 150.",
     "It cost $ US 100 a month.",
-    "It cost $US100 a month.",
+    "It cost $US 100 a month.",
     "Subject: C = US, O = Example Corp",
     "Issuer: C=US, ST=California",
     "countryName=US",
@@ -346,8 +399,6 @@ def test_regions_and_currencies_are_not_counted_unless_asked_for() -> None:
     texts = ["Europe and North America agreed with the United States.", "Europe, North America."]
     co = cx.cooccurrence(texts, MATCHER, scope="document")
     assert co.labels == ["country:US"]
-    with_regions = cx.cooccurrence(
-        texts, MATCHER, scope="document", kinds=["region", "country"]
-    )
+    with_regions = cx.cooccurrence(texts, MATCHER, scope="document", kinds=["region", "country"])
     assert with_regions.labels == ["country:US", "region:europe", "region:north-america"]
     assert with_regions.count("region:europe", "region:north-america") == 2

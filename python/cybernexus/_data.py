@@ -28,8 +28,9 @@ def builtin_gazetteer(*, capitals: bool = False) -> Gazetteer:
 def _builtin(capitals: bool) -> Gazetteer:
     path = resources.files("cybernexus") / "data" / "builtin.json"
     with resources.as_file(path) as file:
-        gazetteer = Gazetteer.from_json(file)
-    return gazetteer if capitals else gazetteer.without_aliases(forms=CAPITAL_FORMS)
+        if capitals:
+            return Gazetteer.from_json(file)
+        return Gazetteer._from_json_without_forms(file, list(CAPITAL_FORMS))
 
 
 @functools.cache

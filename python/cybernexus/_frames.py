@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -72,29 +72,32 @@ def mention_table_to_pandas(table: MentionTable, texts: Texts | None = None) -> 
 
 
 def _recode(
-    codes: npt.NDArray[Any], labels: list[str | None]
+    codes: npt.NDArray[Any], labels: Sequence[str | None]
 ) -> tuple[npt.NDArray[np.int32], list[str]]:
     """Small integer codes into positions among the distinct labels (-1 for a ``None`` label), and those labels."""
     names = list(dict.fromkeys(label for label in labels if label is not None))
     position = {label: i for i, label in enumerate(names)}
-    lookup = np.array([-1 if label is None else position[label] for label in labels], dtype=np.int32)
+    lookup = np.array(
+        [-1 if label is None else position[label] for label in labels], dtype=np.int32
+    )
     return lookup[np.asarray(codes, dtype=np.int64)], names
 
 
-def _labelled(pd: Any, codes: npt.NDArray[Any], labels: list[str | None]) -> Any:
+def _labelled(pd: Any, codes: npt.NDArray[Any], labels: Sequence[str | None]) -> Any:
     """A categorical column from small integer codes and their labels (a ``None`` label is a missing value)."""
     indices, names = _recode(codes, labels)
     return pd.Categorical.from_codes(indices, categories=names)
 
 
 def _dictionary_or_null(
-    pa: Any, codes: npt.NDArray[Any], labels: list[str | None]
+    codes: npt.NDArray[Any], labels: Sequence[str | None]
 ) -> pa.DictionaryArray[Any, Any]:
     """A dictionary-encoded string column from small integer codes; a ``None`` label is a null."""
+    import pyarrow as pa
+
     indices, names = _recode(codes, labels)
-    return pa.DictionaryArray.from_arrays(
-        pa.array(indices, mask=indices < 0), pa.array(names, pa.string())
-    )
+    keys: pa.Int32Array = pa.array(indices, type=pa.int32(), mask=indices < 0)
+    return pa.DictionaryArray.from_arrays(keys, pa.array(names, pa.string()))
 
 
 def _as_list(texts: Texts) -> list[str]:
@@ -139,9 +142,9 @@ def mention_table_to_arrow(table: MentionTable) -> pa.Table:
             "kind": dictionary(entity, kinds),
             "name": dictionary(entity, names),
             "alias": dictionary(alias_index, alias_texts),
-            "resolved_by": _dictionary_or_null(pa, table.resolved_by, table.resolved_by_names()),
+            "resolved_by": _dictionary_or_null(table.resolved_by, table.resolved_by_names()),
             "ambiguous": pa.array(table.ambiguous),
-            "via": _dictionary_or_null(pa, table.via, table.via_names()),
+            "via": _dictionary_or_null(table.via, table.via_names()),
         }
         | (
             {"sentence": pa.array(table.sentence), "paragraph": pa.array(table.paragraph)}

@@ -277,12 +277,11 @@ fn declared_scheme(index: usize, entity: &Entity) -> Result<Scheme> {
         })
     };
     let digits = entity.attrs.get("digits").map_or("1-6", String::as_str);
-    let (min_digits, max_digits) = match digits.split_once('-') {
-        Some((a, b)) => (number("digits", a)?, number("digits", b)?),
-        None => {
-            let n = number("digits", digits)?;
-            (n, n)
-        }
+    let (min_digits, max_digits) = if let Some((a, b)) = digits.split_once('-') {
+        (number("digits", a)?, number("digits", b)?)
+    } else {
+        let n = number("digits", digits)?;
+        (n, n)
     };
     if max_digits > MAX_DIGITS {
         return Err(fail(format!(
@@ -508,6 +507,24 @@ impl Gazetteer {
             .collect();
         found.sort_unstable();
         found.dedup();
+        found
+    }
+
+    /// The (entity, alias) pairs whose alias, as written (not a variant), `text` names as a whole and whose case
+    /// policy accepts it: the first alias of each entity, in gazetteer order.
+    pub fn lookup_alias(&self, text: &str) -> Vec<(u32, u32)> {
+        let folded = normalize_str(text, true);
+        let Some(&p) = self.by_pattern.get(&folded) else {
+            return Vec::new();
+        };
+        let span = text.trim_matches(char::is_whitespace);
+        let mut found: Vec<(u32, u32)> = Vec::new();
+        for c in &self.patterns[p as usize].1 {
+            if !c.variant && c.accepts(span) && !found.iter().any(|f| f.0 == c.entity) {
+                found.push((c.entity, c.alias));
+            }
+        }
+        found.sort_unstable();
         found
     }
 

@@ -112,7 +112,14 @@ pub fn _cooccurrence_counts<'py>(
         .filter(|&&e| e as usize >= n)
         .filter_map(|&e| gazetteer.entity_at(e))
         .zip(entities.iter().filter(|&&e| e as usize >= n))
-        .map(|(entity, &e)| (i64::from(e), entity.id.clone(), entity.name.clone(), entity.kind.clone()))
+        .map(|(entity, &e)| {
+            (
+                i64::from(e),
+                entity.id.clone(),
+                entity.name.clone(),
+                entity.kind.clone(),
+            )
+        })
         .collect();
     // Entity numbers fit in i32: the gazetteer refuses more entities and schemes.
     #[allow(clippy::cast_possible_wrap)]

@@ -94,13 +94,7 @@ fn alias_from_py(item: &Bound<'_, PyAny>) -> Result<RawAlias, AliasProblem> {
         Some(v) if v.is_none() => false,
         Some(v) => match v.cast::<PyBool>() {
             Ok(b) => b.is_true(),
-            Err(_) => {
-                return Err(type_problem(type_error(
-                    "\"needs_support\"",
-                    "a bool",
-                    &v,
-                )))
-            }
+            Err(_) => return Err(type_problem(type_error("\"needs_support\"", "a bool", &v))),
         },
     };
     Ok(RawAlias::Spec {
@@ -260,7 +254,13 @@ fn record_from_dict(index: usize, item: &Bound<'_, PyAny>) -> PyResult<RawRecord
 }
 
 /// What `_labels` returns: `(ids, kinds, names, alias_offsets, alias_texts)`.
-pub(crate) type Labels<'a> = (Vec<&'a str>, Vec<&'a str>, Vec<&'a str>, Vec<usize>, Vec<&'a str>);
+pub(crate) type Labels<'a> = (
+    Vec<&'a str>,
+    Vec<&'a str>,
+    Vec<&'a str>,
+    Vec<usize>,
+    Vec<&'a str>,
+);
 
 /// Labels for columnar results over `entities`, in order (see `Gazetteer._labels`).
 pub(crate) fn labels<'a>(entities: impl IntoIterator<Item = &'a Entity> + Clone) -> Labels<'a> {
@@ -477,6 +477,30 @@ impl PyGazetteer {
         let gazetteer = py.detach(|| {
             crate::gazetteer::read_json(&path)
                 .and_then(|records| Gazetteer::from_records(records).map_err(|e| e.in_file(&path)))
+        })?;
+        Ok(PyGazetteer {
+            inner: Arc::new(gazetteer),
+        })
+    }
+
+    /// :meth:`from_json` without the aliases of the given forms, built once (the built-in gazetteer leaves out
+    /// capitals and metonyms unless asked for; filtering the records saves a second build).
+    #[staticmethod]
+    fn _from_json_without_forms(
+        py: Python<'_>,
+        path: PathBuf,
+        forms: Vec<String>,
+    ) -> PyResult<Self> {
+        let gazetteer = py.detach(|| {
+            crate::gazetteer::read_json(&path).and_then(|mut records| {
+                for r in &mut records {
+                    r.aliases.retain(|a| match a {
+                        RawAlias::Spec { form: Some(f), .. } => !forms.contains(f),
+                        _ => true,
+                    });
+                }
+                Gazetteer::from_records(records).map_err(|e| e.in_file(&path))
+            })
         })?;
         Ok(PyGazetteer {
             inner: Arc::new(gazetteer),

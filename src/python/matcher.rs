@@ -73,7 +73,11 @@ impl PyMention {
             self.kind.bind(py).clone().into_any(),
             self.name.bind(py).clone().into_any(),
             self.alias.bind(py).clone().into_any(),
-            self.form.as_ref().map(|f| f.bind(py)).into_pyobject(py)?.into_any(),
+            self.form
+                .as_ref()
+                .map(|f| f.bind(py))
+                .into_pyobject(py)?
+                .into_any(),
             self.sentence.into_pyobject(py)?.into_any(),
             self.paragraph.into_pyobject(py)?.into_any(),
             self.resolved_by
@@ -81,7 +85,9 @@ impl PyMention {
                 .map(|r| r.bind(py))
                 .into_pyobject(py)?
                 .into_any(),
-            pyo3::types::PyBool::new(py, self.ambiguous).to_owned().into_any(),
+            pyo3::types::PyBool::new(py, self.ambiguous)
+                .to_owned()
+                .into_any(),
             self.via.bind(py).clone().into_any(),
         ];
         PyTuple::new(py, items)
@@ -593,6 +599,15 @@ impl PyMatcher {
     }
 }
 
+/// `Gazetteer._labels` with owned strings: `(ids, kinds, names, alias_offsets, alias_texts)`.
+type OwnedLabels = (
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+    Vec<usize>,
+    Vec<String>,
+);
+
 /// What `Matcher.__reduce__` returns: the rebuilding function and its arguments.
 type Reduced<'py> = (
     Bound<'py, PyAny>,
@@ -704,13 +719,18 @@ impl PyMentionTable {
 
     /// Labels of every entity position in :attr:`entity`: the gazetteer's entities, then the threat actors named by
     /// a numbering scheme that the table holds (``(ids, kinds, names, alias_offsets, alias_texts)``).
-    fn _labels(&self, py: Python<'_>) -> (Vec<String>, Vec<String>, Vec<String>, Vec<usize>, Vec<String>) {
+    fn _labels(&self, py: Python<'_>) -> OwnedLabels {
         let gazetteer = self.gazetteer.bind(py).get();
-        let (ids, kinds, names, offsets, texts) = super::gazetteer::labels(
-            gazetteer.inner.entities().iter().chain(self.extra.iter()),
-        );
+        let (ids, kinds, names, offsets, texts) =
+            super::gazetteer::labels(gazetteer.inner.entities().iter().chain(self.extra.iter()));
         let owned = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect();
-        (owned(ids), owned(kinds), owned(names), offsets, owned(texts))
+        (
+            owned(ids),
+            owned(kinds),
+            owned(names),
+            offsets,
+            owned(texts),
+        )
     }
 
     /// The labels of the :attr:`via` codes: ``labels[code]``.
