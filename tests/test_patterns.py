@@ -168,3 +168,7 @@ def test_tables_and_cooccurrence_label_scheme_actors() -> None:
     assert co.count("threat_actor:unc4841", "threat_actor:unc4841") == 2
     only_countries = cx.cooccurrence(texts, MATCHER, scope="document", kinds="country")
     assert only_countries.labels == ["country:CN"]
+    # evidence() finds the units of a scheme actor (it failed with a KeyError when kinds were filtered).
+    assert [e["doc"] for e in co.evidence("threat_actor:unc4841", "country:CN")] == [0]
+    mixed = cx.cooccurrence(texts, MATCHER, scope="document", kinds=["country", "threat_actor"])
+    assert [e["doc"] for e in mixed.evidence("threat_actor:unc4841", "threat_actor:apt29")] == [2]

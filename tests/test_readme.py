@@ -25,6 +25,17 @@ def test_readme_example_prints_what_it_claims() -> None:
     assert len(expected) == 5
 
 
+def test_readme_context_example_prints_what_it_claims() -> None:
+    """The "Names in context" example prints exactly the lines under it."""
+    (block,) = [b for b in python_blocks() if "m.resolved_by" in b]
+    expected = [line[2:] for line in block.splitlines() if re.match(r"# \S.* -> ", line)]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile("import cybernexus as cx\n" + block, "README.md", "exec"), {})  # noqa: S102
+    assert out.getvalue().splitlines() == expected
+    assert len(expected) == 7
+
+
 def test_readme_builtin_example_runs() -> None:
     """The built-in gazetteer example runs and its search finds the bears it names."""
     (block,) = [b for b in python_blocks() if "Gazetteer.builtin()" in b]

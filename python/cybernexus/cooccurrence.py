@@ -337,6 +337,9 @@ class Cooccurrence:
         def label(entity_id: str) -> str | None:
             if groups is None:
                 return entity_id
+            if entity_id not in index:
+                # A threat actor named by a numbering scheme: counted as itself, if at all.
+                return entity_id if entity_id in self.labels else None
             g = groups[index[entity_id]]
             return None if g < 0 else group_labels[g]
 
