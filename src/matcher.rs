@@ -884,7 +884,7 @@ impl Matcher {
                 }
                 let sentence = sentence_of(h.start);
                 firm.iter().any(|&(s, e)| {
-                    e == h.entity || (s == sentence && self.kinds[e as usize].supports())
+                    e == h.entity || (s == sentence && self.kind(e).supports())
                 })
             })
             .collect();
@@ -893,6 +893,15 @@ impl Matcher {
             i += 1;
             keep[i - 1]
         });
+    }
+
+    /// The kind of an entity of a hit: a gazetteer entity's own, or a threat actor for the entities that numbering
+    /// schemes name beyond the gazetteer ([`Gazetteer::entity_at`]).
+    fn kind(&self, entity: u32) -> Kind {
+        self.kinds
+            .get(entity as usize)
+            .copied()
+            .unwrap_or(Kind::ThreatActor)
     }
 
     /// The hits of `text` found with an Aho-Corasick automaton (built on first use), for texts where the word-start

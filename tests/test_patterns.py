@@ -137,6 +137,27 @@ def test_users_declare_their_own_scheme_in_a_record() -> None:
         )
 
 
+def test_a_scheme_actor_supports_an_acronym_in_its_sentence() -> None:
+    """A scheme-named actor is a threat actor for the support rule too (this panicked: its entity number is past the
+    gazetteer's, and the rule looked its kind up in the gazetteer's table)."""
+    records = [
+        *SMALL,
+        {
+            "id": "agency:cisa",
+            "kind": "agency",
+            "name": "Cybersecurity and Infrastructure Security Agency",
+            "aliases": [{"text": "CISA", "case": "exact", "needs_support": True}],
+        },
+    ]
+    m = cx.Matcher(cx.Gazetteer.from_records(records))
+    text = "CISA warned about UNC4841. CISA exams are hard."
+    got = [(x.start, x.end, x.entity_id) for x in m.find(text)]
+    assert got == [(0, 4, "agency:cisa"), (18, 25, "threat_actor:unc4841")]
+    table = m.find_table([text, "UNC4841 and the CISA exam."])
+    assert table.doc.tolist() == [0, 0, 1, 1]
+    assert table.start.tolist() == [0, 18, 0, 16]
+
+
 def test_tables_and_cooccurrence_label_scheme_actors() -> None:
     """find_table numbers scheme-named actors after the gazetteer's entities; frames and co-occurrence label them."""
     texts = ["UNC4841 and China.", "nothing", "Storm-1111 with UNC4841 and APT29"]
