@@ -238,11 +238,38 @@ pub const CUES: &[Cue] = &[
 /// Most words a cue has.
 const CUE_WORDS: usize = 3;
 
+/// At most [`CUE_WORDS`] words, on the stack: [`find_cue`] runs for many mentions, and two vectors per call were
+/// most of its cost.
+#[derive(Default)]
+struct Words<'a> {
+    words: [&'a str; CUE_WORDS],
+    len: usize,
+}
+
+impl<'a> Words<'a> {
+    fn push(&mut self, word: &'a str) {
+        self.words[self.len] = word;
+        self.len += 1;
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn as_slice(&self) -> &[&'a str] {
+        &self.words[..self.len]
+    }
+}
+
 /// Up to [`CUE_WORDS`] ASCII words right after `end` (separated by white space only, the first one after white
 /// space or a hyphen), as byte ranges.
-fn words_after(text: &str, end: usize) -> Vec<&str> {
+fn words_after(text: &str, end: usize) -> Words<'_> {
     let b = text.as_bytes();
-    let mut out = Vec::with_capacity(CUE_WORDS);
+    let mut out = Words::default();
     let mut i = end;
     for n in 0..CUE_WORDS {
         let mut j = i;
@@ -275,9 +302,9 @@ fn words_after(text: &str, end: usize) -> Vec<&str> {
 
 /// Up to [`CUE_WORDS`] ASCII words right before `start`, nearest first, skipping one article ("the", "a", "an")
 /// right before the name.
-fn words_before(text: &str, start: usize) -> Vec<&str> {
+fn words_before(text: &str, start: usize) -> Words<'_> {
     let b = text.as_bytes();
-    let mut out = Vec::with_capacity(CUE_WORDS + 1);
+    let mut out = Words::default();
     let mut i = start;
     let mut skipped_article = false;
     while out.len() < CUE_WORDS {
@@ -317,18 +344,37 @@ fn words_before(text: &str, start: usize) -> Vec<&str> {
     out
 }
 
-fn cue_matches(cue: &Cue, words: &[&str]) -> bool {
-    let parts = cue.text.split(' ');
-    let n = cue.text.split(' ').count();
+/// The words of each cue of [`CUES`] (same order), split once.
+fn cue_words() -> &'static [([&'static str; CUE_WORDS], usize)] {
+    static WORDS: std::sync::OnceLock<Vec<([&'static str; CUE_WORDS], usize)>> =
+        std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        CUES.iter()
+            .map(|c| {
+                let mut words = [""; CUE_WORDS];
+                let mut n = 0;
+                for w in c.text.split(' ') {
+                    words[n] = w;
+                    n += 1;
+                }
+                (words, n)
+            })
+            .collect()
+    })
+}
+
+fn cue_matches(cue: &Cue, parts: &[&str], words: &[&str]) -> bool {
+    let n = parts.len();
     if words.len() < n {
         return false;
     }
-    let ordered: Vec<&str> = match cue.side {
-        Side::After => words[..n].to_vec(),
-        Side::Before => words[..n].iter().rev().copied().collect(),
-    };
-    parts.zip(ordered).all(|(want, got)| {
-        if want == "rat" || want == "rats" {
+    parts.iter().enumerate().all(|(k, want)| {
+        // "Before" words are nearest first; the cue is written in reading order.
+        let got = match cue.side {
+            Side::After => words[k],
+            Side::Before => words[n - 1 - k],
+        };
+        if *want == "rat" || *want == "rats" {
             got == "RAT" || got == "RATs"
         } else {
             want.eq_ignore_ascii_case(got)
@@ -336,25 +382,28 @@ fn cue_matches(cue: &Cue, words: &[&str]) -> bool {
     })
 }
 
+/// The first cue of `side` that `words` (nearest first) match.
+fn first_cue(side: Side, words: &[&str]) -> Option<Resolution> {
+    CUES.iter()
+        .zip(cue_words())
+        .position(|(c, (parts, n))| c.side == side && cue_matches(c, &parts[..*n], words))
+        .map(Resolution::cue)
+}
+
 /// The cue next to the name `text[start..end]`, if any: words after the name are looked at first (they are the
 /// stronger signal: "deployed the Conti ransomware gang"), then words before it.
 pub fn find_cue(text: &str, start: usize, end: usize) -> Option<Resolution> {
     let next = words_after(text, end);
     if !next.is_empty() {
-        if let Some(i) = CUES
-            .iter()
-            .position(|c| c.side == Side::After && cue_matches(c, &next))
-        {
-            return Some(Resolution::cue(i));
+        if let Some(cue) = first_cue(Side::After, next.as_slice()) {
+            return Some(cue);
         }
     }
     let previous = words_before(text, start);
     if previous.is_empty() {
         return None;
     }
-    CUES.iter()
-        .position(|c| c.side == Side::Before && cue_matches(c, &previous))
-        .map(Resolution::cue)
+    first_cue(Side::Before, previous.as_slice())
 }
 
 /// Currency signs that make an adjacent country abbreviation part of a money amount ("US $150", "$ US 100").

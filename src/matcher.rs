@@ -743,8 +743,7 @@ impl Matcher {
             self.one_sense_per_document(text, hits, picks);
         }
         if hits.iter().any(|h| h.support) {
-            splitter.sentences(text, sentences);
-            self.drop_unsupported(hits, sentences);
+            self.drop_unsupported(text, hits, splitter, sentences);
         }
     }
 
@@ -866,32 +865,65 @@ impl Matcher {
         }
     }
 
-    /// Drop the hits whose alias needs support and has none: no hit of an agency, a threat actor or software (by an
-    /// alias that needs no support) in the same sentence, and no hit of the same entity by such an alias anywhere in
-    /// the text.
-    fn drop_unsupported(&self, hits: &mut Vec<Hit>, sentences: &[crate::segment::Span]) {
+    /// Drop the hits whose alias needs support and has none. An entity is confirmed in a document by a hit through
+    /// an alias that needs no support, or by a needs-support hit with a cue of its own kind next to it ("the August
+    /// stealer", "the Impact ransomware": see [`context::find_cue`]); every hit of a confirmed entity stands. An
+    /// agency's acronym ("MSS", "CISA") also stands with a hit of another agency, a threat actor or software in its
+    /// sentence. The ordinary words that software and threat actors are named after ("August", "Impact") do not: a
+    /// report names other malware and groups in nearly every sentence, so a co-mention is no evidence for them.
+    ///
+    /// Performance note: sentences are split only when an agency acronym is left to decide; the ordinary-word hits,
+    /// which are the most frequent, need the cue check alone.
+    fn drop_unsupported(
+        &self,
+        text: &str,
+        hits: &mut Vec<Hit>,
+        splitter: &mut crate::segment::Splitter,
+        sentences: &mut Vec<crate::segment::Span>,
+    ) {
+        let mut confirmed: Vec<u32> = Vec::new();
+        for h in hits.iter() {
+            let firm = !h.support
+                || match self.kind(h.entity) {
+                    Kind::Software | Kind::ThreatActor => {
+                        let want = if self.kind(h.entity) == Kind::Software {
+                            context::Sense::Software
+                        } else {
+                            context::Sense::Actor
+                        };
+                        h.resolved.sense() == Some(want)
+                            || context::find_cue(text, h.start, h.end).and_then(Resolution::sense)
+                                == Some(want)
+                    }
+                    _ => false,
+                };
+            if firm && !confirmed.contains(&h.entity) {
+                confirmed.push(h.entity);
+            }
+        }
+        let open = |h: &Hit| h.support && !confirmed.contains(&h.entity);
+        if !hits.iter().any(open) {
+            return;
+        }
+        let agency_open = hits
+            .iter()
+            .any(|h| open(h) && self.kind(h.entity) == Kind::Agency);
+        if agency_open {
+            splitter.sentences(text, sentences);
+        }
         let sentence_of = |at: usize| sentences.partition_point(|s| s.end <= at);
-        let firm: Vec<(usize, u32)> = hits
-            .iter()
-            .filter(|h| !h.support)
-            .map(|h| (sentence_of(h.start), h.entity))
-            .collect();
-        let keep: Vec<bool> = hits
-            .iter()
-            .map(|h| {
-                if !h.support {
-                    return true;
-                }
-                let sentence = sentence_of(h.start);
-                firm.iter().any(|&(s, e)| {
-                    e == h.entity || (s == sentence && self.kind(e).supports())
-                })
-            })
-            .collect();
-        let mut i = 0;
-        hits.retain(|_| {
-            i += 1;
-            keep[i - 1]
+        let supporters: Vec<usize> = if agency_open {
+            hits.iter()
+                .filter(|h| !h.support && self.kind(h.entity).supports())
+                .map(|h| sentence_of(h.start))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        hits.retain(|h| {
+            !open(h)
+                || (self.kind(h.entity) == Kind::Agency
+                    && supporters.contains(&sentence_of(h.start)))
         });
     }
 

@@ -349,6 +349,60 @@ def test_an_alias_that_needs_support_is_dropped_without_it(text: str) -> None:
     assert "agency:cn-mss" in relaxed or "agency:ru-fsb" in relaxed
 
 
+WORD_NAMED: list[dict[str, Any]] = [
+    *RECORDS,
+    {
+        "id": "software:august-stealer",
+        "kind": "software",
+        "name": "August Stealer",
+        "aliases": [{"text": "August", "case": "exact", "needs_support": True}],
+    },
+    {
+        "id": "software:impact",
+        "kind": "software",
+        "name": "Impact",
+        "aliases": [{"text": "Impact", "case": "exact", "needs_support": True}],
+    },
+]
+WORD_MATCHER = cx.Matcher(cx.Gazetteer.from_records(WORD_NAMED))
+
+# (text, spans of software:august-stealer / software:impact that stand), written for the rule: software named after
+# an ordinary word counts with a software cue next to it, or when the document confirms it (its full name, or a cue
+# at another mention); a threat actor or other software in the sentence is no evidence for it.
+WORD_NAMES: list[tuple[str, list[tuple[int, int, str]]]] = [
+    ("In August, APT10 used Cobalt Strike.", []),
+    ("August saw APT29 return.", []),
+    ("Impact was severe for Conti victims.", []),
+    ("APT10 deployed the August stealer.", [(19, 33, "software:august-stealer")]),  # the full name
+    ("The Impact ransomware hit Japan.", [(4, 10, "software:impact")]),
+    ("APT10 sold August malware.", [(11, 17, "software:august-stealer")]),
+    (
+        "The August Stealer spread. Later, August was sold.",
+        [(4, 18, "software:august-stealer"), (34, 40, "software:august-stealer")],
+    ),
+    (
+        "August samples leaked. APT10 then sold August.",
+        [(0, 6, "software:august-stealer"), (39, 45, "software:august-stealer")],
+    ),
+    ("In August the Impact ransomware returned.", [(14, 20, "software:impact")]),
+    ("August and Impact.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), WORD_NAMES)
+def test_software_named_after_a_word_needs_its_own_evidence(
+    text: str, expected: list[tuple[int, int, str]]
+) -> None:
+    """A cue of its kind or a confirmed mention in the document; not a co-mention of other entities."""
+    found = [
+        (m.start, m.end, m.entity_id) for m in WORD_MATCHER.find(text) if m.kind == "software"
+    ]
+    found = [f for f in found if f[2] in ("software:august-stealer", "software:impact")]
+    assert found == expected
+    for start, end, _ in expected:
+        assert text[start:end] in ("August", "Impact", "August Stealer", "August stealer")
+
+
 # --- 6. Shields ---------------------------------------------------------------------------------------------------
 
 SHIELDED: list[str] = [

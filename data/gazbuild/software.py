@@ -454,6 +454,9 @@ class AliasRules:
     @staticmethod
     def _word(text: str, reason: str) -> Decision:
         single = " " not in text.strip()
+        if single and text.islower():
+            # "global", "core": written as the word itself, a mention could only ever be the word.
+            return Decision("drop", f"{reason}; written in lower case, so never told from the word")
         return Decision("exact", f"{reason}; kept as written", needs_support=single)
 
 
