@@ -455,7 +455,7 @@ impl Matcher {
             0usize,
             WALK_BUDGET_PER_BYTE * haystack.len() + WALK_BUDGET_BASE,
         );
-        self.trie.for_each_start(haystack, |p| {
+        self.trie.for_each_start_resumable(haystack, |p, resume| {
             // A start inside the last chosen mention cannot be chosen. The offset map is monotone (and maps character
             // boundaries one to one), so `p` before the mention's end in the searched bytes is before it in the
             // original; the second test only makes that explicit where the map is not the identity.
@@ -463,7 +463,7 @@ impl Matcher {
                 return;
             }
             ends.clear();
-            cost += self.trie.walk(haystack, p, ends);
+            cost += self.trie.walk_from(haystack, p, resume, ends);
             if ends.is_empty() {
                 return;
             }
