@@ -1,6 +1,7 @@
 """Score the built-in gazetteer on BIO-annotated threat-intelligence text (AnnoCTR).
 
     python benchmarks/evaluate.py [--split dev|train|all] [--data DIR] [--show 30] [--markdown]
+                                  [--config NAME] [--summary]
 
 Each report's tokens are joined as writers would (a space between words, none before punctuation or inside
 "Russia's"; one sentence per line), the matcher runs on that text, and its
@@ -9,7 +10,12 @@ mentions are compared with the gold spans of the merged annotation layer (the la
 * threat actors (kind ``threat_actor``) against ``GROUP``;
 * countries (kind ``country``) against ``LOC``, for mentions by name only: adjectives and demonyms ("Russian
   government", "Iranians") are left out, because the annotators rarely mark them as locations;
-* agencies (kind ``agency``) against ``ORG``.
+* agencies (kind ``agency``) against ``ORG``;
+* software (kind ``software``) against ``MALWARE`` or ``TOOL``.
+
+``--config`` picks the matcher's rules (see ``CONFIGS``: ``data`` is the gazetteer with every rule off, ``+rule``
+one rule alone, ``all`` the default, ``-rule`` the default less one rule); ``--summary`` scores every configuration
+and prints one precision/recall table per split.
 
 A prediction is correct when a gold span of its label covers the same tokens (exact match); the lenient figures also
 accept any token overlap. Precision is over predictions, recall over gold spans of the label; recall for LOC and
@@ -48,14 +54,43 @@ def _agency(m: cx.Mention) -> bool:
     return m.kind == "agency"
 
 
+def _software(m: cx.Mention) -> bool:
+    return m.kind == "software"
+
+
 #: What is scored: a name for the row, the gold label, and which mentions count as predictions.
 EVALUATIONS: dict[str, tuple[str, Callable[[cx.Mention], bool]]] = {
     "threat_actor": ("GROUP", _actor),
     "threat_actor (malware names excluded)": ("GROUP", _actor_not_malware),
     "country (by name)": ("LOC", _country_by_name),
     "agency": ("ORG", _agency),
+    "software": ("MALWARE|TOOL", _software),
 }
 LABELS = {name: label for name, (label, _) in EVALUATIONS.items()}
+
+#: The matcher's rules, each of which a configuration turns on or off (``resolve`` is "local" when on).
+RULES = ("resolve", "variants", "patterns", "acronyms", "support", "shields")
+
+
+def _rules(on: set[str]) -> dict[str, object]:
+    return {r: ("local" if r in on else "none") if r == "resolve" else r in on for r in RULES}
+
+
+#: Matcher keyword arguments per configuration: ``default`` passes none (and runs on older versions of the
+#: package), ``data`` turns every rule off, ``+rule`` adds one rule to ``data``, ``-rule`` removes one from ``all``.
+CONFIGS: dict[str, dict[str, object]] = {
+    "default": {},
+    "data": _rules(set()),
+    **{f"+{r}": _rules({r}) for r in RULES},
+    "all": _rules(set(RULES)),
+    **{f"-{r}": _rules(set(RULES) - {r}) for r in RULES},
+    "all, document sense": {**_rules(set(RULES)), "resolve": "document"},
+}
+
+
+def _is(lab: str, label: str) -> bool:
+    """Whether gold label `lab` is (one of) `label` ("MALWARE|TOOL")."""
+    return lab in label.split("|")
 
 
 @dataclass
@@ -199,7 +234,7 @@ def score_mention(
         return
     predicted.add(span)
     score.predicted += 1
-    gold = [(a, b) for lab, a, b in doc.gold if lab == label]
+    gold = [(a, b) for lab, a, b in doc.gold if _is(lab, label)]
     if span in gold:
         score.exact += 1
     else:
@@ -207,7 +242,7 @@ def score_mention(
     if any(a <= span[1] and span[0] <= b for a, b in gold):
         score.lenient += 1
     elif span not in gold and any(
-        lab != label and a <= span[0] and span[1] <= b for lab, a, b in doc.gold
+        not _is(lab, label) and a <= span[0] and span[1] <= b for lab, a, b in doc.gold
     ):
         # Inside a longer gold span of another label: "Ministry of State Security of China" (ORG).
         score.nested_other += 1
@@ -223,7 +258,7 @@ def evaluate(docs: list[Doc], matcher: cx.Matcher) -> dict[str, Score]:
                     score_mention(doc, m, kind, label, scores[kind], predicted[kind])
         for kind, label in LABELS.items():
             for lab, a, b in doc.gold:
-                if lab != label:
+                if not _is(lab, label):
                     continue
                 scores[kind].gold += 1
                 if any(x <= b and a <= y for x, y in predicted[kind]):
@@ -235,6 +270,28 @@ def evaluate(docs: list[Doc], matcher: cx.Matcher) -> dict[str, Score]:
     return scores
 
 
+def summary(data: Path, splits: list[str]) -> int:
+    """One Markdown table per split: precision and recall (exact) per kind, a row per configuration."""
+    for split in splits:
+        docs = read_bio(data / "ner_bio" / f"{split}.bio")
+        print(f"\n### AnnoCTR {split}\n")
+        kinds = list(LABELS)
+        print("| configuration | " + " | ".join(f"{k} P / R" for k in kinds) + " |")
+        print("|---|" + "---|" * len(kinds))
+        for name, kwargs in CONFIGS.items():
+            if name == "default":
+                continue
+            scores = evaluate(docs, cx.Matcher(**kwargs))  # type: ignore[arg-type]
+            cells = []
+            for k in kinds:
+                s = scores[k]
+                p = s.exact / s.predicted if s.predicted else 0.0
+                r = s.found_exact / s.gold if s.gold else 0.0
+                cells.append(f"{p:.3f} / {r:.3f} ({s.predicted})")
+            print(f"| {name} | " + " | ".join(cells) + " |")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=["dev", "train", "all"], default="all")
@@ -243,9 +300,15 @@ def main(argv: list[str] | None = None) -> int:
         "--show", type=int, default=25, help="false positives and misses listed per label"
     )
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--config", choices=sorted(CONFIGS), default="default")
+    parser.add_argument(
+        "--summary", action="store_true", help="precision and recall of every configuration"
+    )
     args = parser.parse_args(argv)
-    matcher = cx.Matcher()
     splits = ["dev", "train"] if args.split == "all" else [args.split]
+    if args.summary:
+        return summary(args.data, splits)
+    matcher = cx.Matcher(**CONFIGS[args.config])  # type: ignore[arg-type]
     header = [
         "kind",
         "label",
@@ -282,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
             fps = ", ".join(f"{t} ({n})" for t, n in s.false_positives.most_common(args.show))
             misses = ", ".join(f"{t} ({n})" for t, n in s.misses.most_common(args.show))
             print(f"\n{kind} false positives: {fps or '-'}")
-            if kind.startswith("threat_actor"):
+            if kind.startswith("threat_actor") or kind == "software":
                 print(f"\n{kind} misses: {misses or '-'}")
     return 0
 

@@ -146,6 +146,8 @@ pub const CUES: &[Cue] = &[
     after("apt", Actor),
     after("team", Actor),
     after("members", Actor),
+    after("developers", Actor),
+    after("developer", Actor),
     after("cartel", Actor),
     after("syndicate", Actor),
     after("cybercriminals", Actor),
@@ -266,7 +268,7 @@ impl<'a> Words<'a> {
 }
 
 /// Up to [`CUE_WORDS`] ASCII words right after `end` (separated by white space only, the first one after white
-/// space or a hyphen), as byte ranges.
+/// space, a hyphen or a possessive "'s").
 fn words_after(text: &str, end: usize) -> Words<'_> {
     let b = text.as_bytes();
     let mut out = Words::default();
@@ -281,6 +283,24 @@ fn words_after(text: &str, end: usize) -> Words<'_> {
         if n == 0 && gap == 0 && j < b.len() && b[j] == b'-' {
             j += 1;
             gap = 1;
+        }
+        // A possessive is read through: "DarkSide's affiliates", "Conti’s payload".
+        if n == 0 && gap == 0 {
+            let rest = &text[j..];
+            let apostrophe = ["'s", "\u{2019}s"].iter().find(|a| rest.starts_with(**a));
+            if let Some(a) = apostrophe {
+                let k = j + a.len();
+                if k < b.len() && (b[k] == b' ' || b[k] == b'\t' || b[k] == b'\n' || b[k] == b'\r')
+                {
+                    j = k;
+                    while j < b.len()
+                        && (b[j] == b' ' || b[j] == b'\t' || b[j] == b'\n' || b[j] == b'\r')
+                    {
+                        j += 1;
+                        gap += 1;
+                    }
+                }
+            }
         }
         if gap == 0 || gap > 3 {
             break;

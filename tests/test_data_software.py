@@ -235,19 +235,26 @@ def test_no_generic_short_or_country_alias(shipped: Records, records: Records) -
 
 def test_ordinary_words_need_support(records: Records) -> None:
     """Every single-token alias whose lower case is a lower-case SCOWL entry is exact and needs
-    support, and only those (computed from the word list itself)."""
+    support, and only those (computed from the word list itself); written wholly in lower case it
+    is dropped ("global"), written in CamelCase it is exact without support ("BloodHound")."""
     lines = (SOURCES / "scowl" / "american-english").read_text(encoding="utf-8").split("\n")
     words = {w for w in lines if w and w == w.lower()}
-    flagged = 0
+    flagged = camel = 0
     for r in records:
         for a in r["aliases"]:
-            single = " " not in a["text"]
-            if single and a["text"].lower() in words:
+            text = a["text"]
+            single = " " not in text
+            if single and text.lower() in words:
+                assert not text.islower(), a
+                if re.search(r"[a-z][A-Z]", text):
+                    assert a["case"] == "exact" and "needs_support" not in a, a
+                    camel += 1
+                    continue
                 assert a["case"] == "exact" and a.get("needs_support") is True, a
                 flagged += 1
             elif a.get("needs_support"):
                 pytest.fail(f"{r['id']}: {a['text']} needs support but is not an ordinary word")
-    assert flagged >= 300
+    assert flagged >= 300 and camel >= 20
 
 
 def test_no_two_software_records_share_a_name(records: Records) -> None:

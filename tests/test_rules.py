@@ -132,6 +132,10 @@ CUED: list[tuple[str, str, str, str]] = [
     ("Three members of the Conti crew were named.", "Conti", "threat_actor:conti", "crew"),
     ("Two members of Conti were named.", "Conti", "threat_actor:conti", "members of"),
     ("The Winnti RAT beaconed out.", "Winnti", "software:winnti", "rat"),
+    # Through a possessive, straight or curly.
+    ("Conti's affiliates were paid weekly.", "Conti", "threat_actor:conti", "affiliates"),
+    ("Winnti\u2019s developers reused code.", "Winnti", "threat_actor:winnti", "developers"),
+    ("Conti's payload was packed.", "Conti", "software:conti", "payload"),
 ]
 
 
@@ -163,6 +167,8 @@ UNCUED: list[tuple[str, str, str]] = [
     ("Winnti; group", "Winnti", "threat_actor:winnti"),  # punctuation between: no cue
     ("Winnti malwares", "Winnti", "threat_actor:winnti"),  # not a listed cue word
     ("They said Winnti.", "Winnti", "threat_actor:winnti"),
+    ("Conti's name spread.", "Conti", "software:conti"),  # a possessive with no cue word after it
+    ("Conti'sgroup", "Conti", "software:conti"),  # not a possessive followed by a word
 ]
 
 

@@ -457,6 +457,9 @@ class AliasRules:
         if single and text.islower():
             # "global", "core": written as the word itself, a mention could only ever be the word.
             return Decision("drop", f"{reason}; written in lower case, so never told from the word")
+        if single and re.search(r"[a-z][A-Z]", text):
+            # "BloodHound", "PowerShell": no one writes the word with a capital inside it.
+            return Decision("exact", f"{reason}; written in CamelCase, which the word never is")
         return Decision("exact", f"{reason}; kept as written", needs_support=single)
 
 
