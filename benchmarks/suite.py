@@ -429,7 +429,8 @@ def build_spacy(aliases: AliasSet) -> Runner:
     nlp = spacy.blank("en")
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     key_of: dict[int, int] = {}
-    for i, doc in enumerate(nlp.tokenizer.pipe(aliases.keys)):
+    tokenizer: Any = nlp.tokenizer  # a Tokenizer; its stubs type the attribute as a plain callable
+    for i, doc in enumerate(tokenizer.pipe(aliases.keys)):
         label = str(i)
         key_of[nlp.vocab.strings.add(label)] = i
         matcher.add(label, [doc])
@@ -501,6 +502,8 @@ REASONS = {
     "longest_first": "the peer picks the longest candidate before the case rule; when that fails, "
     "cybernexus falls back to a shorter or later alias",
     "tie": "same span, other entity (entities sharing an alias)",
+    "article": 'leading article: "the" before a name is not part of its case policy ("the Dukes" for '
+    '"The Dukes")',
     "knock_on": "knock-on: overlaps a difference explained above, so leftmost-longest picks "
     "another span",
 }
@@ -587,6 +590,8 @@ def compare(
             return "whitespace"
         if any(c in TYPOGRAPHIC for c in span):
             return "typography"
+        if side == "cx" and span[:4] == "the " and len(span) > 4:
+            return "article"
         if not span.isascii():
             return "unicode"
         if (s > 0 and not text[s - 1].isascii() and is_word(text[s - 1])) or (

@@ -400,9 +400,7 @@ def test_software_named_after_a_word_needs_its_own_evidence(
     text: str, expected: list[tuple[int, int, str]]
 ) -> None:
     """A cue of its kind or a confirmed mention in the document; not a co-mention of other entities."""
-    found = [
-        (m.start, m.end, m.entity_id) for m in WORD_MATCHER.find(text) if m.kind == "software"
-    ]
+    found = [(m.start, m.end, m.entity_id) for m in WORD_MATCHER.find(text) if m.kind == "software"]
     found = [f for f in found if f[2] in ("software:august-stealer", "software:impact")]
     assert found == expected
     for start, end, _ in expected:
