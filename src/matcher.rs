@@ -881,27 +881,25 @@ impl Matcher {
         splitter: &mut crate::segment::Splitter,
         sentences: &mut Vec<crate::segment::Span>,
     ) {
-        let mut confirmed: Vec<u32> = Vec::new();
-        for h in hits.iter() {
-            let firm = !h.support
-                || match self.kind(h.entity) {
-                    Kind::Software | Kind::ThreatActor => {
-                        let want = if self.kind(h.entity) == Kind::Software {
-                            context::Sense::Software
-                        } else {
-                            context::Sense::Actor
-                        };
-                        h.resolved.sense() == Some(want)
-                            || context::find_cue(text, h.start, h.end).and_then(Resolution::sense)
-                                == Some(want)
-                    }
-                    _ => false,
+        // Sorted, so that a document with many such hits costs n log n, not n squared.
+        let mut confirmed: Vec<u32> = hits
+            .iter()
+            .filter(|h| {
+                let want = match self.kind(h.entity) {
+                    _ if !h.support => return true,
+                    Kind::Software => context::Sense::Software,
+                    Kind::ThreatActor => context::Sense::Actor,
+                    _ => return false,
                 };
-            if firm && !confirmed.contains(&h.entity) {
-                confirmed.push(h.entity);
-            }
-        }
-        let open = |h: &Hit| h.support && !confirmed.contains(&h.entity);
+                h.resolved.sense() == Some(want)
+                    || context::find_cue(text, h.start, h.end).and_then(Resolution::sense)
+                        == Some(want)
+            })
+            .map(|h| h.entity)
+            .collect();
+        confirmed.sort_unstable();
+        confirmed.dedup();
+        let open = |h: &Hit| h.support && confirmed.binary_search(&h.entity).is_err();
         if !hits.iter().any(open) {
             return;
         }
@@ -912,6 +910,7 @@ impl Matcher {
             splitter.sentences(text, sentences);
         }
         let sentence_of = |at: usize| sentences.partition_point(|s| s.end <= at);
+        // Hits are sorted by start, so their sentences are in order too.
         let supporters: Vec<usize> = if agency_open {
             hits.iter()
                 .filter(|h| !h.support && self.kind(h.entity).supports())
@@ -923,7 +922,7 @@ impl Matcher {
         hits.retain(|h| {
             !open(h)
                 || (self.kind(h.entity) == Kind::Agency
-                    && supporters.contains(&sentence_of(h.start)))
+                    && supporters.binary_search(&sentence_of(h.start)).is_ok())
         });
     }
 
