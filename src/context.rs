@@ -624,6 +624,28 @@ mod tests {
         );
         assert_eq!(cue_name("Babuk.", "Babuk"), None);
         assert_eq!(cue_name("Babuk web shell", "Babuk"), Some("web shell"));
+        // Through a possessive, straight or curly; not into a word glued to it.
+        assert_eq!(
+            cue_name("DarkSide's affiliates", "DarkSide"),
+            Some("affiliates")
+        );
+        assert_eq!(
+            cue_name("Conti\u{2019}s  ransomware gang", "Conti"),
+            Some("ransomware gang")
+        );
+        assert_eq!(cue_name("Conti'sgroup", "Conti"), None);
+        assert_eq!(cue_name("Conti's", "Conti"), None);
+    }
+
+    #[test]
+    fn every_cue_fits_the_word_window() {
+        // `cue_words` and the word windows hold at most CUE_WORDS words.
+        for cue in CUES {
+            let n = cue.text.split(' ').count();
+            assert!((1..=CUE_WORDS).contains(&n), "{:?}", cue.text);
+            assert_eq!(cue.text, cue.text.to_ascii_lowercase(), "{:?}", cue.text);
+        }
+        assert_eq!(cue_words().len(), CUES.len());
     }
 
     #[test]
