@@ -5,14 +5,17 @@
 //!
 //! The `builtin` group runs the shipped gazetteer (`python/cybernexus/data/builtin.json`) over the shipped MISP
 //! descriptions (real prose) and, on the same bytes, the aho-corasick crate's DFA alone over the same folded aliases
-//! (counting overlapping matches, nothing else): the ceiling `find_table` is compared with in BENCHMARKS.md.
+//! (counting overlapping matches, nothing else): the ceiling `find_table` is compared with in BENCHMARKS.md. Its
+//! `find_table_1_thread_*` variants turn the context rules off, all or one at a time, to show what each costs.
 
 use std::hint::black_box;
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use cybernexus::{read_json, Gazetteer, Matcher, Offsets, Overlaps, RawAlias, RawRecord};
+use cybernexus::{
+    read_json, Gazetteer, Matcher, Offsets, Overlaps, RawAlias, RawRecord, Resolve, Rules,
+};
 
 const WORDS: &[&str] = &[
     "the",
@@ -224,6 +227,49 @@ fn bench_builtin(c: &mut Criterion) {
                 .len()
         });
     });
+    // What the context rules cost: all off, then each one off alone (names as in `Rules`).
+    let all_off = Rules {
+        resolve: Resolve::None,
+        variants: false,
+        patterns: false,
+        acronyms: false,
+        support: false,
+        shields: false,
+    };
+    let variants = [
+        ("rules_off", all_off),
+        (
+            "patterns_off",
+            Rules {
+                patterns: false,
+                ..Rules::default()
+            },
+        ),
+        (
+            "support_off",
+            Rules {
+                support: false,
+                ..Rules::default()
+            },
+        ),
+        (
+            "resolve_off",
+            Rules {
+                resolve: Resolve::None,
+                ..Rules::default()
+            },
+        ),
+    ];
+    for (name, rules) in variants {
+        let m = Matcher::with_rules(Arc::clone(&gazetteer), Overlaps::Longest, rules).unwrap();
+        group.bench_function(format!("find_table_1_thread_{name}"), |b| {
+            b.iter(|| {
+                m.find_table(black_box(&docs), Offsets::Chars, Some(1), false)
+                    .unwrap()
+                    .len()
+            });
+        });
+    }
     group.bench_function("ceiling_crate_dfa_overlapping_count", |b| {
         b.iter(|| {
             docs.iter()

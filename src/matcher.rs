@@ -384,7 +384,7 @@ impl Matcher {
         if gazetteer.is_empty() {
             return Err(Error::EmptyGazetteer);
         }
-        let trie = WordTrie::new(gazetteer.patterns().iter().map(|(p, _)| p.as_str()))?;
+        let trie = WordTrie::new(gazetteer.pattern_texts().iter().map(String::as_str))?;
         let kinds = gazetteer
             .entities()
             .iter()
@@ -516,7 +516,7 @@ impl Matcher {
             return false;
         }
         let span = &text[start..end];
-        let candidates = &self.gazetteer.patterns()[pattern as usize].1;
+        let candidates = self.gazetteer.candidates(pattern);
         picks.clear();
         for c in candidates {
             // Candidates are sorted by (policy rank, variant, default rank, entity, alias), so the first accepted one
@@ -837,7 +837,7 @@ impl Matcher {
             let h = hits[i];
             let span = &text[h.start..h.end];
             picks.clear();
-            for c in &self.gazetteer.patterns()[pattern as usize].1 {
+            for c in self.gazetteer.candidates(pattern) {
                 if self.kinds[c.entity as usize] == kind
                     && (!c.variant || self.rules.variants)
                     && !picks.iter().any(|p| p.entity == c.entity)
@@ -946,7 +946,7 @@ impl Matcher {
     fn find_with_automaton(&self, text: &str, hits: &mut Vec<Hit>, picks: &mut Vec<Pick>) {
         let all = self.overlaps == Overlaps::All;
         let automaton = self.automaton.get_or_init(|| {
-            let patterns = self.gazetteer.patterns().iter().map(|(p, _)| p.as_str());
+            let patterns = self.gazetteer.pattern_texts().iter().map(String::as_str);
             // Its patterns were accepted by the trie, whose limits are tighter: the build cannot fail on them, but
             // if it did, the matcher would report nothing rather than panic.
             aho_corasick::AhoCorasick::builder()

@@ -172,6 +172,27 @@ impl Candidate {
     }
 }
 
+/// Each pattern's candidates sorted by [`Candidate::key`] and laid out in one array: the texts, the ranges and the
+/// candidates of [`Gazetteer`].
+#[allow(clippy::type_complexity)]
+fn flatten(
+    patterns: Vec<(String, Vec<Candidate>)>,
+) -> Result<(Vec<String>, Vec<(u32, u32)>, Vec<Candidate>)> {
+    let mut pattern_texts = Vec::with_capacity(patterns.len());
+    let mut pattern_ranges = Vec::with_capacity(patterns.len());
+    let mut flat = Vec::with_capacity(patterns.iter().map(|(_, c)| c.len()).sum());
+    for (text, mut candidates) in patterns {
+        candidates.sort_by_key(Candidate::key);
+        let start =
+            u32::try_from(flat.len()).map_err(|_| Error::Build("too many aliases".into()))?;
+        flat.extend(candidates);
+        let end = u32::try_from(flat.len()).map_err(|_| Error::Build("too many aliases".into()))?;
+        pattern_texts.push(text);
+        pattern_ranges.push((start, end));
+    }
+    Ok((pattern_texts, pattern_ranges, flat))
+}
+
 /// `s` without a leading "the" and the white space after it (any case), or `s` itself.
 fn strip_article(s: &str) -> &str {
     let b = s.as_bytes();
@@ -245,8 +266,15 @@ pub const MAX_SCHEMES: usize = 1000;
 pub struct Gazetteer {
     entities: Vec<Entity>,
     by_id: HashMap<String, u32>,
-    /// Folded alias form -> candidates, sorted by [`Candidate::key`]. The matcher's automaton has one pattern per key.
-    patterns: Vec<(String, Vec<Candidate>)>,
+    /// Folded alias forms, one per pattern of the matcher's trie.
+    pattern_texts: Vec<String>,
+    /// Each pattern's candidates: `candidates[start..end]`, sorted by [`Candidate::key`].
+    pattern_ranges: Vec<(u32, u32)>,
+    /// The candidates of every pattern, in pattern order, in one array.
+    ///
+    /// Performance note: the matcher reads a pattern's candidates at every candidate end (about one per 150 bytes
+    /// of text); one vector per pattern put them in 25,900 separate allocations, one more dependent load each.
+    candidates: Vec<Candidate>,
     by_pattern: HashMap<String, u32>,
     /// The numbering schemes (built-in and declared), compiled, and the entity and alias each known scheme name is.
     schemes: Arc<SchemeIndex>,
@@ -401,14 +429,14 @@ impl Gazetteer {
                 }
             }
         }
-        for (_, candidates) in &mut patterns {
-            candidates.sort_by_key(Candidate::key);
-        }
+        let (pattern_texts, pattern_ranges, flat) = flatten(patterns)?;
         let schemes = Arc::new(SchemeIndex::new(&entities, declared)?);
         Ok(Gazetteer {
             entities,
             by_id,
-            patterns,
+            pattern_texts,
+            pattern_ranges,
+            candidates: flat,
             by_pattern,
             schemes,
         })
@@ -478,7 +506,7 @@ impl Gazetteer {
 
     /// Number of distinct folded alias forms (the automaton's pattern count).
     pub fn pattern_count(&self) -> usize {
-        self.patterns.len()
+        self.pattern_texts.len()
     }
 
     /// Position of the entity with this id.
@@ -499,8 +527,8 @@ impl Gazetteer {
             return Vec::new();
         };
         let span = text.trim_matches(char::is_whitespace);
-        let mut found: Vec<u32> = self.patterns[p as usize]
-            .1
+        let mut found: Vec<u32> = self
+            .candidates(p)
             .iter()
             .filter(|c| c.accepts(span))
             .map(|c| c.entity)
@@ -519,7 +547,7 @@ impl Gazetteer {
         };
         let span = text.trim_matches(char::is_whitespace);
         let mut found: Vec<(u32, u32)> = Vec::new();
-        for c in &self.patterns[p as usize].1 {
+        for c in self.candidates(p) {
             if !c.variant && c.accepts(span) && !found.iter().any(|f| f.0 == c.entity) {
                 found.push((c.entity, c.alias));
             }
@@ -528,8 +556,16 @@ impl Gazetteer {
         found
     }
 
-    pub(crate) fn patterns(&self) -> &[(String, Vec<Candidate>)] {
-        &self.patterns
+    /// The folded text of every pattern, in pattern order.
+    pub(crate) fn pattern_texts(&self) -> &[String] {
+        &self.pattern_texts
+    }
+
+    /// The candidates of pattern `p`, sorted by [`Candidate::key`].
+    #[inline]
+    pub(crate) fn candidates(&self, p: u32) -> &[Candidate] {
+        let (start, end) = self.pattern_ranges[p as usize];
+        &self.candidates[start as usize..end as usize]
     }
 
     /// A new gazetteer with the entities of `self` followed by those of `other` that `self` lacks; an id both define
