@@ -228,16 +228,8 @@ fn bench_builtin(c: &mut Criterion) {
         });
     });
     // What the context rules cost: all off, then each one off alone (names as in `Rules`).
-    let all_off = Rules {
-        resolve: Resolve::None,
-        variants: false,
-        patterns: false,
-        acronyms: false,
-        support: false,
-        shields: false,
-    };
     let variants = [
-        ("rules_off", all_off),
+        ("rules_off", Rules::NONE),
         (
             "patterns_off",
             Rules {
