@@ -109,6 +109,11 @@ impl std::fmt::Debug for WordTrie {
     }
 }
 
+/// Where [`WordTrie::walk_from`] goes on from, as [`WordTrie::for_each_start_resumable`] found it: opaque, so that
+/// no caller can hand the walk a state number the trie does not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resume(u32);
+
 /// Key of a dense state's transition on a non-ASCII class in [`WordTrie::wide_key`].
 #[inline]
 fn wide_key(state: u32, c: u8) -> u64 {
@@ -414,7 +419,7 @@ impl WordTrie {
     /// Returns the number of bytes the walk read (its cost).
     #[inline]
     pub fn walk(&self, haystack: &[u8], start: usize, ends: &mut Vec<(usize, u32)>) -> usize {
-        self.walk_from(haystack, start, self.root(), ends)
+        self.walk_from(haystack, start, Resume(self.root()), ends)
     }
 
     /// [`WordTrie::walk`], resumed from `state`, the state that [`WordTrie::for_each_start_resumable`] passed with
@@ -427,9 +432,10 @@ impl WordTrie {
         &self,
         haystack: &[u8],
         start: usize,
-        state: u32,
+        resume: Resume,
         ends: &mut Vec<(usize, u32)>,
     ) -> usize {
+        let state = resume.0;
         let mut i = if state == self.root() {
             start
         } else {
@@ -470,7 +476,7 @@ impl WordTrie {
 
     /// [`WordTrie::for_each_start`], also passing the state to give [`WordTrie::walk_from`] for that start.
     #[inline]
-    pub fn for_each_start_resumable(&self, haystack: &[u8], f: impl FnMut(usize, u32)) {
+    pub fn for_each_start_resumable(&self, haystack: &[u8], f: impl FnMut(usize, Resume)) {
         #[cfg(target_arch = "x86_64")]
         if self.special_first.len() <= 4 {
             return self.starts_sse2(haystack, f);
@@ -484,7 +490,13 @@ impl WordTrie {
     /// the CPU overlaps their memory loads; then `f` runs for the few starts left. (Checking each start just before
     /// its walk mispredicted the branch on its outcome about one time in three.)
     #[inline]
-    fn visit(&self, haystack: &[u8], base: usize, mut starts: u64, f: &mut impl FnMut(usize, u32)) {
+    fn visit(
+        &self,
+        haystack: &[u8],
+        base: usize,
+        mut starts: u64,
+        f: &mut impl FnMut(usize, Resume),
+    ) {
         let mut kept = 0u64;
         let mut resume = [0u32; 64];
         while starts != 0 {
@@ -496,13 +508,13 @@ impl WordTrie {
         }
         while kept != 0 {
             let i = kept.trailing_zeros() as usize;
-            f(base + i, resume[i]);
+            f(base + i, Resume(resume[i]));
             kept &= kept - 1;
         }
     }
 
     /// [`WordTrie::for_each_start`] with a table lookup per byte (any target, any pattern set).
-    fn starts_table(&self, haystack: &[u8], mut f: impl FnMut(usize, u32)) {
+    fn starts_table(&self, haystack: &[u8], mut f: impl FnMut(usize, Resume)) {
         // Bit 0: ASCII word byte; bit 1: some pattern starts with this byte.
         let mut table = [0u8; 256];
         for b in 0..=255u8 {
@@ -526,7 +538,7 @@ impl WordTrie {
     /// [`WordTrie::for_each_start`] with SSE2: word starts, UTF-8 lead bytes and up to four special first bytes.
     #[cfg(target_arch = "x86_64")]
     #[allow(clippy::cast_possible_wrap, clippy::cast_sign_loss)]
-    fn starts_sse2(&self, haystack: &[u8], mut f: impl FnMut(usize, u32)) {
+    fn starts_sse2(&self, haystack: &[u8], mut f: impl FnMut(usize, Resume)) {
         use std::arch::x86_64::{
             __m128i, _mm_add_epi8, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8,
             _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128,
@@ -580,7 +592,7 @@ impl WordTrie {
             if (word && !previous_word) || b >= 0xC0 || specials.contains(&b) {
                 let state = self.quick_check(haystack, i);
                 if state != 0 {
-                    f(i, state);
+                    f(i, Resume(state));
                 }
             }
             previous_word = word;
@@ -682,7 +694,7 @@ mod tests {
         let mut any = Vec::new();
         trie.for_each_start_resumable(haystack, |p, state| any.push((p, state)));
         // Walks resumed from the quick check's state find what walks from the root find.
-        let walked = |starts: &[(usize, u32)], resume: bool| {
+        let walked = |starts: &[(usize, Resume)], resume: bool| {
             let mut v = Vec::new();
             for &(p, state) in starts {
                 let mut ends = Vec::new();
@@ -695,7 +707,7 @@ mod tests {
             }
             v
         };
-        assert!(any.iter().any(|&(_, state)| state != trie.root()));
+        assert!(any.iter().any(|&(_, r)| r.0 != trie.root()));
         assert_eq!(walked(&table, true), walked(&any, false));
         assert_eq!(walked(&any, true), walked(&any, false));
     }
