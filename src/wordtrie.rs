@@ -29,9 +29,10 @@
 //! SSE2 load, a multiply and one load from a set of 32 to 64 bits per first word); only the starts that pass get the
 //! quick check and the walk. Walking "target" to learn that `TargetCompany` does not follow, and "malware" for
 //! `MalwareDeveloper`, was most of the walking once software names came in: on 20 MB of the benchmark corpus this
-//! took the walks from 1.88 to 0.57 million and the bytes walked from 10.2 to 4.3 million, and `find_table` on one
-//! thread from 117 to 155 MB/s (interleaved runs of `examples/profile_find`). Doing the lookup after the quick check
-//! instead of before it gained half as much.
+//! (with the quick check's dead-walk test) took the walks from 1.88 to 0.44 million and the bytes walked from 10.2
+//! to 2.8 million, and `find_table` on one thread from 117 to 155-160 MB/s (interleaved runs of
+//! `examples/profile_find`). Doing the lookup after the quick check instead of before it gained half as much; 8 or
+//! 64 bits per first word instead of 32 were within noise.
 //!
 //! *Layout.* States are numbered breadth first, so the states near the root, which nearly every walk visits, sit
 //! together in memory. A state with several children, and every state less deep than `QUICK_STEPS` (four), is a row of
