@@ -12,6 +12,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use cybernexus::gazetteer::CAPITAL_FORMS;
 use cybernexus::{read_json, Gazetteer, Matcher, Offsets, Overlaps, RawAlias, Resolve, Rules};
 
 fn main() {
@@ -22,15 +23,20 @@ fn main() {
     let texts: Vec<String> =
         serde_json::from_slice(&std::fs::read(corpus).expect("corpus")).expect("a JSON list");
     let repeat: usize = args.get(2).map_or(1, |r| r.parse().expect("repeat"));
-    let path = std::env::var("GAZ").unwrap_or("python/cybernexus/data/builtin.json".into());
-    let records = read_json(path.as_ref()).expect("gazetteer file");
-    let records = records.into_iter().map(|mut record| {
-        record.aliases.retain(|a| {
-            !matches!(a, RawAlias::Spec { form: Some(f), .. } if f == "capital" || f == "metonym")
-        });
-        record
-    });
-    let gazetteer = Arc::new(Gazetteer::from_records(records).expect("gazetteer"));
+    // `Gazetteer.builtin()` by default, as Python users get it (capitals left out); `GAZ=file.json` another file.
+    let gazetteer = match std::env::var("GAZ") {
+        Ok(path) => {
+            let records = read_json(path.as_ref()).expect("gazetteer file");
+            let records = records.into_iter().map(|mut record| {
+                record.aliases.retain(|a| {
+                    !matches!(a, RawAlias::Spec { form: Some(f), .. } if CAPITAL_FORMS.contains(&f.as_str()))
+                });
+                record
+            });
+            Arc::new(Gazetteer::from_records(records).expect("gazetteer"))
+        }
+        Err(_) => Gazetteer::builtin(false).expect("the built-in gazetteer"),
+    };
     let off = if args.get(3).is_some_and(|a| a == "norules") {
         "resolve,variants,patterns,acronyms,support,shields".to_owned()
     } else {

@@ -56,6 +56,11 @@ pub enum Error {
         message: String,
     },
     /// A matcher was asked for on a gazetteer without entities.
+    /// An entity id that the gazetteer does not have ([`crate::Gazetteer::without`] and the like), so that a typo
+    /// does not pass silently.
+    #[error("no entity with id {0:?}")]
+    UnknownId(String),
+
     #[error("the gazetteer has no entities, so nothing could ever match")]
     EmptyGazetteer,
     /// An option has a value outside its domain (a thread count of 0, an unknown mode).

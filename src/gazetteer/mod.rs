@@ -7,6 +7,7 @@
 //! Building a gazetteer validates every record and indexes every alias by its normalised, case-folded form (see
 //! [`crate::normalize`]); the matcher compiles that index into one automaton.
 
+mod builtin;
 mod load;
 
 use std::collections::{BTreeMap, HashMap};
@@ -19,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::normalize::{eq_exact, is_upper, normalize_str};
 use crate::patterns::{builtin_schemes, Patterns, Scheme, MAX_DIGITS, SCHEME_BLOCK};
 
+pub use builtin::CAPITAL_FORMS;
 pub use load::{read_csv, read_json, RawAlias, RawRecord, ALIAS_KEYS, RECORD_KEYS};
 
 /// How an alias compares with the text.
@@ -641,16 +643,78 @@ impl Gazetteer {
         Gazetteer::new(entities)
     }
 
+    /// A new gazetteer with the entities of the given kinds and countries (`None`: any), in order. A country is an
+    /// ISO 3166-1 alpha-2 code in any case, compared with [`Gazetteer::country_of`].
+    pub fn filter(
+        &self,
+        kinds: Option<&[String]>,
+        countries: Option<&[String]>,
+    ) -> Result<Gazetteer> {
+        let countries: Option<Vec<String>> =
+            countries.map(|c| c.iter().map(|c| c.to_uppercase()).collect());
+        self.retain_entities(|e| {
+            kinds.is_none_or(|k| k.contains(&e.kind))
+                && countries.as_ref().is_none_or(|c| {
+                    Gazetteer::country_of(e).is_some_and(|own| c.iter().any(|x| x == own))
+                })
+        })
+    }
+
+    /// A new gazetteer without the entities with these ids.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownId`] for the first id the gazetteer does not have.
+    pub fn without(&self, ids: &[String]) -> Result<Gazetteer> {
+        let ids = self.known_ids(ids)?;
+        self.retain_entities(|e| !ids.contains(e.id.as_str()))
+    }
+
+    /// A new gazetteer without the aliases whose text is one of `aliases` (compared folded, as the matcher
+    /// compares: case, white space and typography) or whose form is one of `forms`, from the entities in `entities`
+    /// (`None`: from every entity). An entity may be left without aliases: it keeps its id but is never matched.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownId`] for the first id in `entities` the gazetteer does not have.
+    pub fn without_aliases(
+        &self,
+        aliases: &[String],
+        forms: &[String],
+        entities: Option<&[String]>,
+    ) -> Result<Gazetteer> {
+        let texts: std::collections::HashSet<String> =
+            aliases.iter().map(|t| normalize_str(t, true)).collect();
+        let only = entities.map(|ids| self.known_ids(ids)).transpose()?;
+        self.retain_aliases(|e, a| {
+            let targeted = only.as_ref().is_none_or(|ids| ids.contains(e.id.as_str()));
+            let by_form = a.form.as_ref().is_some_and(|f| forms.contains(f));
+            !(targeted && (by_form || texts.contains(&normalize_str(&a.text, true))))
+        })
+    }
+
+    /// `ids` as a set, or [`Error::UnknownId`] for the first one the gazetteer does not have.
+    fn known_ids<'a>(&self, ids: &'a [String]) -> Result<std::collections::HashSet<&'a str>> {
+        if let Some(unknown) = ids.iter().find(|id| self.index_of(id).is_none()) {
+            return Err(Error::UnknownId(unknown.clone()));
+        }
+        Ok(ids.iter().map(String::as_str).collect())
+    }
+
     /// Entities whose name or an alias contains `query` (compared folded, see [`normalize_str`]), best first:
     /// exact name, then exact alias, then name prefix, then containment in the name, then in an alias; ties keep
-    /// gazetteer order. An empty query finds nothing.
-    pub fn search(&self, query: &str) -> Vec<u32> {
+    /// gazetteer order. Only entities of `kinds` (`None`: any), at most `limit` (`None`: all). An empty query finds
+    /// nothing.
+    pub fn search(&self, query: &str, kinds: Option<&[String]>, limit: Option<usize>) -> Vec<u32> {
         let q = normalize_str(query, true);
         if q.is_empty() {
             return Vec::new();
         }
         let mut scored: Vec<(u8, u32)> = Vec::new();
         for (i, e) in self.entities.iter().enumerate() {
+            if kinds.is_some_and(|k| !k.contains(&e.kind)) {
+                continue;
+            }
             let name = normalize_str(&e.name, true);
             let aliases: Vec<String> = e
                 .aliases
@@ -673,7 +737,11 @@ impl Gazetteer {
             scored.push((score, i as u32));
         }
         scored.sort_unstable();
-        scored.into_iter().map(|(_, i)| i).collect()
+        scored
+            .into_iter()
+            .map(|(_, i)| i)
+            .take(limit.unwrap_or(usize::MAX))
+            .collect()
     }
 
     /// Counts for inspection: entities and aliases, entities by kind, and entities by source (the space-separated
@@ -853,6 +921,123 @@ mod tests {
         assert!(no_acronyms.lookup("ALF").is_empty());
     }
 
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    /// Three entities of two kinds and countries: `ru` (country RU), `apt28` (threat actor, sponsor RU, aliases
+    /// with a form), `cn-mss` (agency of CN).
+    fn mixed() -> Gazetteer {
+        let mut apt28 = record("apt28", &["APT28"]);
+        apt28.kind = "threat_actor".into();
+        apt28.attrs.insert("sponsor".into(), "RU".into());
+        apt28.aliases.push(RawAlias::Spec {
+            text: "Fancy  Bear".into(),
+            case: None,
+            form: Some("crowdstrike".into()),
+            needs_support: false,
+        });
+        let mut ru = record("ru", &["Russia", "Russian Federation"]);
+        ru.attrs.insert("iso2".into(), "RU".into());
+        let mut mss = record("cn-mss", &["Ministry of State Security", "MSS"]);
+        mss.kind = "agency".into();
+        mss.attrs.insert("country".into(), "CN".into());
+        Gazetteer::from_records([ru, apt28, mss]).unwrap()
+    }
+
+    #[test]
+    fn filter_by_kind_and_country() {
+        let g = mixed();
+        let ids = |g: &Gazetteer| {
+            g.entities()
+                .iter()
+                .map(|e| e.id.clone())
+                .collect::<Vec<_>>()
+        };
+        let kinds = strings(&["agency", "threat_actor"]);
+        assert_eq!(
+            ids(&g.filter(Some(&kinds), None).unwrap()),
+            ["apt28", "cn-mss"]
+        );
+        assert_eq!(
+            ids(&g.filter(None, Some(&strings(&["ru"]))).unwrap()),
+            ["ru", "apt28"]
+        );
+        assert_eq!(
+            ids(&g.filter(Some(&kinds), Some(&strings(&["RU"]))).unwrap()),
+            ["apt28"]
+        );
+        assert!(g
+            .filter(Some(&strings(&["software"])), None)
+            .unwrap()
+            .is_empty());
+        assert_eq!(
+            ids(&g.filter(None, None).unwrap()),
+            ["ru", "apt28", "cn-mss"]
+        );
+    }
+
+    #[test]
+    fn without_refuses_unknown_ids() {
+        let g = mixed();
+        let left = g.without(&strings(&["apt28"])).unwrap();
+        assert_eq!(left.len(), 2);
+        assert_eq!(left.index_of("cn-mss"), Some(1));
+        let err = g.without(&strings(&["ru", "apt-28"])).unwrap_err();
+        assert!(
+            matches!(&err, Error::UnknownId(id) if id == "apt-28"),
+            "{err}"
+        );
+        assert_eq!(err.to_string(), "no entity with id \"apt-28\"");
+    }
+
+    #[test]
+    fn without_aliases_by_folded_text_form_and_entity() {
+        let g = mixed();
+        let aliases = |g: &Gazetteer, id: &str| {
+            g.get(id)
+                .unwrap()
+                .aliases
+                .iter()
+                .map(|a| a.text.clone())
+                .collect::<Vec<_>>()
+        };
+        let by_text = g
+            .without_aliases(&strings(&["fancy bear", "MSS"]), &[], None)
+            .unwrap();
+        assert_eq!(aliases(&by_text, "apt28"), ["APT28"]);
+        assert_eq!(aliases(&by_text, "cn-mss"), ["Ministry of State Security"]);
+        let by_form = g
+            .without_aliases(&[], &strings(&["crowdstrike"]), None)
+            .unwrap();
+        assert_eq!(aliases(&by_form, "apt28"), ["APT28"]);
+        // Only from the entities named: Russia keeps "Russia".
+        let only = g
+            .without_aliases(
+                &strings(&["Russia", "APT28"]),
+                &[],
+                Some(&strings(&["apt28"])),
+            )
+            .unwrap();
+        assert_eq!(aliases(&only, "ru"), ["Russia", "Russian Federation"]);
+        assert_eq!(aliases(&only, "apt28"), ["Fancy  Bear"]);
+        let err = g
+            .without_aliases(&[], &[], Some(&strings(&["nope"])))
+            .unwrap_err();
+        assert!(matches!(err, Error::UnknownId(_)));
+    }
+
+    #[test]
+    fn search_by_kind() {
+        let g = mixed();
+        assert_eq!(g.search("ss", None, None), vec![0, 2]);
+        assert_eq!(g.search("ss", Some(&strings(&["agency"])), None), vec![2]);
+        assert_eq!(
+            g.search("ss", Some(&strings(&["agency"])), Some(0)),
+            Vec::<u32>::new()
+        );
+    }
+
     #[test]
     fn search_ranks_exact_then_prefix_then_containment() {
         let g = Gazetteer::from_records([
@@ -862,9 +1047,10 @@ mod tests {
             record("w", &["Panda", "Fancy Bear"]),
         ])
         .unwrap();
-        assert_eq!(g.search("bear"), vec![2, 0, 1, 3]);
-        assert_eq!(g.search("  FANCY  bear "), vec![3]);
-        assert!(g.search("").is_empty());
+        assert_eq!(g.search("bear", None, None), vec![2, 0, 1, 3]);
+        assert_eq!(g.search("  FANCY  bear ", None, None), vec![3]);
+        assert!(g.search("", None, None).is_empty());
+        assert_eq!(g.search("bear", None, Some(2)), vec![2, 0]);
     }
 
     #[test]

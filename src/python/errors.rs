@@ -2,7 +2,7 @@
 //! subclass both `CybernexusError` and a builtin such as `ValueError`).
 
 use pyo3::exceptions::{
-    PyFileNotFoundError, PyOSError, PyPermissionError, PyTypeError, PyValueError,
+    PyFileNotFoundError, PyKeyError, PyOSError, PyPermissionError, PyTypeError, PyValueError,
 };
 use pyo3::prelude::*;
 
@@ -20,6 +20,7 @@ impl From<Error> for PyErr {
                 _ => PyOSError::new_err(err.to_string()),
             },
             Error::InvalidArgument(message) => PyValueError::new_err(message),
+            Error::UnknownId(_) => PyKeyError::new_err(err.to_string()),
             Error::ThreadPool(message) => PyOSError::new_err(message),
             other => GazetteerError::new_err(other.to_string()),
         }

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{IntoPyDict, PyBool, PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
 
 use super::errors::{type_error, GazetteerError, TextEncodingError};
 use super::text::borrow_str;
@@ -407,6 +408,26 @@ pub struct PyGazetteer {
     pub(crate) inner: Arc<Gazetteer>,
 }
 
+impl From<Gazetteer> for PyGazetteer {
+    fn from(gazetteer: Gazetteer) -> PyGazetteer {
+        PyGazetteer {
+            inner: Arc::new(gazetteer),
+        }
+    }
+}
+
+/// The built-in gazetteer ([`Gazetteer::builtin`]) as one Python object per value of `capitals`, so that
+/// `Gazetteer.builtin() is Gazetteer.builtin()`.
+pub(crate) fn builtin(py: Python<'_>, capitals: bool) -> PyResult<Py<PyGazetteer>> {
+    static CACHE: [PyOnceLock<Py<PyGazetteer>>; 2] = [PyOnceLock::new(), PyOnceLock::new()];
+    CACHE[usize::from(capitals)]
+        .get_or_try_init(py, || {
+            let inner = py.detach(|| Gazetteer::builtin(capitals))?;
+            Py::new(py, PyGazetteer { inner })
+        })
+        .map(|g| g.clone_ref(py))
+}
+
 impl PyGazetteer {
     fn entity_obj(&self, i: u32) -> PyEntity {
         PyEntity {
@@ -477,30 +498,6 @@ impl PyGazetteer {
         let gazetteer = py.detach(|| {
             crate::gazetteer::read_json(&path)
                 .and_then(|records| Gazetteer::from_records(records).map_err(|e| e.in_file(&path)))
-        })?;
-        Ok(PyGazetteer {
-            inner: Arc::new(gazetteer),
-        })
-    }
-
-    /// :meth:`from_json` without the aliases of the given forms, built once (the built-in gazetteer leaves out
-    /// capitals and metonyms unless asked for; filtering the records saves a second build).
-    #[staticmethod]
-    fn _from_json_without_forms(
-        py: Python<'_>,
-        path: PathBuf,
-        forms: Vec<String>,
-    ) -> PyResult<Self> {
-        let gazetteer = py.detach(|| {
-            crate::gazetteer::read_json(&path).and_then(|mut records| {
-                for r in &mut records {
-                    r.aliases.retain(|a| match a {
-                        RawAlias::Spec { form: Some(f), .. } => !forms.contains(f),
-                        _ => true,
-                    });
-                }
-                Gazetteer::from_records(records).map_err(|e| e.in_file(&path))
-            })
         })?;
         Ok(PyGazetteer {
             inner: Arc::new(gazetteer),
@@ -624,10 +621,8 @@ impl PyGazetteer {
     /// The file is read once per process and the result cached; gazetteers are immutable, so sharing is safe.
     #[staticmethod]
     #[pyo3(signature = (*, capitals = false))]
-    fn builtin(py: Python<'_>, capitals: bool) -> PyResult<Bound<'_, PyAny>> {
-        py.import("cybernexus._data")?
-            .getattr("builtin_gazetteer")?
-            .call((), Some(&[("capitals", capitals)].into_py_dict(py)?))
+    fn builtin(py: Python<'_>, capitals: bool) -> PyResult<Py<PyGazetteer>> {
+        builtin(py, capitals)
     }
 
     /// Counts for inspection: ``{"entities", "aliases", "by_kind": {kind: n}, "by_source": {source: n}}``.
@@ -658,23 +653,9 @@ impl PyGazetteer {
         country: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let kinds = kind.map(|k| strings(k, "kind")).transpose()?;
-        let countries = country
-            .map(|c| {
-                strings(c, "country")
-                    .map(|v| v.into_iter().map(|c| c.to_uppercase()).collect::<Vec<_>>())
-            })
-            .transpose()?;
-        let filtered = py.detach(|| {
-            self.inner.retain_entities(|e| {
-                kinds.as_ref().is_none_or(|k| k.contains(&e.kind))
-                    && countries.as_ref().is_none_or(|c| {
-                        Gazetteer::country_of(e).is_some_and(|own| c.iter().any(|x| x == own))
-                    })
-            })
-        })?;
-        Ok(PyGazetteer {
-            inner: Arc::new(filtered),
-        })
+        let countries = country.map(|c| strings(c, "country")).transpose()?;
+        let filtered = py.detach(|| self.inner.filter(kinds.as_deref(), countries.as_deref()))?;
+        Ok(PyGazetteer::from(filtered))
     }
 
     /// A new gazetteer without the entities with these ids.
@@ -684,15 +665,8 @@ impl PyGazetteer {
     #[pyo3(signature = (ids, /))]
     fn without(&self, py: Python<'_>, ids: &Bound<'_, PyAny>) -> PyResult<Self> {
         let ids = strings(ids, "ids")?;
-        if let Some(unknown) = ids.iter().find(|id| self.inner.index_of(id).is_none()) {
-            return Err(PyKeyError::new_err(format!(
-                "no entity with id {unknown:?}"
-            )));
-        }
-        let filtered = py.detach(|| self.inner.retain_entities(|e| !ids.contains(&e.id)))?;
-        Ok(PyGazetteer {
-            inner: Arc::new(filtered),
-        })
+        let filtered = py.detach(|| self.inner.without(&ids))?;
+        Ok(PyGazetteer::from(filtered))
     }
 
     /// A new gazetteer without some aliases.
@@ -712,38 +686,17 @@ impl PyGazetteer {
         forms: Option<&Bound<'_, PyAny>>,
         entities: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let texts: Vec<String> = aliases
-            .map(|a| strings(a, "aliases"))
-            .transpose()?
-            .unwrap_or_default()
-            .iter()
-            .map(|t| crate::normalize::normalize_str(t, true))
-            .collect();
-        let forms = forms
-            .map(|f| strings(f, "forms"))
-            .transpose()?
-            .unwrap_or_default();
+        let aliases = aliases.map(|a| strings(a, "aliases")).transpose()?;
+        let forms = forms.map(|f| strings(f, "forms")).transpose()?;
         let only = entities.map(|e| strings(e, "entities")).transpose()?;
-        if let Some(unknown) = only
-            .iter()
-            .flatten()
-            .find(|id| self.inner.index_of(id).is_none())
-        {
-            return Err(PyKeyError::new_err(format!(
-                "no entity with id {unknown:?}"
-            )));
-        }
         let filtered = py.detach(|| {
-            self.inner.retain_aliases(|e, a| {
-                let targeted = only.as_ref().is_none_or(|ids| ids.contains(&e.id));
-                let by_text = texts.contains(&crate::normalize::normalize_str(&a.text, true));
-                let by_form = a.form.as_ref().is_some_and(|f| forms.contains(f));
-                !(targeted && (by_text || by_form))
-            })
+            self.inner.without_aliases(
+                aliases.as_deref().unwrap_or_default(),
+                forms.as_deref().unwrap_or_default(),
+                only.as_deref(),
+            )
         })?;
-        Ok(PyGazetteer {
-            inner: Arc::new(filtered),
-        })
+        Ok(PyGazetteer::from(filtered))
     }
 
     /// Entities whose name or an alias contains ``query`` (case, white space and typography folded), best match
@@ -764,14 +717,8 @@ impl PyGazetteer {
         let kinds = kind.map(|k| strings(k, "kind")).transpose()?;
         Ok(self
             .inner
-            .search(&query)
+            .search(&query, kinds.as_deref(), limit)
             .into_iter()
-            .filter(|&i| {
-                kinds
-                    .as_ref()
-                    .is_none_or(|k| k.contains(&self.inner.entities()[i as usize].kind))
-            })
-            .take(limit.unwrap_or(usize::MAX))
             .map(|i| self.entity_obj(i))
             .collect())
     }

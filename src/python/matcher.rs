@@ -384,10 +384,9 @@ impl PyMatcher {
         let gazetteer = if let Some(g) = gazetteer {
             g
         } else {
-            builtin = py
-                .import("cybernexus._data")?
-                .getattr("builtin_gazetteer")?
-                .call0()?;
+            builtin = super::gazetteer::builtin(py, false)?
+                .into_bound(py)
+                .into_any();
             &builtin
         };
         let gazetteer = gazetteer
