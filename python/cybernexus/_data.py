@@ -16,6 +16,7 @@ __all__ = [
     "sample_texts",
 ]
 
+
 def builtin_gazetteer(*, capitals: bool = False) -> Gazetteer:
     """The built-in gazetteer (see ``Gazetteer.builtin``), read once per process by the core."""
     return Gazetteer.builtin(capitals=bool(capitals))
