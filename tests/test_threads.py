@@ -72,3 +72,30 @@ def test_bulk_mentions_leave_the_garbage_collector_as_they_found_it() -> None:
         assert not gc.isenabled()  # a collector the caller disabled stays disabled
     finally:
         gc.enable()
+
+
+def test_concurrent_bulk_mentions_restore_the_collector_once_all_are_done() -> None:
+    """The collector's pause is counted across threads: whichever finishes first, it is on again at the end
+    (on a free-threaded interpreter the list building of several threads overlaps)."""
+    import gc
+
+    matcher = cx.Matcher(cx.Gazetteer.builtin())
+    texts = [
+        "Fancy Bear and Russia and the GRU attacked Germany. " * 3
+    ] * 1000  # 12,000 mentions a call
+    expected = matcher.find_many(texts, n_threads=1)
+
+    def work(i: int) -> bool:
+        return matcher.find_many(texts[: 1000 - i], n_threads=1) == expected[: 1000 - i]
+
+    assert gc.isenabled()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert all(pool.map(work, range(12)))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            assert all(pool.map(work, range(4)))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -332,11 +332,18 @@ impl PyMatcher {
 /// so far, again and again: `find_many` on 500 MB (1.5 million mentions) took 2.5x the time of `find_table`; on 2
 /// million short mentions, 1.95 s against 0.24 s. Each `Mention` is now taken off the collector's lists (see
 /// `mentions`), which brought that to 0.79-0.90 s, and pausing the collector while the per-document lists are built
-/// to 0.44-0.67 s. The pause lasts while the objects are built, with the interpreter held, so no other Python code
-/// runs meanwhile.
+/// to 0.44-0.67 s.
+///
+/// The collector's switch is one for the whole process, and on a free-threaded interpreter several threads may
+/// build lists at once: the pauses are counted ([`GC_PAUSES`]), the first one turns the collector off (if it was
+/// on) and the last one turns it back on, so one thread's pause never ends another's, and a collector that the user
+/// turned off stays off.
 struct GcPause<'py> {
-    gc: Option<Bound<'py, pyo3::types::PyModule>>,
+    py: Option<Python<'py>>,
 }
+
+/// Live [`GcPause`]s in the process, and whether the first of them turned the collector off.
+static GC_PAUSES: std::sync::Mutex<(usize, bool)> = std::sync::Mutex::new((0, false));
 
 impl<'py> GcPause<'py> {
     /// Below this many objects the pause is not worth its two calls.
@@ -344,22 +351,34 @@ impl<'py> GcPause<'py> {
 
     fn over(py: Python<'py>, objects: usize) -> PyResult<GcPause<'py>> {
         if objects < Self::MIN_OBJECTS {
-            return Ok(GcPause { gc: None });
+            return Ok(GcPause { py: None });
         }
-        let gc = py.import("gc")?;
-        if !gc.call_method0("isenabled")?.is_truthy()? {
-            return Ok(GcPause { gc: None });
+        // The lock is held only around calls into `gc` that run no Python code and never detach, so a thread that
+        // waits for it cannot be holding what the holder needs.
+        let mut pauses = GC_PAUSES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if pauses.0 == 0 {
+            let gc = py.import("gc")?;
+            let on = gc.call_method0("isenabled")?.is_truthy()?;
+            if on {
+                gc.call_method0("disable")?;
+            }
+            pauses.1 = on;
         }
-        gc.call_method0("disable")?;
-        Ok(GcPause { gc: Some(gc) })
+        pauses.0 += 1;
+        Ok(GcPause { py: Some(py) })
     }
 }
 
 impl Drop for GcPause<'_> {
     fn drop(&mut self) {
-        if let Some(gc) = &self.gc {
+        let Some(py) = self.py else {
+            return;
+        };
+        let mut pauses = GC_PAUSES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        pauses.0 -= 1;
+        if pauses.0 == 0 && pauses.1 {
             // Nothing to report to if this fails (it cannot, short of a broken `gc` module).
-            let _ = gc.call_method0("enable");
+            let _ = py.import("gc").and_then(|gc| gc.call_method0("enable"));
         }
     }
 }

@@ -11,7 +11,10 @@ mod gazetteer;
 mod matcher;
 mod text;
 
-#[pyo3::pymodule]
+// `gil_used = false`: the module may be imported into a free-threaded interpreter without turning the GIL back on.
+// Every class is frozen (immutable after construction, so `Sync` by construction), the caches are `PyOnceLock`s
+// and atomics, and the one process-wide switch the glue touches, the garbage collector's, is counted (`GcPause`).
+#[pyo3::pymodule(gil_used = false)]
 mod _core {
     #[pymodule_export]
     use super::cooccurrence::{_cooccurrence_counts, segment};
