@@ -27,9 +27,9 @@ use rustc_hash::FxHashMap;
 
 use crate::error::Result;
 use crate::matcher::{Match, Matcher, Offsets, Scratch};
-use crate::normalize::is_word;
+use crate::normalize::{is_ascii_word, is_word};
 use crate::parallel;
-use crate::segment::{Span, Splitter};
+use crate::segment::{span_index, Span, Splitter};
 
 /// What a unit of co-occurrence is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,13 +115,13 @@ impl Counts {
     }
 }
 
-/// 1 for the ASCII word characters of [`is_word`] (letters, digits, `_`), else 0.
+/// 1 for the ASCII word characters of [`is_word`] ([`is_ascii_word`]), else 0: a table, so that the token loop has
+/// no branch on the byte.
 const ASCII_WORD: [u8; 128] = {
     let mut table = [0u8; 128];
     let mut b = 0;
     while b < 128 {
-        let c = b as u8;
-        table[b] = (c.is_ascii_alphanumeric() || c == b'_') as u8;
+        table[b] = is_ascii_word(b as u8) as u8;
         b += 1;
     }
     table
@@ -252,18 +252,24 @@ impl<'a> Counter<'a> {
             }
         }
         // Mentions and spans are both sorted by start: walk them together. A mention belongs to the span it starts
-        // in; one that starts outside every span (in white space between paragraphs) belongs to none.
-        let mut next = 0;
-        for s in 0..self.spans.len() {
-            let span = self.spans[s];
-            while let Some(m) = self.mentions.get(next).filter(|m| m.byte_start < span.end) {
-                if m.byte_start >= span.start {
-                    self.unit.extend(id(m.entity));
-                }
-                next += 1;
+        // in; one that starts outside every span (in white space between paragraphs) belongs to none. Every span is
+        // a unit, with mentions or without.
+        let (mut cursor, mut flushed) = (0, 0);
+        let mentions = std::mem::take(&mut self.mentions);
+        for m in &mentions {
+            let Some(span) = span_index(&self.spans, &mut cursor, m.byte_start) else {
+                continue;
+            };
+            while flushed < span {
+                self.flush();
+                flushed += 1;
             }
+            self.unit.extend(id(m.entity));
+        }
+        for _ in flushed..self.spans.len() {
             self.flush();
         }
+        self.mentions = mentions;
     }
 
     /// Add the blocks of `k` tokens of one document.

@@ -29,7 +29,6 @@ pub mod normalize;
 pub mod parallel;
 pub mod patterns;
 pub mod segment;
-pub mod variants;
 pub mod wordtrie;
 
 #[cfg(test)]

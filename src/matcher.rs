@@ -31,7 +31,9 @@ use std::sync::{Arc, OnceLock};
 use crate::context::{self, Resolution};
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
-use crate::normalize::{count_chars, is_word, normalize_collapsed, normalize_with, Spare};
+use crate::normalize::{
+    count_chars, is_word, normalize_collapsed, normalize_with, CharCursor, Spare,
+};
 use crate::parallel;
 use crate::wordtrie::{is_ascii_word, WordTrie};
 
@@ -117,7 +119,7 @@ impl Resolve {
 pub struct Rules {
     /// How names shared by a group and its software are read.
     pub resolve: Resolve,
-    /// Match the CamelCase variants of group and software names (see [`crate::variants`]).
+    /// Match the CamelCase variants of group and software names (see [`crate::gazetteer::variants`]).
     pub variants: bool,
     /// Find numbered clusters by their vendors' schemes (see [`crate::patterns`]).
     pub patterns: bool,
@@ -161,7 +163,7 @@ pub enum Via {
     /// An alias as written in the gazetteer.
     #[default]
     Alias,
-    /// A generated variant of an alias (see [`crate::variants`]).
+    /// A generated variant of an alias (see [`crate::gazetteer::variants`]).
     Variant,
     /// A vendor's numbering scheme (see [`crate::patterns`]).
     Pattern,
@@ -1013,7 +1015,15 @@ impl Matcher {
     /// [`crate::segment::locate`]).
     pub fn find_located(&self, text: &str, offsets: Offsets, segments: bool) -> Located {
         let matches = self.find(text, offsets);
-        let places = segments.then(|| crate::segment::locate(text, &matches));
+        let places = segments.then(|| {
+            let mut places = Vec::with_capacity(matches.len());
+            crate::segment::Splitter::default().locate(
+                text,
+                matches.iter().map(|m| m.byte_start),
+                |s, p| places.push((s, p)),
+            );
+            places
+        });
         (matches, places)
     }
 
@@ -1072,7 +1082,7 @@ impl Matcher {
                 let text = texts[doc].as_ref();
                 self.find_into(text, offsets, &mut scratch, &mut found);
                 if segments {
-                    splitter.locate(text, &found, |s, p| {
+                    splitter.locate(text, found.iter().map(|m| m.byte_start), |s, p| {
                         part.sentence.push(s);
                         part.paragraph.push(p);
                     });
@@ -1203,13 +1213,11 @@ fn at_boundaries(text: &str, start: usize, end: usize) -> bool {
 
 /// Convert byte offsets to code-point offsets in place. `matches` must be sorted by start.
 fn to_char_offsets(text: &str, matches: &mut [Match]) {
-    let (mut byte, mut chars) = (0, 0);
+    let mut cursor = CharCursor::new(text);
     for m in matches {
-        chars += count_chars(&text[byte..m.byte_start]);
-        byte = m.byte_start;
-        let len = count_chars(&text[m.byte_start..m.byte_end]);
-        m.start = chars;
-        m.end = chars + len;
+        m.start = cursor.chars_at(m.byte_start);
+        // Ends are not in order when mentions nest (`overlaps="all"`): count the mention's own characters.
+        m.end = m.start + count_chars(&text[m.byte_start..m.byte_end]);
     }
 }
 

@@ -87,6 +87,13 @@ pub fn is_unspaced_script(c: char) -> bool {
     )
 }
 
+/// Whether the byte `b` is an ASCII word character (letter, digit or `_`): the ASCII part of [`is_word`], and the
+/// one rule the trie walk, the boundary checks and the token counter of window scopes all use.
+#[inline]
+pub const fn is_ascii_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
 /// Whether `c` is a word character for the boundary rule.
 ///
 /// Word characters are letters (`L*`), marks (`M*`), numbers (`N*`) and connector punctuation (`Pc`, e.g. `_`),
@@ -94,7 +101,8 @@ pub fn is_unspaced_script(c: char) -> bool {
 #[inline]
 pub fn is_word(c: char) -> bool {
     if c.is_ascii() {
-        return c.is_ascii_alphanumeric() || c == '_';
+        #[allow(clippy::cast_possible_truncation)] // ASCII
+        return is_ascii_word(c as u8);
     }
     if is_unspaced_script(c) {
         return false;
@@ -329,6 +337,35 @@ pub fn normalize_collapsed(text: &str) -> Normalized<'_> {
     }
 }
 
+/// Converts byte offsets of one text to code-point offsets (Python `str` indices) in one pass: each call counts only
+/// the characters since the previous one, so the offsets must not decrease. The one byte-to-character conversion of
+/// the crate (mentions in [`crate::matcher`], spans in [`crate::segment`]).
+#[derive(Debug, Clone)]
+pub struct CharCursor<'t> {
+    text: &'t str,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'t> CharCursor<'t> {
+    /// A cursor at the start of `text`.
+    pub fn new(text: &'t str) -> CharCursor<'t> {
+        CharCursor {
+            text,
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    /// The code-point offset of byte `at` (a character boundary, not before the previous call's).
+    #[inline]
+    pub fn chars_at(&mut self, at: usize) -> usize {
+        self.chars += count_chars(&self.text[self.byte..at]);
+        self.byte = at;
+        self.chars
+    }
+}
+
 /// Number of code points in `s`.
 #[inline]
 pub fn count_chars(s: &str) -> usize {
@@ -348,7 +385,7 @@ mod tests {
         // digit or `_`.
         for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
             let f = fold_char(c);
-            if f.is_ascii_alphanumeric() || f == '_' {
+            if f.is_ascii() && is_ascii_word(f as u8) {
                 assert!(is_word(c), "{c:?} folds to {f:?}");
             }
         }

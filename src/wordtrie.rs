@@ -117,11 +117,7 @@ fn first_word_set(patterns: &[&[u8]]) -> (Vec<u64>, u32) {
     (set, shift)
 }
 
-/// Whether `b` is an ASCII word byte (letter, digit or `_`).
-#[inline]
-pub(crate) fn is_ascii_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
+pub(crate) use crate::normalize::is_ascii_word;
 
 /// A trie of byte strings, searched from word starts; see the module documentation.
 #[derive(Clone)]
@@ -523,7 +519,7 @@ impl WordTrie {
     }
 
     /// [`WordTrie::walk`], resumed from `state`, the state that [`WordTrie::for_each_start_resumable`] passed with
-    /// `start` (the root, or the state after the first [`QUICK_STEPS`] bytes).
+    /// `start` (the root, or the state after the first `QUICK_STEPS` (four) bytes).
     ///
     /// Performance note: resuming skips the steps the quick check has just taken; before, the walk took them again
     /// from the root, and they were more than half of all steps on the benchmark corpus.

@@ -9,6 +9,7 @@
 
 mod builtin;
 mod load;
+pub mod variants;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -126,7 +127,7 @@ pub(crate) struct Candidate {
     pub case: CasePolicy,
     /// The alias (or variant) normalised without case folding, for [`CasePolicy::Exact`].
     pub exact: Box<str>,
-    /// Whether the pattern is a generated variant of the alias (see [`crate::variants`]), not the alias as written.
+    /// Whether the pattern is a generated variant of the alias (see [`crate::gazetteer::variants`]), not the alias as written.
     pub variant: bool,
     /// Whether the alias starts with the article "the", which is not part of its case policy.
     pub article: bool,
@@ -401,7 +402,7 @@ impl Gazetteer {
         let written = patterns.len();
         for (e, entity) in entities.iter().enumerate() {
             for (a, alias) in entity.aliases.iter().enumerate() {
-                for (text, case) in crate::variants::variants(entity, alias) {
+                for (text, case) in variants::variants(entity, alias) {
                     let folded = normalize_str(&text, true);
                     if folded.is_empty() {
                         continue;

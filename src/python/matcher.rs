@@ -355,7 +355,9 @@ impl<'py> GcPause<'py> {
         }
         // The lock is held only around calls into `gc` that run no Python code and never detach, so a thread that
         // waits for it cannot be holding what the holder needs.
-        let mut pauses = GC_PAUSES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut pauses = GC_PAUSES
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if pauses.0 == 0 {
             let gc = py.import("gc")?;
             let on = gc.call_method0("isenabled")?.is_truthy()?;
@@ -374,7 +376,9 @@ impl Drop for GcPause<'_> {
         let Some(py) = self.py else {
             return;
         };
-        let mut pauses = GC_PAUSES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut pauses = GC_PAUSES
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         pauses.0 -= 1;
         if pauses.0 == 0 && pauses.1 {
             // Nothing to report to if this fails (it cannot, short of a broken `gc` module).

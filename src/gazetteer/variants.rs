@@ -16,7 +16,7 @@
 //! Parts shorter than three letters are not split off (`McAfee`, "iOS"), and a name with digits or punctuation is
 //! left alone ("APT28", "Lazarus-Group"): tracking codes have their own rule ([`crate::patterns`]).
 
-use crate::gazetteer::{Alias, CasePolicy, Entity};
+use super::{Alias, CasePolicy, Entity};
 
 /// The kinds whose aliases get variants.
 pub const KINDS: [&str; 2] = ["threat_actor", "software"];

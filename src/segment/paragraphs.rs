@@ -1,0 +1,66 @@
+//! Paragraphs: separated by blank lines if the text has one, else one per non-blank line, else the whole text.
+
+use super::Span;
+
+pub(super) fn trimmed(text: &str, start: usize, end: usize) -> Option<Span> {
+    let piece = &text[start..end];
+    let bytes = piece.as_bytes();
+    // Nearly every piece starts and ends with a visible ASCII character: nothing to trim.
+    if let (Some(first), Some(last)) = (bytes.first(), bytes.last()) {
+        if first.is_ascii_graphic() && last.is_ascii_graphic() {
+            return Some(Span { start, end });
+        }
+    }
+    let lead = piece.len() - piece.trim_start().len();
+    let inner = piece.trim();
+    (!inner.is_empty()).then(|| Span {
+        start: start + lead,
+        end: start + lead + inner.len(),
+    })
+}
+
+/// Paragraph spans of `text`; see the module documentation.
+pub fn paragraphs(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    paragraphs_into(text, &mut Vec::new(), &mut out);
+    out
+}
+
+/// [`paragraphs`] into `out` (cleared first), with `lines` as a reused buffer.
+pub(super) fn paragraphs_into(text: &str, lines: &mut Vec<(usize, usize)>, out: &mut Vec<Span>) {
+    out.clear();
+    lines.clear();
+    let mut start = 0;
+    for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        lines.push((start, i));
+        start = i + 1;
+    }
+    lines.push((start, text.len()));
+    let blank = |&(s, e): &(usize, usize)| text[s..e].trim().is_empty();
+    // A blank line between two non-blank ones (leading and trailing blank lines do not count).
+    let first = lines.iter().position(|l| !blank(l));
+    let last = lines.iter().rposition(|l| !blank(l));
+    let has_blank_line = match (first, last) {
+        (Some(f), Some(l)) => lines[f..l].iter().any(blank),
+        _ => false,
+    };
+    if has_blank_line {
+        let mut start: Option<usize> = None;
+        let mut end = 0;
+        for line in lines.iter() {
+            if blank(line) {
+                if let Some(s) = start.take() {
+                    out.extend(trimmed(text, s, end));
+                }
+            } else {
+                start.get_or_insert(line.0);
+                end = line.1;
+            }
+        }
+        if let Some(s) = start {
+            out.extend(trimmed(text, s, end));
+        }
+    } else {
+        out.extend(lines.iter().filter_map(|&(s, e)| trimmed(text, s, e)));
+    }
+}
