@@ -25,7 +25,7 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::matcher::{Match, Matcher, Offsets, Scratch};
 use crate::normalize::{is_ascii_word, is_word};
 use crate::parallel;
@@ -42,6 +42,54 @@ pub enum Scope {
     Sentence,
     /// A block of this many tokens.
     Window(usize),
+}
+
+impl Scope {
+    /// The scope named `name` (`document`, `paragraph`, `sentence` or `window`), with `window` tokens for
+    /// `window` (and only for it), as the Python keyword arguments give them.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for an unknown name, a window missing, given to another scope, or under 1.
+    pub fn parse(name: &str, window: Option<i64>) -> Result<Scope> {
+        let scope = match (name, window) {
+            ("document", None) => Scope::Document,
+            ("paragraph", None) => Scope::Paragraph,
+            ("sentence", None) => Scope::Sentence,
+            ("window", Some(k)) => Scope::Window(usize::try_from(k).unwrap_or(0)),
+            ("window", None) => {
+                return Err(Error::InvalidArgument(
+                    "scope='window' needs window=<number of tokens>".into(),
+                ))
+            }
+            (s @ ("document" | "paragraph" | "sentence"), Some(_)) => {
+                return Err(Error::InvalidArgument(format!(
+                    "window is only for scope='window', not {s:?}"
+                )))
+            }
+            (other, _) => {
+                return Err(Error::choice(
+                    "scope",
+                    "'document', 'paragraph', 'sentence' or 'window'",
+                    other,
+                ))
+            }
+        };
+        scope.check(window)?;
+        Ok(scope)
+    }
+
+    /// The one check of a scope's value: a window holds at least one token. `given` is the window as the caller
+    /// wrote it, for the message.
+    fn check(self, given: Option<i64>) -> Result<()> {
+        if self == Scope::Window(0) {
+            let got = given.map(|k| format!(", got {k}")).unwrap_or_default();
+            return Err(Error::InvalidArgument(format!(
+                "window must be at least 1 token{got}"
+            )));
+        }
+        Ok(())
+    }
 }
 
 /// Sparse, symmetric co-occurrence counts over a gazetteer's entities (upper triangle stored).
@@ -326,11 +374,7 @@ where
     S: AsRef<str> + Sync,
     F: Fn(u32) -> Option<u32> + Sync + Send,
 {
-    if scope == Scope::Window(0) {
-        return Err(crate::Error::InvalidArgument(
-            "window must be at least 1 token".into(),
-        ));
-    }
+    scope.check(None)?;
     // Chunks of documents, a few per thread, so that each worker fills one map.
     let chunk = texts.len().div_ceil(64).max(1);
     let chunks: Vec<&[S]> = texts.chunks(chunk).collect();
@@ -370,6 +414,37 @@ mod tests {
             Overlaps::Longest,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn scopes_parse_from_their_names_with_one_check_of_the_window() {
+        assert_eq!(Scope::parse("sentence", None).unwrap(), Scope::Sentence);
+        assert_eq!(Scope::parse("window", Some(50)).unwrap(), Scope::Window(50));
+        let message =
+            |name: &str, window: Option<i64>| Scope::parse(name, window).unwrap_err().to_string();
+        assert_eq!(
+            message("window", Some(0)),
+            "window must be at least 1 token, got 0"
+        );
+        assert_eq!(
+            message("window", Some(-3)),
+            "window must be at least 1 token, got -3"
+        );
+        assert_eq!(
+            message("window", None),
+            "scope='window' needs window=<number of tokens>"
+        );
+        assert_eq!(
+            message("document", Some(5)),
+            "window is only for scope='window', not \"document\""
+        );
+        assert_eq!(
+            message("line", None),
+            "scope must be 'document', 'paragraph', 'sentence' or 'window', got \"line\""
+        );
+        let m = matcher(&["Iran"]);
+        let err = cooccurrence(&m, &["Iran"], Scope::Window(0), Some, Some(1)).unwrap_err();
+        assert_eq!(err.to_string(), "window must be at least 1 token");
     }
 
     #[test]

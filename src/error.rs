@@ -101,3 +101,11 @@ impl Error {
         }
     }
 }
+
+impl Error {
+    /// The error of an option given by name: `{what} must be {choices}, got "{got}"` (one wording for every
+    /// option, whichever layer reads it).
+    pub(crate) fn choice(what: &str, choices: &str, got: &str) -> Error {
+        Error::InvalidArgument(format!("{what} must be {choices}, got {got:?}"))
+    }
+}

@@ -48,11 +48,15 @@ pub enum Overlaps {
 
 impl Overlaps {
     /// Parse `"longest"` or `"all"`.
-    pub fn parse(name: &str) -> Option<Overlaps> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for any other name.
+    pub fn parse(name: &str) -> Result<Overlaps> {
         match name {
-            "longest" => Some(Overlaps::Longest),
-            "all" => Some(Overlaps::All),
-            _ => None,
+            "longest" => Ok(Overlaps::Longest),
+            "all" => Ok(Overlaps::All),
+            _ => Err(Error::choice("overlaps", "'longest' or 'all'", name)),
         }
     }
 
@@ -91,12 +95,20 @@ impl Resolve {
     pub const NAMES: [&'static str; 3] = ["local", "document", "none"];
 
     /// Parse `"local"`, `"document"` or `"none"`.
-    pub fn parse(name: &str) -> Option<Resolve> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for any other name.
+    pub fn parse(name: &str) -> Result<Resolve> {
         match name {
-            "local" => Some(Resolve::Local),
-            "document" => Some(Resolve::Document),
-            "none" => Some(Resolve::None),
-            _ => None,
+            "local" => Ok(Resolve::Local),
+            "document" => Ok(Resolve::Document),
+            "none" => Ok(Resolve::None),
+            _ => Err(Error::choice(
+                "resolve",
+                "'local', 'document' or 'none'",
+                name,
+            )),
         }
     }
 

@@ -513,10 +513,6 @@ def cooccurrence(
     if not isinstance(matcher, Matcher):
         raise TypeError(f"matcher must be a Matcher, got {type(matcher).__name__}")
     kind_list = [kinds] if isinstance(kinds, str) else None if kinds is None else list(kinds)
-    if window is not None and (isinstance(window, bool) or not isinstance(window, int)):
-        raise TypeError(f"window must be an int, got {type(window).__name__}")
-    if window is not None and window < 1:
-        raise ValueError(f"window must be at least 1 token, got {window}")
     if min_count < 1:
         raise ValueError(f"min_count must be at least 1, got {min_count}")
     resolved = _groups(matcher.gazetteer, kind_list, rollup)

@@ -247,13 +247,24 @@ impl OnConflict {
     pub const NAMES: [&'static str; 4] = ["union", "replace", "keep", "error"];
 
     /// Parse a conflict rule by name.
-    pub fn parse(name: &str) -> Option<OnConflict> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for any other name.
+    pub fn parse(name: &str) -> Result<OnConflict> {
         match name {
-            "union" => Some(OnConflict::Union),
-            "replace" => Some(OnConflict::Replace),
-            "keep" => Some(OnConflict::Keep),
-            "error" => Some(OnConflict::Error),
-            _ => None,
+            "union" => Ok(OnConflict::Union),
+            "replace" => Ok(OnConflict::Replace),
+            "keep" => Ok(OnConflict::Keep),
+            "error" => Ok(OnConflict::Error),
+            _ => Err(Error::choice(
+                "on_conflict",
+                &format!(
+                    "one of {}",
+                    OnConflict::NAMES.map(|n| format!("'{n}'")).join(", ")
+                ),
+                name,
+            )),
         }
     }
 }

@@ -4,8 +4,9 @@ use numpy::IntoPyArray;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
+use super::args::{self, threads};
 use super::errors::type_error;
-use super::matcher::{threads, PyMatcher};
+use super::matcher::PyMatcher;
 use super::text::Texts;
 use crate::cooccurrence::{cooccurrence, Scope};
 
@@ -38,7 +39,7 @@ pub fn _cooccurrence_counts<'py>(
     matcher: &Bound<'py, PyAny>,
     texts: &Bound<'py, PyAny>,
     scope: &str,
-    window: Option<usize>,
+    window: Option<&Bound<'py, PyAny>>,
     groups: Option<Vec<i64>>,
     n_threads: Option<&Bound<'py, PyAny>>,
     patterns: bool,
@@ -46,27 +47,7 @@ pub fn _cooccurrence_counts<'py>(
     let matcher = matcher
         .cast::<PyMatcher>()
         .map_err(|_| type_error("matcher", "a Matcher", matcher))?;
-    let scope = match (scope, window) {
-        ("document", None) => Scope::Document,
-        ("paragraph", None) => Scope::Paragraph,
-        ("sentence", None) => Scope::Sentence,
-        ("window", Some(k)) => Scope::Window(k),
-        ("window", None) => {
-            return Err(PyValueError::new_err(
-                "scope='window' needs window=<number of tokens>",
-            ))
-        }
-        (s @ ("document" | "paragraph" | "sentence"), Some(_)) => {
-            return Err(PyValueError::new_err(format!(
-                "window is only for scope='window', not {s:?}"
-            )))
-        }
-        (other, _) => {
-            return Err(PyValueError::new_err(format!(
-                "scope must be 'document', 'paragraph', 'sentence' or 'window', got {other:?}"
-            )))
-        }
-    };
+    let scope = Scope::parse(scope, args::window(window)?)?;
     let n_threads = threads(n_threads)?;
     let texts = Texts::extract(texts, "texts")?;
     let strs = texts.strs(py, "texts")?;

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyKeyError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
@@ -589,12 +589,7 @@ impl PyGazetteer {
         let other = other
             .cast::<PyGazetteer>()
             .map_err(|_| type_error("other", "a Gazetteer", other))?;
-        let rule = OnConflict::parse(on_conflict).ok_or_else(|| {
-            PyValueError::new_err(format!(
-                "on_conflict must be one of {}, got {on_conflict:?}",
-                OnConflict::NAMES.map(|n| format!("'{n}'")).join(", ")
-            ))
-        })?;
+        let rule = OnConflict::parse(on_conflict)?;
         let other = Arc::clone(&other.get().inner);
         let merged = py.detach(|| self.inner.merge(&other, rule))?;
         Ok(PyGazetteer {

@@ -7,6 +7,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 
+use super::args::threads;
 use super::errors::type_error;
 use super::gazetteer::PyGazetteer;
 use super::text::{borrow_str, Texts};
@@ -233,26 +234,6 @@ pub struct PyMatcher {
     strings: Vec<EntityStrings>,
 }
 
-/// Check a Python thread-count argument.
-pub(crate) fn threads(n_threads: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
-    let Some(n) = n_threads.filter(|n| !n.is_none()) else {
-        return Ok(None);
-    };
-    if n.is_instance_of::<pyo3::types::PyBool>() {
-        return Err(type_error("n_threads", "an int or None", n));
-    }
-    let n: i64 = n
-        .extract()
-        .map_err(|_| type_error("n_threads", "an int or None", n))?;
-    let n = usize::try_from(n).map_err(|_| {
-        PyValueError::new_err(format!(
-            "n_threads must be at least 1 (or None for all cores), got {n}"
-        ))
-    })?;
-    crate::parallel::check_threads(Some(n))?;
-    Ok(Some(n))
-}
-
 impl PyMatcher {
     /// The core matcher.
     pub(crate) fn core(&self) -> &Matcher {
@@ -415,16 +396,8 @@ impl PyMatcher {
         let gazetteer = gazetteer
             .cast::<PyGazetteer>()
             .map_err(|_| type_error("gazetteer", "a Gazetteer", gazetteer))?;
-        let mode = Overlaps::parse(overlaps).ok_or_else(|| {
-            PyValueError::new_err(format!(
-                "overlaps must be 'longest' or 'all', got {overlaps:?}"
-            ))
-        })?;
-        let resolve = Resolve::parse(resolve).ok_or_else(|| {
-            PyValueError::new_err(format!(
-                "resolve must be 'local', 'document' or 'none', got {resolve:?}"
-            ))
-        })?;
+        let mode = Overlaps::parse(overlaps)?;
+        let resolve = Resolve::parse(resolve)?;
         let rules = Rules {
             resolve,
             variants,

@@ -4,6 +4,7 @@
 //! Doc comments here are Python docstrings (Google style, reStructuredText markup), not rustdoc, hence the allow.
 #![allow(clippy::doc_markdown)]
 
+mod args;
 mod arrow;
 mod cooccurrence;
 mod errors;

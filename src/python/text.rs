@@ -62,11 +62,8 @@ pub(crate) fn borrow_str<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<
     })
 }
 
-/// Collect the strings of an iterable (not a single `str`), checking each item.
-pub(crate) fn collect_strs<'py>(
-    texts: &Bound<'py, PyAny>,
-    what: &str,
-) -> PyResult<Vec<Bound<'py, PyAny>>> {
+/// Collect the items of an iterable of strings (not a single `str`); [`borrow_all`] then checks each item, once.
+fn collect_strs<'py>(texts: &Bound<'py, PyAny>, what: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
     if texts.is_instance_of::<PyString>() {
         return Err(pyo3::exceptions::PyTypeError::new_err(format!(
             "{what} must be an iterable of str, got a single str (use find() for one text, or wrap it in a list)"
@@ -79,18 +76,14 @@ pub(crate) fn collect_strs<'py>(
         .try_iter()
         .map_err(|_| type_error(what, "an iterable of str", texts))?;
     let mut items = Vec::with_capacity(texts.len().unwrap_or(0));
-    for (i, item) in iter.enumerate() {
-        let item = item?;
-        if !item.is_instance_of::<PyString>() {
-            borrow_str(&item, &format!("{what}[{i}]"))?;
-        }
-        items.push(item);
+    for item in iter {
+        items.push(item?);
     }
     Ok(items)
 }
 
 /// Borrow every collected string; see [`borrow_str`].
-pub(crate) fn borrow_all<'a>(items: &'a [Bound<'_, PyAny>], what: &str) -> PyResult<Vec<&'a str>> {
+fn borrow_all<'a>(items: &'a [Bound<'_, PyAny>], what: &str) -> PyResult<Vec<&'a str>> {
     items
         .iter()
         .enumerate()
