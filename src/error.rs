@@ -18,6 +18,15 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// One entity built on its own (not from a list of records) is invalid: as [`Error::Record`], without a
+    /// position.
+    #[error("entity{}: {message}", fmt_id(.id.as_deref()))]
+    Entity {
+        /// The entity's id, when it has one.
+        id: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
     /// Two records share an id.
     #[error("duplicate entity id {id:?} (records {first} and {second})")]
     DuplicateId {

@@ -59,6 +59,18 @@ fn label(s: &str) -> std::result::Result<String, String> {
 
 impl RawRecord {
     /// Validate the record (the `index`-th of its source) and build the entity.
+    /// [`RawRecord::into_entity`] for an entity built on its own: errors name the entity, not a record position.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Entity`] where [`RawRecord::into_entity`] gives [`Error::Record`].
+    pub fn into_lone_entity(self) -> Result<Entity> {
+        self.into_entity(0).map_err(|e| match e {
+            Error::Record { id, message, .. } => Error::Entity { id, message },
+            other => other,
+        })
+    }
+
     pub fn into_entity(self, index: usize) -> Result<Entity> {
         let fail = |id: Option<&str>, message: String| Error::Record {
             index,
@@ -571,6 +583,24 @@ mod tests {
         let path = temp_file("bad.json", b"[\n{\"id\": \"x\",\n}\n]");
         let err = read_json(&path).unwrap_err().to_string();
         assert!(err.contains("bad.json:3: invalid JSON"), "{err}");
+    }
+
+    #[test]
+    fn a_lone_entity_is_named_by_its_id_not_a_position() {
+        let record = |alias: &str| RawRecord {
+            id: "x".into(),
+            kind: "k".into(),
+            name: "X".into(),
+            aliases: vec![RawAlias::Text(alias.into())],
+            attrs: BTreeMap::new(),
+        };
+        let err = record(" ").into_lone_entity().unwrap_err();
+        assert_eq!(err.to_string(), "entity (id \"x\"): alias 0 is empty");
+        assert_eq!(
+            record(" ").into_entity(3).unwrap_err().to_string(),
+            "record 3 (id \"x\"): alias 0 is empty"
+        );
+        assert_eq!(record("Ex").into_lone_entity().unwrap().aliases.len(), 2);
     }
 
     #[test]

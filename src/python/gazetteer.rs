@@ -328,11 +328,7 @@ impl PyEntity {
         attrs: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let record = record_from_parts(None, id, kind, name, aliases, attrs)?;
-        let inner = record.into_entity(0).map_err(|e| {
-            // The record index means nothing for a single entity: say "entity" instead.
-            let message = e.to_string().replacen("record 0", "entity", 1);
-            GazetteerError::new_err(message)
-        })?;
+        let inner = record.into_lone_entity()?;
         Ok(PyEntity { inner })
     }
 
