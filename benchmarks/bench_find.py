@@ -1,9 +1,10 @@
 """Benchmark: cybernexus ``Matcher.find_many`` / ``find_table`` against Aho-Corasick peers.
 
-The peers are pyahocorasick, ahocorasick_rs and flashtext. All of them search the same aliases
-(about 2,700 threat actor names and synonyms from the MISP galaxy, plus the CLDR English territory
-names) in the same generated, news-like ASCII text, with the semantics of ``cx.Matcher(g)``
-(``overlaps="longest"``):
+The peers are the Aho-Corasick ones of ``peers.py`` (pyahocorasick, ahocorasick_rs with its
+default automaton and its DFA, flashtext), the same runners as in ``suite.py``. All of them search
+the same aliases (about 2,700 threat actor names and synonyms from the MISP galaxy, plus the CLDR
+English territory names) in the same generated, news-like ASCII text, with the semantics of
+``cx.Matcher(g)`` (``overlaps="longest"``):
 
 * case-insensitive (every alias is given the ``"insensitive"`` policy, so a peer only needs to
   lower-case the text; text and aliases are ASCII, so lower-casing keeps offsets),
@@ -11,9 +12,9 @@ names) in the same generated, news-like ASCII text, with the semantics of ``cx.M
 * leftmost-longest among the *valid* candidates: a candidate rejected by the boundary check never
   hides a valid shorter or later one.
 
-pyahocorasick and ahocorasick_rs report every (overlapping) alias occurrence; ``select_longest``
-then applies the boundary check and the greedy leftmost-longest pass, once, in Python, for both.
-flashtext has its own word-boundary and greedy-longest logic; its agreement is reported as it is.
+pyahocorasick and ahocorasick_rs report every (overlapping) alias occurrence; ``peers.resolve``
+then applies the boundary check and the greedy leftmost-longest pass, in Python. flashtext has its
+own word-boundary and greedy-longest logic, which ``resolve`` then checks.
 
 Every peer's timing includes what a user needs to get the same answer: lower-casing (and turning
 the single line breaks between paragraphs into spaces, since cybernexus matches any white-space run
@@ -29,37 +30,50 @@ Usage (from the repository root)::
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
-import platform
 import random
-import statistics
-import string
 import sys
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import ahocorasick
-import ahocorasick_rs
-from flashtext import KeywordProcessor
+from harness import (
+    Row,
+    describe,
+    log,
+    machine,
+    once,
+    rows_of_mentions,
+    rows_of_spans,
+    rows_of_table,
+    table,
+    timed,
+    versions,
+)
+from peers import (
+    ASCII_WORD,
+    PEERS,
+    REGEX,
+    SPACY,
+    AliasSet,
+    Runner,
+    ahocorasick_rs_automaton,
+    alias_set,
+    lower_same_length,
+    pyahocorasick_automaton,
+    pyahocorasick_hits,
+    resolve,
+)
 
 import cybernexus as cx
 
-T = TypeVar("T")
-
-#: (start, end, key) of one match in one text; the key is an entity index or a pattern index.
-Span = tuple[int, int, int]
-#: (doc, start, end, entity index): what the agreement check compares.
-Row = tuple[int, int, int, int]
-
 DEFAULT_DATA = Path(os.environ.get("CYBERNEXUS_SHARED_DATA", "/work/shared/data"))
 MIN_ALIAS_LEN = 4
-WORD_CHARS = frozenset(string.ascii_letters + string.digits + "_")
+#: The peers timed here: the regex trie and spaCy would take minutes on this corpus; the suite
+#: times them on a subset.
+AHO_CORASICK_PEERS = {name: build for name, build in PEERS.items() if name not in (REGEX, SPACY)}
 
 # --------------------------------------------------------------------------------------------------
 # Aliases
@@ -212,7 +226,7 @@ def make_corpus(
     form (``"Sofacyware"``, ``"antiturla"``) per two planted aliases.
     """
     rng = random.Random(seed)
-    glue_bases = [a for a in aliases if a[0] in WORD_CHARS and a[-1] in WORD_CHARS]
+    glue_bases = [a for a in aliases if a[0] in ASCII_WORD and a[-1] in ASCII_WORD]
     mean_word = (sum(len(w) for w in VOCAB) / len(VOCAB)) + 1
     p_alias = mean_word / bytes_per_alias
     p_glued = p_alias / 2
@@ -261,169 +275,14 @@ def make_corpus(
 
 
 # --------------------------------------------------------------------------------------------------
-# Shared semantics for the peers: boundary filter + greedy leftmost-longest
+# Results
 # --------------------------------------------------------------------------------------------------
-
-
-def select_longest(text: str, candidates: Iterable[Span]) -> list[Span]:
-    """Drop candidates that start or end between two word characters, then pick leftmost-longest.
-
-    ``candidates`` are (start, end, key) in any order, every overlapping occurrence included. Each
-    (start, end) span carries one key here (aliases are unique after lower-casing), so ties need no
-    rule. The picks do not overlap.
-    """
-    word = WORD_CHARS
-    n = len(text)
-    valid = [
-        (s, -e, k)
-        for s, e, k in candidates
-        if not (s > 0 and text[s - 1] in word and text[s] in word)
-        and not (e < n and text[e] in word and text[e - 1] in word)
-    ]
-    return greedy_longest(valid)
-
-
-def greedy_longest(valid: list[tuple[int, int, int]]) -> list[Span]:
-    """Leftmost-longest picks among valid candidates given as (start, -end, key): sorted, each pick skips
-    whatever overlaps it."""
-    valid.sort()
-    out: list[Span] = []
-    free = 0
-    for s, neg_e, k in valid:
-        if s >= free:
-            out.append((s, -neg_e, k))
-            free = -neg_e
-    return out
-
-
-def prepare(text: str) -> str:
-    """Lower-case (ASCII, offsets kept); line breaks become spaces (as cybernexus folds them)."""
-    return text.lower().replace("\n", " ")
-
-
-Patterns = list[tuple[str, int]]  # (alias, entity index in gazetteer order)
-Runner = Callable[[Sequence[str]], list[list[Span]]]
-
-
-def build_pyahocorasick(patterns: Patterns) -> Runner:
-    automaton = ahocorasick.Automaton()
-    for alias, entity in patterns:
-        key = alias.lower()
-        automaton.add_word(key, (len(key), entity))
-    automaton.make_automaton()
-
-    def run(texts: Sequence[str]) -> list[list[Span]]:
-        out: list[list[Span]] = []
-        for text in texts:
-            low = prepare(text)
-            hits = ((end + 1 - n, end + 1, entity) for end, (n, entity) in automaton.iter(low))
-            out.append(select_longest(low, hits))
-        return out
-
-    return run
-
-
-def build_ahocorasick_rs(patterns: Patterns, dfa: bool = False) -> Runner:
-    """``AhoCorasick(patterns, matchkind=MatchKind.Standard)``; the library picks the automaton
-    (a contiguous NFA for this many patterns) unless ``dfa``."""
-    automaton = ahocorasick_rs.AhoCorasick(
-        [alias.lower() for alias, _ in patterns],
-        matchkind=ahocorasick_rs.MatchKind.Standard,
-        implementation=ahocorasick_rs.Implementation.DFA if dfa else None,
-    )
-    entity_of = [entity for _, entity in patterns]
-
-    def run(texts: Sequence[str]) -> list[list[Span]]:
-        out: list[list[Span]] = []
-        for text in texts:
-            low = prepare(text)
-            hits = (
-                (s, e, p) for p, s, e in automaton.find_matches_as_indexes(low, overlapping=True)
-            )
-            out.append([(s, e, entity_of[p]) for s, e, p in select_longest(low, hits)])
-        return out
-
-    return run
-
-
-def build_ahocorasick_rs_dfa(patterns: Patterns) -> Runner:
-    return build_ahocorasick_rs(patterns, dfa=True)
-
-
-def build_flashtext(patterns: Patterns) -> Runner:
-    processor = KeywordProcessor(case_sensitive=False)
-    for alias, entity in patterns:
-        # flashtext drops falsy clean names (entity 0), so store the index as a string.
-        processor.add_keyword(alias, str(entity))
-
-    def run(texts: Sequence[str]) -> list[list[Span]]:
-        out: list[list[Span]] = []
-        for text in texts:
-            found = processor.extract_keywords(text.replace("\n", " "), span_info=True)
-            out.append([(s, e, int(name)) for name, s, e in found])
-        return out
-
-    return run
-
-
-PEERS: dict[str, Callable[[Patterns], Runner]] = {
-    "pyahocorasick `iter` + filter": build_pyahocorasick,
-    "ahocorasick_rs overlapping + filter": build_ahocorasick_rs,
-    "ahocorasick_rs DFA, overlapping + filter": build_ahocorasick_rs_dfa,
-    "flashtext `extract_keywords`": build_flashtext,
-}
-
-# --------------------------------------------------------------------------------------------------
-# Measuring
-# --------------------------------------------------------------------------------------------------
-
-
-def timed(fn: Callable[[], T], repeat: int) -> tuple[float, T]:
-    """Median wall time of ``repeat`` calls after one untimed warm-up call, and the last result.
-
-    The previous result is freed after the clock stops, so deallocation is not timed.
-    """
-    times: list[float] = []
-    result: T | None = fn()
-    for _ in range(max(1, repeat)):
-        gc.collect()
-        t0 = time.perf_counter()
-        r = fn()
-        times.append(time.perf_counter() - t0)
-        result = r
-        del r
-    assert result is not None
-    return statistics.median(times), result
-
-
-def once(fn: Callable[[], T]) -> tuple[float, T]:
-    t0 = time.perf_counter()
-    r = fn()
-    return time.perf_counter() - t0, r
-
-
-def rows_of_spans(per_doc: Sequence[Sequence[Span]]) -> set[Row]:
-    return {(d, s, e, k) for d, spans in enumerate(per_doc) for s, e, k in spans}
-
-
-def rows_of_table(table: cx.MentionTable) -> set[Row]:
-    return set(
-        zip(
-            table.doc.tolist(),
-            table.start.tolist(),
-            table.end.tolist(),
-            table.entity.tolist(),
-            strict=True,
-        )
-    )
-
-
-def rows_of_mentions(per_doc: Sequence[Sequence[cx.Mention]], index: dict[str, int]) -> set[Row]:
-    return {(d, m.start, m.end, index[m.entity_id]) for d, ms in enumerate(per_doc) for m in ms}
 
 
 @dataclass
 class Result:
+    """One implementation's timing and answer."""
+
     name: str
     build_s: float | None
     seconds: float
@@ -432,6 +291,8 @@ class Result:
 
 @dataclass
 class Agreement:
+    """One peer's answer against that of ``find_table`` on 1 thread."""
+
     name: str
     matches: int
     only_peer: list[Row]
@@ -442,56 +303,9 @@ class Agreement:
         return not self.only_peer and not self.only_cx
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}"
-
-
-def versions() -> str:
-    parts = [f"Python {platform.python_version()}", f"cybernexus {cx.__version__}"]
-    for dist in ("pyahocorasick", "ahocorasick-rs", "flashtext", "numpy"):
-        try:
-            parts.append(f"{dist} {version(dist)}")
-        except PackageNotFoundError:
-            parts.append(f"{dist} ?")
-    return ", ".join(parts)
-
-
 # --------------------------------------------------------------------------------------------------
 # Report
 # --------------------------------------------------------------------------------------------------
-
-
-def table(
-    header: Sequence[str], body: Sequence[Sequence[str]], markdown: bool, right: Sequence[bool]
-) -> str:
-    if markdown:
-        lines = ["| " + " | ".join(header) + " |"]
-        lines.append("|" + "|".join("---:" if r else ":---" for r in right) + "|")
-        lines += ["| " + " | ".join(row) + " |" for row in body]
-        return "\n".join(lines)
-    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
-
-    def fmt(row: Sequence[str]) -> str:
-        return "  ".join(
-            c.rjust(w) if r else c.ljust(w) for c, w, r in zip(row, widths, right, strict=True)
-        )
-
-    return "\n".join([fmt(header), "  ".join("-" * w for w in widths), *(fmt(row) for row in body)])
-
-
-def describe(row: Row, texts: Sequence[str], ids: Sequence[str], width: int = 24) -> str:
-    d, s, e, k = row
-    text = texts[d]
-    context = text[max(0, s - width) : s] + "[" + text[s:e] + "]" + text[e : e + width]
-    return f"doc {d} {s}:{e} {ids[k]} {context!r}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -512,9 +326,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    def log(msg: str) -> None:
-        print(msg, file=sys.stderr, flush=True)
-
     entries = load_entries(args.data)
     records = to_records(entries)
     all_aliases = [a for e in entries for a in e.aliases]
@@ -523,8 +334,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     t_matcher, matcher = once(lambda: cx.Matcher(gazetteer))
     ids = gazetteer.ids
     index = {id_: i for i, id_ in enumerate(ids)}
-    patterns: Patterns = [(a, index[e.id]) for e in entries for a in e.aliases]
-    log(f"{len(entries)} entities, {len(patterns)} aliases")
+    aliases = alias_set(gazetteer)
+    log(f"{len(entries)} entities, {aliases.n_aliases} aliases")
 
     t_corpus, corpus = once(lambda: make_corpus(all_aliases, args.mb, seed=args.seed))
     texts = corpus.texts
@@ -579,32 +390,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     reference = results[0].rows
     cx_consistent = all(r.rows == reference for r in results)
 
-    def measure_peer(name: str, build: Callable[[Patterns], Runner]) -> Result:
+    def measure_peer(name: str, build: Callable[[AliasSet], Runner]) -> Result:
         log(f"building {name} ...")
-        t_build, runner = once(lambda: build(patterns))
+        t_build, runner = once(lambda: build(aliases))
         log(f"timing {name} ...")
         seconds, per_doc = timed(lambda: runner(texts), args.repeat)
         return Result(name, t_build, seconds, rows_of_spans(per_doc))
 
-    peer_results = [measure_peer(name, build) for name, build in PEERS.items()]
+    peer_results = [measure_peer(name, build) for name, build in AHO_CORASICK_PEERS.items()]
 
     # Where the peers' time goes: lower-casing alone, the automaton alone (all overlapping hits, no
     # filter), automaton + filter on text already lower-cased.
     log("timing breakdown ...")
-    auto = ahocorasick.Automaton()
-    for alias, entity in patterns:
-        auto.add_word(alias.lower(), (len(alias), entity))
-    auto.make_automaton()
-    rs = ahocorasick_rs.AhoCorasick(
-        [a.lower() for a, _ in patterns], matchkind=ahocorasick_rs.MatchKind.Standard
-    )
-    rs_dfa = ahocorasick_rs.AhoCorasick(
-        [a.lower() for a, _ in patterns],
-        matchkind=ahocorasick_rs.MatchKind.Standard,
-        implementation=ahocorasick_rs.Implementation.DFA,
-    )
-    lowered = [prepare(t) for t in texts]
-    t_lower, _ = timed(lambda: [prepare(t) for t in texts], args.repeat)
+    auto = pyahocorasick_automaton(aliases.keys)
+    rs = ahocorasick_rs_automaton(aliases.keys)
+    rs_dfa = ahocorasick_rs_automaton(aliases.keys, dfa=True)
+    lowered = [lower_same_length(t) for t in texts]
+    t_lower, _ = timed(lambda: [lower_same_length(t) for t in texts], args.repeat)
     t_pyac, pyac_hits = timed(lambda: [list(auto.iter(t)) for t in lowered], args.repeat)
     t_rs, _ = timed(
         lambda: [rs.find_matches_as_indexes(t, overlapping=True) for t in lowered], args.repeat
@@ -616,11 +418,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     n_candidates = sum(len(h) for h in pyac_hits)
     del pyac_hits
     t_select, _ = timed(
-        lambda: [
-            select_longest(t, [(end + 1 - n, end + 1, k) for end, (n, k) in auto.iter(t)])
-            for t in lowered
-        ],
-        args.repeat,
+        lambda: [resolve(t, pyahocorasick_hits(auto, t), aliases) for t in lowered], args.repeat
     )
 
     agreements = [
@@ -658,9 +456,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     bullet = "- " if md else ""
     print(f"{bullet}Machine: {machine()}")
-    print(f"{bullet}Versions: {versions()}")
+    installed = versions(("pyahocorasick", "ahocorasick-rs", "flashtext", "numpy"))
+    print(f"{bullet}Versions: " + ", ".join(f"{k} {v}" for k, v in installed.items()))
     print(
-        f"{bullet}Aliases: {len(patterns):,} ({len(entries):,} entities); "
+        f"{bullet}Aliases: {aliases.n_aliases:,} ({len(entries):,} entities); "
         f"corpus: {len(texts):,} docs, "
         f"{mb:.2f} MB, {corpus.planted:,} planted alias occurrences "
         f"(one per {corpus.n_bytes / max(1, corpus.planted):.0f} bytes), "
@@ -678,7 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ["pyahocorasick `iter`, hits collected, no filter", mbps(t_pyac)],
         ["ahocorasick_rs `find_matches_as_indexes(overlapping=True)`, no filter", mbps(t_rs)],
         ["ahocorasick_rs, DFA, same call, no filter", mbps(t_rs_dfa)],
-        ["pyahocorasick `iter` + `select_longest` (text already lower-cased)", mbps(t_select)],
+        ["pyahocorasick `iter` + `resolve` (text already lower-cased)", mbps(t_select)],
     ]
     print(f"Peer cost breakdown ({n_candidates:,} raw overlapping hits, {len(reference):,} kept):")
     print()
@@ -698,7 +497,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{bullet}{a.name}: {a.matches:,} matches vs {len(reference):,}: {verdict}")
         for label, rows in (("only peer", a.only_peer), ("only cybernexus", a.only_cx)):
             for row in rows[: args.examples]:
-                print(f"    {label}: {describe(row, texts, ids)}")
+                print(f"    {label}: {describe(row, texts, ids, width=24)}")
     return 0
 
 

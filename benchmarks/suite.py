@@ -45,18 +45,16 @@ import subprocess
 import sys
 import threading
 import time
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TypeVar
 
-import ahocorasick
-import ahocorasick_rs
-from bench_find import (
-    greedy_longest,
+from harness import (
+    Row,
+    describe,
+    log,
     machine,
     once,
     rows_of_mentions,
@@ -64,8 +62,21 @@ from bench_find import (
     rows_of_table,
     table,
     timed,
+    versions,
 )
-from flashtext import KeywordProcessor
+from peers import (
+    PEERS,
+    SPACY,
+    AliasSet,
+    accept,
+    alias_set,
+    fold,
+    is_word,
+    lower_same_length,
+    pyahocorasick_automaton,
+    pyahocorasick_hits,
+)
+from reference import in_url_or_path, typography  # tests/reference.py, on the path by peers
 
 import cybernexus as cx
 
@@ -75,6 +86,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MISP_DESCRIPTIONS = ROOT / "python" / "cybernexus" / "data" / "misp_descriptions.jsonl"
 DEFAULT_ANNOCTR = Path(os.environ.get("CYBERNEXUS_ANNOCTR", "/work/shared/eval/annoctr/text"))
 REPORT_KB = 200
+#: The distributions whose versions the report gives, besides Python and cybernexus.
+DISTS = ("pyahocorasick", "ahocorasick-rs", "flashtext", "spacy", "numpy", "pyarrow", "polars")
 #: Matcher options that turn off every context rule (cues, variants, scheme names, defined acronyms, support,
 #: shields): what the agreement check compares the peers with, since none of them has those rules.
 NO_RULES = {
@@ -85,11 +98,6 @@ NO_RULES = {
     "support": False,
     "shields": False,
 }
-
-#: (start, end, key) of one match in one text.
-Span = tuple[int, int, int]
-#: (doc, start, end, entity index): what the agreement check compares.
-Row = tuple[int, int, int, int]
 
 # --------------------------------------------------------------------------------------------------
 # Corpus
@@ -178,316 +186,8 @@ def subset(texts: Sequence[str], mb: float) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------------
-# Aliases and the rules the peers reproduce
-# --------------------------------------------------------------------------------------------------
-
-RANK = {"exact": 0, "upper_first": 1, "insensitive": 2}
-_TYPOGRAPHY = {
-    **{c: "-" for c in range(0x2010, 0x2016)},
-    0x2212: "-",
-    0xFE58: "-",
-    0xFE63: "-",
-    0xFF0D: "-",
-    **{c: "'" for c in (0x2018, 0x2019, 0x201B, 0x02BC, 0x2032, 0xFF07)},
-    **{c: '"' for c in (0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0xFF02)},
-}
-TYPOGRAPHIC = frozenset(chr(c) for c in _TYPOGRAPHY)
-ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-
-
-def fold(alias: str) -> str:
-    """An alias as cybernexus puts it in the automaton: white space collapsed, typography
-    folded, lower-cased (one character to one)."""
-    text = " ".join(alias.split()).translate(_TYPOGRAPHY)
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _unicode_word(c: str) -> bool:
-    return unicodedata.category(c)[0] in "LMN" or unicodedata.category(c) == "Pc"
-
-
-def is_word(c: str) -> bool:
-    """Word character for the boundary rule (letters, marks, numbers, ``_``; unspaced scripts
-    such as CJK are not special-cased here)."""
-    return c in ASCII_WORD or (c > "\x7f" and _unicode_word(c))
-
-
-def policy_of(alias: dict[str, Any]) -> str:
-    case = alias.get("case") or "auto"
-    if case != "auto":
-        return str(case)
-    text = str(alias["text"])
-    acronym = len(text.split()) == 1 and any(c.isupper() for c in text)
-    return "exact" if acronym and not any(c.islower() for c in text) else "insensitive"
-
-
-#: One alias behind a folded key: (policy rank, entity index, exact text).
-Candidate = tuple[int, int, str]
-
-
-@dataclass
-class AliasSet:
-    """The built-in aliases, as the peers see them."""
-
-    keys: list[str]  # folded, unique, in first-seen order
-    candidates: list[tuple[Candidate, ...]]  # per key, sorted by (rank, entity)
-    index: dict[str, int]  # folded key -> key index
-    n_aliases: int
-    policies: Counter[str]
-
-
-def alias_set(gazetteer: cx.Gazetteer) -> AliasSet:
-    records = gazetteer.to_records()
-    ids = gazetteer.ids
-    assert [r["id"] for r in records] == ids
-    by_key: dict[str, list[Candidate]] = {}
-    policies: Counter[str] = Counter()
-    n = 0
-    for entity, record in enumerate(records):
-        for raw in record["aliases"]:
-            alias = raw if isinstance(raw, dict) else {"text": raw}
-            policy = policy_of(alias)
-            policies[policy] += 1
-            n += 1
-            exact = " ".join(str(alias["text"]).split()).translate(_TYPOGRAPHY)
-            by_key.setdefault(fold(exact), []).append((RANK[policy], entity, exact))
-    keys = list(by_key)
-    cands = [tuple(sorted(set(by_key[k]))) for k in keys]
-    return AliasSet(keys, cands, {k: i for i, k in enumerate(keys)}, n, policies)
-
-
-def accept(cands: Sequence[Candidate], span: str) -> int | None:
-    """The entity that wins ``span`` (original text): the first candidate whose case policy
-    accepts it, stricter policies first, then gazetteer order (as cybernexus)."""
-    for rank, entity, exact in cands:
-        if rank == 2:
-            return entity
-        if rank == 1:
-            if span[0].isupper():
-                return entity
-        elif span == exact or " ".join(span.split()).translate(_TYPOGRAPHY) == exact:
-            return entity
-    return None
-
-
-def resolve(text: str, hits: Iterable[Span], aliases: AliasSet) -> list[Span]:
-    """Boundary filter, case policy, then greedy leftmost-longest, on ``text`` as written.
-
-    ``hits`` are (start, end, key index), every overlapping occurrence, in any order. A candidate
-    rejected by the boundary or the case rule never hides a valid shorter or later one.
-    """
-    n = len(text)
-    cands = aliases.candidates
-    valid: list[tuple[int, int, int]] = []
-    for s, e, key in hits:
-        if s > 0 and is_word(text[s - 1]) and is_word(text[s]):
-            continue
-        if e < n and is_word(text[e]) and is_word(text[e - 1]):
-            continue
-        entity = accept(cands[key], text[s:e])
-        if entity is not None:
-            valid.append((s, -e, entity))
-    return greedy_longest(valid)
-
-
-def lower_same_length(text: str) -> str:
-    """``text.lower()`` with line breaks as spaces, keeping every offset (a character whose
-    lower case is longer, such as ``İ``, stays as written)."""
-    low = text.lower()
-    if len(low) != len(text):
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return low.replace("\n", " ")
-
-
-# --------------------------------------------------------------------------------------------------
-# Peers
-# --------------------------------------------------------------------------------------------------
-
-Runner = Callable[[Sequence[str]], list[list[Span]]]
-
-
-def build_pyahocorasick(aliases: AliasSet) -> Runner:
-    automaton = ahocorasick.Automaton()
-    for i, key in enumerate(aliases.keys):
-        automaton.add_word(key, (len(key), i))
-    automaton.make_automaton()
-
-    def run(texts: Sequence[str]) -> list[list[Span]]:
-        out: list[list[Span]] = []
-        for text in texts:
-            hits = (
-                (end + 1 - n, end + 1, k) for end, (n, k) in automaton.iter(lower_same_length(text))
-            )
-            out.append(resolve(text, hits, aliases))
-        return out
-
-    return run
-
-
-def build_ahocorasick_rs(aliases: AliasSet, dfa: bool = False) -> Runner:
-    automaton = ahocorasick_rs.AhoCorasick(
-        aliases.keys,
-        matchkind=ahocorasick_rs.MatchKind.Standard,
-        implementation=ahocorasick_rs.Implementation.DFA if dfa else None,
-    )
-
-    def run(texts: Sequence[str]) -> list[list[Span]]:
-        out: list[list[Span]] = []
-        for text in texts:
-            found = automaton.find_matches_as_indexes(lower_same_length(text), overlapping=True)
-            out.append(resolve(text, ((s, e, k) for k, s, e in found), aliases))
-        return out
-
-    return run
-
-
-def build_ahocorasick_rs_dfa(aliases: AliasSet) -> Runner:
-    return build_ahocorasick_rs(aliases, dfa=True)
-
-
-def build_flashtext(aliases: AliasSet) -> Runner:
-    """flashtext picks the longest keyword itself (before any case rule); the case policy is
-    applied to its picks afterwards."""
-    processor = KeywordProcessor(case_sensitive=False)
-    for i, key in enumerate(aliases.keys):
-        processor.add_keyword(key, str(i))  # a falsy clean name (0) would be dropped
-
-    def run(texts: Sequence[str]) -> list[list[Span]]:
-        out: list[list[Span]] = []
-        for text in texts:
-            found = processor.extract_keywords(text.replace("\n", " "), span_info=True)
-            out.append(resolve(text, ((s, e, int(k)) for k, s, e in found), aliases))
-        return out
-
-    return run
-
-
-_REGEX_CHAR = {
-    " ": r"\s+",
-    "-": "[-\u2010-\u2015\u2212]",
-    "'": "['\u2018\u2019\u201b\u02bc]",
-    '"': '["\u201c-\u201f]',
-}
-
-
-def trie_regex(keys: Iterable[str]) -> str:
-    """One alternation of every key, as a character trie, so that the regex engine tries one
-    branch per character instead of every alias; an alias that ends inside a longer one is an
-    optional tail, so the longest alias is tried first. A space matches any white-space run;
-    a dash or a quote matches its typographic variants."""
-    root: dict[str, Any] = {}
-    for key in keys:
-        node = root
-        for c in key:
-            node = node.setdefault(c, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        branches = [
-            _REGEX_CHAR.get(c, re.escape(c)) + emit(child) for c, child in sorted(node.items()) if c
-        ]
-        if not branches:
-            return ""
-        if "" in node:
-            return "(?:" + "|".join(branches) + ")?"
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-    return emit(root)
-
-
-def build_regex(aliases: AliasSet) -> Runner:
-    """Python ``re``: the trie alternation between word-boundary lookarounds, case-insensitive;
-    the case policy filters the matches (a rejected match does not fall back to a shorter one)."""
-    # Not between two word characters, at either end: "US$" may be followed by a digit.
-    start, end = r"(?:(?<!\w)|(?!\w))", r"(?:(?!\w)|(?<!\w))"
-    pattern = re.compile(start + "(?:" + trie_regex(aliases.keys) + ")" + end, re.IGNORECASE)
-    index = aliases.index
-    cands = aliases.candidates
-
-    def run(texts: Sequence[str]) -> list[list[Span]]:
-        out: list[list[Span]] = []
-        for text in texts:
-            spans: list[Span] = []
-            for m in pattern.finditer(text):
-                s, e = m.span()
-                key = index.get(fold(m.group()))
-                if key is not None and (entity := accept(cands[key], text[s:e])) is not None:
-                    spans.append((s, e, entity))
-            out.append(spans)
-        return out
-
-    return run
-
-
-def build_spacy(aliases: AliasSet) -> Runner:
-    """``PhraseMatcher(attr="LOWER")`` over ``spacy.blank("en")`` tokens; token spans become
-    character spans, then the same boundary, case and leftmost-longest filter."""
-    import spacy
-    from spacy.matcher import PhraseMatcher
-
-    nlp = spacy.blank("en")
-    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    key_of: dict[int, int] = {}
-    tokenizer: Any = nlp.tokenizer  # a Tokenizer; its stubs type the attribute as a plain callable
-    for i, doc in enumerate(tokenizer.pipe(aliases.keys)):
-        label = str(i)
-        key_of[nlp.vocab.strings.add(label)] = i
-        matcher.add(label, [doc])
-
-    def run(texts: Sequence[str]) -> list[list[Span]]:
-        out: list[list[Span]] = []
-        for text in texts:
-            doc = nlp.make_doc(text)
-            hits = []
-            for match_id, start, end in matcher(doc):
-                last = doc[end - 1]
-                hits.append((doc[start].idx, last.idx + len(last.text), key_of[match_id]))
-            out.append(resolve(text, hits, aliases))
-        return out
-
-    return run
-
-
-PEERS: dict[str, Callable[[AliasSet], Runner]] = {
-    "pyahocorasick `iter` + filter": build_pyahocorasick,
-    "ahocorasick_rs overlapping + filter": build_ahocorasick_rs,
-    "ahocorasick_rs DFA, overlapping + filter": build_ahocorasick_rs_dfa,
-    "flashtext `extract_keywords` + case filter": build_flashtext,
-    "Python `re` trie alternation + case filter": build_regex,
-    "spaCy `PhraseMatcher(attr=LOWER)` + filter": build_spacy,
-}
-SPACY = "spaCy `PhraseMatcher(attr=LOWER)` + filter"
-
-# --------------------------------------------------------------------------------------------------
 # Agreement: every difference is attributed to a rule
 # --------------------------------------------------------------------------------------------------
-
-URL_CONTEXT = 128
-_URL_TRAIL = ".,;:!?)]}\"'\u2019\u201d\u00bb"
-_EXTENSION = re.compile(r"[A-Za-z0-9]{2,4}")
-
-
-def in_url_or_path(text: str, start: int, end: int) -> bool:
-    """cybernexus's URL/path rule (``src/matcher.rs``): the run of non-space characters around
-    the match contains ``://``, a backslash or ``www.``, or the match is followed by a file
-    extension."""
-    before = start
-    while before > 0 and start - before < URL_CONTEXT and not text[before - 1].isspace():
-        before -= 1
-    after = end
-    while after < len(text) and after - end < URL_CONTEXT and not text[after].isspace():
-        after += 1
-    run = text[before:after]
-    if "://" in run or "\\" in run or "www." in run:
-        return True
-    tail = text[end:after].rstrip(_URL_TRAIL)
-    return (
-        tail.startswith(".")
-        and _EXTENSION.fullmatch(tail[1:]) is not None
-        and any(c.isalpha() for c in tail[1:])
-    )
-
 
 REASONS = {
     "url": "URL/path rule: cybernexus skips names inside URLs, paths and file names",
@@ -522,13 +222,6 @@ class Agreement:
     @property
     def unexplained(self) -> int:
         return sum(c["unexplained"] for c in self.reasons.values())
-
-
-def describe(row: Row, texts: Sequence[str], ids: Sequence[str], width: int = 30) -> str:
-    d, s, e, k = row
-    text = texts[d]
-    context = text[max(0, s - width) : s] + "[" + text[s:e] + "]" + text[e : e + width]
-    return f"doc {d} {s}:{e} {ids[k]} {context!r}"
 
 
 def compare(
@@ -567,8 +260,8 @@ def compare(
         text = texts[d]
         lo, hi = max(0, s - 64), min(len(text), e + 64)
         window = lower_same_length(text[lo:hi])
-        for end, (n, key) in automaton.iter(window):
-            cs, ce = lo + end + 1 - n, lo + end + 1
+        for ws, we, key in pyahocorasick_hits(automaton, window):
+            cs, ce = lo + ws, lo + we
             if (
                 cs <= s < ce
                 and ce - cs > e - s
@@ -588,7 +281,7 @@ def compare(
             return "url"
         if any(c.isspace() and c != " " for c in span) or "  " in span:
             return "whitespace"
-        if any(c in TYPOGRAPHIC for c in span):
+        if any(typography(c) != c for c in span):
             return "typography"
         if side == "cx" and span[:4] == "the " and len(span) > 4:
             return "article"
@@ -663,7 +356,7 @@ def busy_cpu_seconds() -> tuple[float, float]:
 
 
 def timed_quiet(fn: Callable[[], T], repeat: int) -> tuple[float, T, float]:
-    """:func:`bench_find.timed`, plus the mean number of cores other processes kept busy."""
+    """:func:`harness.timed`, plus the mean number of cores other processes kept busy."""
     wall0, (all0, own0) = time.perf_counter(), busy_cpu_seconds()
     seconds, result = timed(fn, repeat)
     wall1, (all1, own1) = time.perf_counter(), busy_cpu_seconds()
@@ -708,24 +401,6 @@ def timed_paired(
     if others > 0.15:
         log(f"  warning: other processes kept {others:.2f} cores busy during this measurement")
     return statistics.median(times), result, statistics.median(ratios), others
-
-
-def versions() -> dict[str, str]:
-    out = {"python": sys.version.split()[0], "cybernexus": cx.__version__}
-    for dist in (
-        "pyahocorasick",
-        "ahocorasick-rs",
-        "flashtext",
-        "spacy",
-        "numpy",
-        "pyarrow",
-        "polars",
-    ):
-        try:
-            out[dist] = version(dist)
-        except PackageNotFoundError:
-            out[dist] = "absent"
-    return out
 
 
 @dataclass
@@ -847,10 +522,6 @@ def run_ceiling(
         return {"skipped": f"cargo run failed: {proc.stderr.strip()[-500:]}"}
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     return result
-
-
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1042,10 +713,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     extras["consistency"] = checks
 
     # ---- peers ----
-    automaton = ahocorasick.Automaton()
-    for i, key in enumerate(aliases.keys):
-        automaton.add_word(key, (len(key), i))
-    automaton.make_automaton()
+    automaton = pyahocorasick_automaton(aliases.keys)
     spacy_texts = subset(articles, args.spacy_mb)
     spacy_mb = utf8_mb(spacy_texts)
     agreements: list[Agreement] = []
@@ -1122,7 +790,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     base = measures[0].mb_per_s
     bullet = "- " if md else "  "
     print(f"{bullet}Machine: {machine()}")
-    print(f"{bullet}Versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()))
+    installed = versions(DISTS)
+    print(f"{bullet}Versions: " + ", ".join(f"{k} {v}" for k, v in installed.items()))
     print(
         f"{bullet}Corpus: {sources['misp_descriptions']} MISP descriptions + "
         f"{sources['annoctr_files']} AnnoCTR texts = {sources['sentences']:,} sentences "
@@ -1206,7 +875,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         payload = {
             "machine": machine(),
-            "versions": versions(),
+            "versions": installed,
             "args": {k: str(v) for k, v in vars(args).items()},
             "sources": sources,
             "corpus": {"mb": mb, "documents": len(articles), "reports": len(reports)},
