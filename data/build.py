@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from gazbuild import agencies, countries, qualified, software, threat_actors
-from gazbuild.common import Record, fold, read_tsv
+from gazbuild.common import Record, fold, read_tsv, read_words
 
 OUTPUT = HERE.parent / "python" / "cybernexus" / "data" / "builtin.json"
 CORPUS = HERE.parent / "python" / "cybernexus" / "data" / "misp_descriptions.jsonl"
@@ -71,10 +71,11 @@ def _country_words(country: Record) -> tuple[list[str], list[str], list[str]]:
     return names, adjectives, abbreviations
 
 
-def governments(country_records: list[Record]) -> list[Record]:
+def governments(country_records: list[Record], curated: Path) -> list[Record]:
     """One `agency:<iso2>-government` per country: "the Chinese government", "China's government", "the government
     of China", "the U.S. government" name the government, not only the country (roll it up to the country with its
-    `country` attribute)."""
+    `country` attribute); "the U.S. federal government" for the countries of curated/countries-federal.tsv."""
+    federal = set(read_words(curated / "countries-federal.tsv", "iso2"))
     records = []
     for c in country_records:
         code = c["attrs"]["iso2"]
@@ -91,20 +92,7 @@ def governments(country_records: list[Record]) -> list[Record]:
             )
         for word in adjectives:
             aliases.append({"text": f"{word} government", "case": "upper_first", "form": "derived"})
-        if code == "US" or code in {
-            "DE",
-            "RU",
-            "CA",
-            "AU",
-            "BR",
-            "IN",
-            "MX",
-            "NG",
-            "PK",
-            "CH",
-            "AT",
-            "BE",
-        }:
+        if code in federal:
             for word in names + abbreviations + adjectives:
                 aliases.append(
                     {"text": f"{word} federal government", "case": "upper_first", "form": "derived"}
@@ -136,40 +124,17 @@ def dedupe(aliases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-# Plurals of currency units, where writers add them ("Russian rubles", "Brazilian reais").
-CURRENCY_PLURALS = {
-    "dollar": "dollars",
-    "ruble": "rubles",
-    "rouble": "roubles",
-    "rupee": "rupees",
-    "rial": "rials",
-    "riyal": "riyals",
-    "peso": "pesos",
-    "franc": "francs",
-    "pound": "pounds",
-    "shekel": "shekels",
-    "hryvnia": "hryvnias",
-    "lira": "liras",
-    "krona": "kronor",
-    "krone": "kroner",
-    "koruna": "korunas",
-    "zloty": "zlotys",
-    "forint": "forints",
-    "dirham": "dirhams",
-    "real": "reais",
-}
-
-
-def currency_forms(names: list[str]) -> list[str]:
-    """The written forms of a currency from its curated names: each name, its plural ("US dollars"), and
-    for a country-prefixed dollar sign the spaced and the prefixed-sign forms ("US$" -> "US $", "$US";
-    "NZ$" -> "NZ $", "$NZ"; one-letter prefixes, "C$" or "A$", get none: "$C" and "$A" are code)."""
+def currency_forms(names: list[str], plurals: dict[str, str]) -> list[str]:
+    """The written forms of a currency from its curated names: each name, its plural by `plurals` (unit
+    to plural: "US dollars"), and for a country-prefixed dollar sign the spaced and the prefixed-sign
+    forms ("US$" -> "US $", "$US"; "NZ$" -> "NZ $", "$NZ"; one-letter prefixes, "C$" or "A$", get none:
+    "$C" and "$A" are code)."""
     out: list[str] = []
     for n in names:
         out.append(n)
         head, _, last = n.rpartition(" ")
-        if last in CURRENCY_PLURALS:
-            out.append(f"{head} {CURRENCY_PLURALS[last]}".strip())
+        if last in plurals:
+            out.append(f"{head} {plurals[last]}".strip())
         m = re.fullmatch(r"([A-Z][A-Z.]*[A-Z.])\$", n)
         if m:
             out.append(f"{m.group(1)} $")
@@ -181,9 +146,10 @@ def currency_forms(names: list[str]) -> list[str]:
 def currencies(curated: Path) -> list[Record]:
     """Currencies whose names contain a country's ("US$", "Australian dollar", "Russian rubles"), so that the
     country is not read into them. Forms without a lower-case letter ("USD", "US $") are exact."""
+    plurals = {p["unit"]: p["plural"] for p in read_tsv(curated / "currency-plurals.tsv")}
     records = []
     for r in read_tsv(curated / "currencies.tsv"):
-        forms = currency_forms([r["name"], *(a for a in r["aliases"].split("|") if a)])
+        forms = currency_forms([r["name"], *(a for a in r["aliases"].split("|") if a)], plurals)
         aliases = [
             {
                 "text": f,
@@ -309,7 +275,9 @@ def build() -> tuple[str, str]:
     country_records = [r for r in records if r["kind"] == "country"]
     removed += qualified.qualify(agency_records, country_records, agencies.table_acronyms(curated))
     agency_records += [
-        g for g in governments(country_records) if g["id"] not in {a["id"] for a in agency_records}
+        g
+        for g in governments(country_records, curated)
+        if g["id"] not in {a["id"] for a in agency_records}
     ]
     actor_records, actor_removed = threat_actors.build(sources, curated)
     known = {r["id"] for r in actor_records}

@@ -1,15 +1,25 @@
-"""Helpers shared by the gazetteer builders (standard library only)."""
+"""Helpers shared by the gazetteer builders (standard library only): reading the curated tables and
+word lists, text keys, alias specs and the case policy, alias decisions, union-find, country names
+and the ordinary-word rule."""
 
 from __future__ import annotations
 
 import csv
+import json
 import re
 import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 Record = dict[str, Any]
+
+# The repository's curated folder. The word lists that the rules are written with (element names,
+# generic words, ...) are read from it once, when a builder is imported, like constants; the
+# decision tables are read from the folder passed to each build.
+CURATED = Path(__file__).resolve().parents[1] / "curated"
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:
@@ -32,6 +42,39 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
     return rows
 
 
+def _unique(path: Path, words: Iterable[str]) -> tuple[str, ...]:
+    """The words in order; an empty or repeated entry is a slip in the file, and fails."""
+    out = tuple(words)
+    repeated = sorted({w for w in out if out.count(w) > 1})
+    if repeated or "" in out:
+        raise ValueError(f"{path.name}: empty or repeated entries {repeated}")
+    return out
+
+
+def read_words(path: Path, column: str = "word") -> tuple[str, ...]:
+    """The entries of one column of a curated word list, in file order (no empty or repeated one)."""
+    return _unique(path, (row[column] for row in read_tsv(path)))
+
+
+def read_word_lists(
+    path: Path, by: str, names: tuple[str, ...], column: str = "word"
+) -> dict[str, tuple[str, ...]]:
+    """The word lists of one curated file, one per value of its `by` column, each in file order.
+
+    `names` are the lists the builder reads: a row naming any other fails (a misspelt list name
+    would otherwise leave its word out unnoticed), and so does a list with no rows.
+    """
+    lists: dict[str, list[str]] = {name: [] for name in names}
+    for row in read_tsv(path):
+        if row[by] not in lists:
+            raise ValueError(f"{path.name}: {row[column]!r}: unknown {by} {row[by]!r}")
+        lists[row[by]].append(row[column])
+    empty = [name for name, words in lists.items() if not words]
+    if empty:
+        raise ValueError(f"{path.name}: no rows for {empty}")
+    return {name: _unique(path, words) for name, words in lists.items()}
+
+
 def fold(text: str) -> str:
     """The matcher's comparison key, approximately: case-folded, white space collapsed, typography unified."""
     text = text.replace("\u2019", "'").replace("\u2018", "'")
@@ -46,17 +89,6 @@ def merge_key(text: str) -> str:
     "CobaltStrike".
     """
     return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
-
-
-def resolve_case(text: str, case: str) -> str:
-    """The loader's policy: `auto` is exact for one all-caps token ("APT28"), else insensitive."""
-    if case != "auto":
-        return case
-    stripped = text.strip()
-    one_token = not any(c.isspace() for c in stripped)
-    has_upper = any(c.isupper() for c in stripped)
-    has_lower = any(c.islower() for c in stripped)
-    return "exact" if one_token and has_upper and not has_lower else "insensitive"
 
 
 def slugify(text: str) -> str:
@@ -95,6 +127,92 @@ def dedupe_aliases(aliases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+# --------------------------------------------------------------------------------------------------
+# Aliases under construction (threat actors, software) and the case policy
+
+# Appended to the reason of a restricted alias that also needs support.
+SUPPORT_NOTE = "; needs support (needs_support: true)"
+
+
+@dataclass
+class Alias:
+    """An alias of an entity under construction (threat actors, software)."""
+
+    text: str
+    case: str
+    form: str
+    support: int
+    primary: bool
+    needs_support: bool = False
+
+
+def alias_spec(a: Alias, form: str | None = None) -> dict[str, Any]:
+    """The record's spec of an alias; `needs_support` is written only when true."""
+    spec: dict[str, Any] = {"text": a.text, "case": a.case, "form": form or a.form}
+    if a.needs_support:
+        spec["needs_support"] = True
+    return spec
+
+
+def case_variants(aliases: dict[str, Alias], name: str, case: str) -> list[Alias]:
+    """The aliases to write besides the canonical `name` (whose policy is `case`), by folded text.
+
+    Spellings that differ only in case need one insensitive alias: the canonical name if it is
+    insensitive, else the mixed-case spelling ("Lazarus" before "LAZARUS"); spellings restricted to
+    exact or upper_first are kept side by side.
+    """
+    by_fold: dict[str, list[Alias]] = defaultdict(list)
+    for text, a in aliases.items():
+        if text != name:
+            by_fold[fold(text)].append(a)
+    covered = fold(name) if resolve_case(name, case) == "insensitive" else None
+    out: list[Alias] = []
+    for folded in sorted(by_fold):
+        if folded == covered:
+            continue
+        group = sorted(by_fold[folded], key=lambda a: (a.text.isupper(), a.text))
+        loose = [a for a in group if resolve_case(a.text, a.case) == "insensitive"]
+        out += loose[:1] if loose else group
+    return out
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the alias rules do with one alias: keep, drop, or keep restricted (`exact`,
+    `upper_first`; the threat actors also `caps` and `word`)."""
+
+    action: str
+    reason: str = ""
+    # A single-token ordinary word kept restricted: the matcher accepts it only with support (another
+    # entity of the field in the sentence, or the entity's full name elsewhere in the document).
+    needs_support: bool = False
+
+
+KEEP = Decision("keep")
+
+
+def resolve_case(text: str, case: str) -> str:
+    """The loader's policy: `auto` is exact for one all-caps token ("APT28"), else insensitive.
+
+    A copy of the core's rule, `CasePolicy::auto` in src/gazetteer/mod.rs: the records keep
+    writing `auto` and the core resolves it when it loads them, but the builders need the result
+    first, to tell which spellings one insensitive alias covers (`case_variants`), and the build
+    runs without the compiled package. Keep the two in step (Python's `isspace` also counts
+    U+001C to U+001F, which no alias contains).
+    """
+    if case != "auto":
+        return case
+    stripped = text.strip()
+    one_token = not any(c.isspace() for c in stripped)
+    has_upper = any(c.isupper() for c in stripped)
+    has_lower = any(c.islower() for c in stripped)
+    return "exact" if one_token and has_upper and not has_lower else "insensitive"
+
+
+# --------------------------------------------------------------------------------------------------
+# Merging and country names
+
+
 class UnionFind:
     """Union-find over indices that keeps each component's member list (the smaller root wins)."""
 
@@ -116,6 +234,22 @@ class UnionFind:
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.members[ra].extend(self.members.pop(rb))
+
+
+def country_names(sources: Path) -> set[str]:
+    """Folded English country names and nationality adjectives (CLDR, countries-list, i18n): a
+    threat actor's or a software's alias that is one of them names the country, not the entity."""
+    names: set[str] = set()
+    cldr = json.loads((sources / "cldr" / "territories.en.json").read_text(encoding="utf-8"))
+    territories: dict[str, str] = cldr["main"]["en"]["localeDisplayNames"]["territories"]
+    names.update(fold(v) for k, v in territories.items() if not k[:1].isdigit())
+    countries = json.loads(
+        (sources / "countries-list" / "countries.json").read_text(encoding="utf-8")
+    )
+    names.update(fold(c["name"]) for c in countries.values())
+    nationality = json.loads((sources / "i18n-nationality" / "en.json").read_text(encoding="utf-8"))
+    names.update(fold(v) for v in nationality["nationalities"].values())
+    return names
 
 
 # --------------------------------------------------------------------------------------------------

@@ -44,17 +44,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from gazbuild.common import Record, fold
+from gazbuild.common import CURATED, Record, fold, read_words
 
 # Words of country names that do not identify a country on their own ("North", "Republic").
-GENERIC_TOKENS = frozenset(
-    {
-        *("of", "the", "and", "north", "south", "east", "west", "new", "great", "saint"),
-        *("united", "states", "kingdom", "republic", "democratic", "people", "s", "federal"),
-        *("federation", "islamic", "socialist", "union", "state", "arab", "mainland", "islands"),
-        *("holy", "see"),
-    }
-)
+GENERIC_TOKENS = frozenset(read_words(CURATED / "countries-generic-words.tsv"))
 # Names that take the article: "of the United States", "of the Netherlands".
 ARTICLE = re.compile(
     r"\b(Republic|Kingdom|States|Emirates|Federation|Islands|Union)\b|^(Netherlands|Philippines"

@@ -4,7 +4,8 @@ clusters (standard library only).
 Sources (data/sources/misp-galaxy): malpedia.json, mitre-malware.json, mitre-tool.json, tool.json,
 rat.json, backdoor.json, stealer.json, botnet.json, exploit-kit.json and ransomware.json. Curated
 tables: data/curated/software-stop-aliases.tsv (hand decisions about aliases) and
-data/curated/ordinary-words.tsv (overrides of the dictionary rule, shared with the threat actors).
+data/curated/ordinary-words.tsv (overrides of the dictionary rule, shared with the threat actors);
+the generic, detection-prefix and function words of the rules are data/curated/software-words.tsv.
 
 The rules are written down for users in data/SOFTWARE.md; in short:
 
@@ -38,16 +39,24 @@ if __package__ in (None, ""):  # run as a script: python data/gazbuild/software.
 
 from gazbuild import threat_actors
 from gazbuild.common import (
+    CURATED,
+    KEEP,
+    SUPPORT_NOTE,
+    Alias,
+    Decision,
     OrdinaryWords,
     Record,
     UnionFind,
+    alias_spec,
     as_list,
+    case_variants,
     clean_space,
+    country_names,
     fold,
     load_ordinary_words,
     merge_key,
     read_tsv,
-    resolve_case,
+    read_word_lists,
     slugify,
 )
 
@@ -132,42 +141,20 @@ MALPEDIA_PLATFORMS = {
 MALPEDIA_ID = re.compile(
     r"https?://malpedia\.caad\.fkie\.fraunhofer\.de/details/(([a-z0-9]+)\.\S+)"
 )
-
-
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
+# The word lists of the rules: data/curated/software-words.tsv.
+WORDS = read_word_lists(
+    CURATED / "software-words.tsv", "list", ("generic", "detection-prefix", "function")
+)
 # Words that say what kind of software something is, not which one: a name made of these (and
 # version numbers) only is generic ("Backdoor", "RAT", "Web Shell", "Android RAT", "Loader 2.0").
-GENERIC = frozenset(
-    _words(
-        """
-    access administration admin agent android app backdoor banker banking bind bot botnet
-    builder c2 client clipper cnc coinminer credential crypter cryptominer custom ddos downloader
-    dropper elf exploit fake file flooder framework generic grabber hacktool http https implant
-    infostealer injector ios java javascript js keylogger kit linux loader locker mac macos malware
-    miner mini mobile module new osx packer password payload php plugin powershell private proxy
-    python rat ransom ransomware remote reverse rootkit scanner server shell simple small sniffer
-    spam spammer spy spyware stage stager stealer tiny tool toolkit trojan tunnel unknown virus vbs
-    web webshell win win32 win64 windows wiper worm
-    """
-    )
-)
+GENERIC = frozenset(WORDS["generic"])
 # Prefixes of antivirus detection names ("Trojan.Heur.JP...", "Backdoor.FSZO-5117", "Win32/...").
-AV_PREFIXES = GENERIC | frozenset(
-    _words(
-        """
-    w32 w64 msil troj trojandownloader trojandropper trojanspy trojanpws pws hacktool riskware adware
-    heur exp backdoor worm virus ransom html vba vbs x97m o97m w97m msh script
-    """
-    )
-)
+AV_PREFIXES = GENERIC | frozenset(WORDS["detection-prefix"])
 # A version ("2.0", "v3", "3.0.1"); bare numbers are names ("9002 RAT", "888 RAT") unless alone.
 VERSION = re.compile(r"(?i)v\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)+[a-z]?")
 NUMBER = re.compile(r"\d+")
 # Function words allowed inside an ordinary phrase ("Hide and Seek").
-FUNCTION_WORDS = frozenset(_words("a an and for in of on or the to with"))
+FUNCTION_WORDS = frozenset(WORDS["function"])
 S_NUMBER = re.compile(r"S\d{4}")
 # A description that says the family is ransomware (first sentence).
 RANSOMWARE_DESCRIPTION = re.compile(
@@ -194,7 +181,6 @@ STOP_ACTIONS = ("keep", "drop", "exact", "upper_first", "word")
 USES = {"uses", "deploys"}
 USED_BY = {"used-by", "is-deployed-by"}
 SIMILAR = {"similar", "same-as"}
-SUPPORT_NOTE = "; needs support (needs_support: true)"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -257,7 +243,7 @@ def _ransomware_base(value: str) -> str:
     return re.sub(r"(?i)\s+ransom(?:e)?ware$", "", value).strip()
 
 
-def load_clusters(galaxy: Path, curated: threat_actors.Curated) -> list[Cluster]:
+def load_clusters(galaxy: Path) -> list[Cluster]:
     """Every cluster of the software files (ransomware.json: every entry, groups included: the
     entry of a group is also its ransomware's)."""
     clusters: list[Cluster] = []
@@ -311,18 +297,12 @@ def load_clusters(galaxy: Path, curated: threat_actors.Curated) -> list[Cluster]
                 text = clean_name(p, True)[0] or ""
                 if text and text not in cluster.values:
                     cluster.values.append(text)
-            _cluster_attributes(cluster, meta, str(entry.get("description") or ""), curated, entry)
+            _cluster_attributes(cluster, meta, str(entry.get("description") or ""))
             clusters.append(cluster)
     return clusters
 
 
-def _cluster_attributes(
-    cluster: Cluster,
-    meta: dict[str, Any],
-    description: str,
-    curated: threat_actors.Curated,
-    entry: dict[str, Any],
-) -> None:
+def _cluster_attributes(cluster: Cluster, meta: dict[str, Any], description: str) -> None:
     """Platforms, subtypes, tool / ransomware flags and the Malpedia id of one cluster."""
     for p in as_list(meta.get("mitre_platforms")):
         cluster.platforms.add(re.sub(r"\s+", "-", p.strip().casefold()))
@@ -359,18 +339,6 @@ def _cluster_attributes(
 
 # --------------------------------------------------------------------------------------------------
 # Alias rules
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What happens to one alias: keep, drop, or keep restricted (exact, upper_first)."""
-
-    action: str
-    reason: str = ""
-    needs_support: bool = False
-
-
-KEEP = Decision("keep")
 
 
 def load_stop(curated: Path) -> dict[str, tuple[str, str]]:
@@ -590,18 +558,6 @@ def merge_clusters(
 
 
 @dataclass
-class Alias:
-    """An alias of an entity under construction."""
-
-    text: str
-    case: str
-    form: str
-    support: int
-    primary: bool
-    needs_support: bool = False
-
-
-@dataclass
 class Entity:
     """A merged family under construction."""
 
@@ -760,13 +716,6 @@ def choose_names(entities: list[Entity]) -> None:
         entity.id = f"{KIND}:{slug}"
 
 
-def _alias_spec(a: Alias, form: str | None = None) -> dict[str, Any]:
-    spec: dict[str, Any] = {"text": a.text, "case": a.case, "form": form or a.form}
-    if a.needs_support:
-        spec["needs_support"] = True
-    return spec
-
-
 def _attributes(
     entity: Entity, actor_of: dict[str, str], users: dict[str, set[str]]
 ) -> dict[str, str]:
@@ -794,20 +743,8 @@ def _attributes(
 
 def _record(entity: Entity, actor_of: dict[str, str], users: dict[str, set[str]]) -> Record:
     canonical = entity.aliases[entity.name]
-    aliases = [_alias_spec(canonical, "name")]
-    by_fold: dict[str, list[Alias]] = defaultdict(list)
-    for text, a in entity.aliases.items():
-        if text != entity.name:
-            by_fold[fold(text)].append(a)
-    covered = (
-        fold(entity.name) if resolve_case(entity.name, canonical.case) == "insensitive" else None
-    )
-    for folded in sorted(by_fold):
-        if folded == covered:
-            continue
-        group = sorted(by_fold[folded], key=lambda a: (a.text.isupper(), a.text))
-        loose = [a for a in group if resolve_case(a.text, a.case) == "insensitive"]
-        aliases += [_alias_spec(a) for a in (loose[:1] if loose else group)]
+    aliases = [alias_spec(canonical, "name")]
+    aliases += [alias_spec(a) for a in case_variants(entity.aliases, entity.name, canonical.case)]
     return {
         "id": entity.id,
         "kind": KIND,
@@ -852,9 +789,9 @@ def build(
     name ("Tripoli", "ONI"), so the longer name ("Tripoli Ransomware") becomes the canonical one.
     """
     galaxy = sources / "misp-galaxy"
-    clusters = load_clusters(galaxy, threat_actors.load_curated(curated))
+    clusters = load_clusters(galaxy)
     words = load_ordinary_words(sources, curated)
-    rules = AliasRules(load_stop(curated), threat_actors._country_names(sources), words, places)
+    rules = AliasRules(load_stop(curated), country_names(sources), words, places)
     decisions = {n.text: rules.classify(n.text) for c in clusters for n in c.names}
     keys = [
         {merge_key(n.text) for n in c.names if decisions[n.text].action != "drop"} for c in clusters
