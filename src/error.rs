@@ -70,6 +70,14 @@ pub enum Error {
     #[error("no entity with id {0:?}")]
     UnknownId(String),
 
+    /// Input that is not text: an Arrow column of another type (binary, dictionary, a table).
+    #[error("{0}")]
+    NotText(String),
+
+    /// Text that is not valid UTF-8 (an Arrow column's row), with where.
+    #[error("{0}")]
+    Encoding(String),
+
     #[error("the gazetteer has no entities, so nothing could ever match")]
     EmptyGazetteer,
     /// An option has a value outside its domain (a thread count of 0, an unknown mode).

@@ -20,6 +20,7 @@
 //! # Ok::<(), cybernexus::Error>(())
 //! ```
 
+pub mod arrow;
 pub mod context;
 pub mod cooccurrence;
 pub mod error;

@@ -21,6 +21,8 @@ impl From<Error> for PyErr {
             },
             Error::InvalidArgument(message) => PyValueError::new_err(message),
             Error::UnknownId(_) => PyKeyError::new_err(err.to_string()),
+            Error::NotText(message) => PyTypeError::new_err(message),
+            Error::Encoding(message) => TextEncodingError::new_err(message),
             Error::ThreadPool(message) => PyOSError::new_err(message),
             other => GazetteerError::new_err(other.to_string()),
         }

@@ -3,7 +3,7 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 
-use super::arrow::{is_arrow, StringColumn};
+use super::arrow::{import, is_arrow, StringColumn};
 use super::errors::{type_error, TextEncodingError};
 
 /// The documents of a call: Python `str` objects, or an Arrow string column read in place.
@@ -20,7 +20,7 @@ impl<'py> Texts<'py> {
     /// without pyarrow raises ImportError) is iterated instead.
     pub(crate) fn extract(texts: &Bound<'py, PyAny>, what: &str) -> PyResult<Self> {
         if !texts.is_instance_of::<PyString>() && is_arrow(texts) {
-            match StringColumn::import(texts, what) {
+            match import(texts, what) {
                 Ok(column) => return Ok(Self::Arrow(column)),
                 Err(err) if err.is_instance_of::<pyo3::exceptions::PyImportError>(texts.py()) => {}
                 Err(err) => return Err(err),
@@ -33,7 +33,7 @@ impl<'py> Texts<'py> {
     pub(crate) fn strs(&self, py: Python<'_>, what: &str) -> PyResult<Vec<&str>> {
         match self {
             Self::Objects(items) => borrow_all(items, what),
-            Self::Arrow(column) => py.detach(|| column.strs(what)),
+            Self::Arrow(column) => Ok(py.detach(|| column.strs(what))?),
         }
     }
 }
