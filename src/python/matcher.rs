@@ -334,13 +334,13 @@ impl<'py> GcPause<'py> {
         if objects < Self::MIN_OBJECTS {
             return Ok(GcPause { py: None });
         }
-        // The lock is held only around calls into `gc` that run no Python code and never detach, so a thread that
-        // waits for it cannot be holding what the holder needs.
+        let gc = py.import("gc")?;
+        // The lock is held only around calls of `gc`'s C functions, which run no Python code and never detach, so
+        // a thread that waits for it cannot be holding what the holder needs.
         let mut pauses = GC_PAUSES
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if pauses.0 == 0 {
-            let gc = py.import("gc")?;
             let on = gc.call_method0("isenabled")?.is_truthy()?;
             if on {
                 gc.call_method0("disable")?;
@@ -357,13 +357,16 @@ impl Drop for GcPause<'_> {
         let Some(py) = self.py else {
             return;
         };
+        // Nothing to report to if this fails (it cannot, short of a broken `gc` module); the count must still drop.
+        let gc = py.import("gc").ok();
         let mut pauses = GC_PAUSES
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         pauses.0 -= 1;
         if pauses.0 == 0 && pauses.1 {
-            // Nothing to report to if this fails (it cannot, short of a broken `gc` module).
-            let _ = py.import("gc").and_then(|gc| gc.call_method0("enable"));
+            if let Some(gc) = gc {
+                let _ = gc.call_method0("enable");
+            }
         }
     }
 }
