@@ -9,10 +9,10 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 Record = dict[str, Any]
 
@@ -40,6 +40,26 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
             )
         rows.append({h: c.strip() for h, c in zip(header, cells, strict=True)})
     return rows
+
+
+def read_stop_aliases(path: Path, actions: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    """A builder's curated stoplist (`alias`, `action`, `reason`) by folded alias: (action, reason).
+
+    The builders allow different `actions`; a row with another action, no reason or an alias
+    listed twice is a slip in the table, and fails the build.
+    """
+    stop: dict[str, tuple[str, str]] = {}
+    for row in read_tsv(path):
+        where = f"{path.name}: {row['alias']!r}"
+        if row["action"] not in actions:
+            raise ValueError(f"{where}: unknown action {row['action']!r}")
+        if not row["reason"]:
+            raise ValueError(f"{where}: no reason")
+        key = fold(row["alias"])
+        if key in stop:
+            raise ValueError(f"{where}: listed twice")
+        stop[key] = (row["action"], row["reason"])
+    return stop
 
 
 def _unique(path: Path, words: Iterable[str]) -> tuple[str, ...]:
@@ -111,6 +131,15 @@ def as_list(value: Any) -> list[str]:
     return [str(value)]
 
 
+def galaxy_entries(galaxy: Path, files: dict[str, str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(source, entry) for every entry of the MISP galaxy `files` (source name -> file name), in
+    the order of `files` and of each file: the builders' priorities and tie-breaks follow it."""
+    for source, filename in files.items():
+        data = json.loads((galaxy / filename).read_text(encoding="utf-8"))
+        for entry in data["values"]:
+            yield source, entry
+
+
 def alias(text: str, form: str | None, case: str = "auto") -> dict[str, Any]:
     return {"text": text, "case": case, "form": form}
 
@@ -144,6 +173,50 @@ class Alias:
     support: int
     primary: bool
     needs_support: bool = False
+
+
+ClusterT = TypeVar("ClusterT")
+
+
+@dataclass
+class BaseEntity(Generic[ClusterT]):
+    """A merged entity under construction (threat-actor group, software family), over the clusters
+    `ClusterT` of its builder; each builder adds its own fields and rules."""
+
+    clusters: list[ClusterT]
+    aliases: dict[str, Alias] = field(default_factory=dict)
+    # (alias, action, reason, entities the reason names as {0}, {1}, ...)
+    removed: list[tuple[str, str, str, tuple[int, ...]]] = field(default_factory=list)
+    name: str = ""
+    id: str = ""
+    left_out: bool = False
+
+    def merge_keys(self) -> set[str]:
+        """The merge keys of the aliases kept so far."""
+        return {merge_key(a.text) for a in self.aliases.values()}
+
+    def add_alias(
+        self, text: str, case: str, form: str, primary: bool, needs_support: bool
+    ) -> Alias:
+        """The alias `text`, new with support 1, or the one already there with one more source
+        cluster's support (primary if any cluster has it as a primary name)."""
+        existing = self.aliases.get(text)
+        if existing is None:
+            existing = self.aliases[text] = Alias(text, case, form, 1, primary, needs_support)
+        else:
+            existing.support += 1
+            existing.primary = existing.primary or primary
+        return existing
+
+
+def shared_keys(entities: Sequence[BaseEntity[Any]]) -> list[tuple[str, list[int]]]:
+    """Each merge key that two entities or more still have, with their indices, by key: the names
+    that each builder's conflict rule then settles."""
+    holders: dict[str, list[int]] = defaultdict(list)
+    for e, entity in enumerate(entities):
+        for k in sorted(entity.merge_keys()):
+            holders[k].append(e)
+    return [(key, owners) for key, owners in sorted(holders.items()) if len(owners) > 1]
 
 
 def alias_spec(a: Alias, form: str | None = None) -> dict[str, Any]:
@@ -210,7 +283,7 @@ def resolve_case(text: str, case: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# Merging and country names
+# Merging (the constrained union-find of both builders) and country names
 
 
 class UnionFind:
@@ -234,6 +307,167 @@ class UnionFind:
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.members[ra].extend(self.members.pop(rb))
+
+
+class _Name(Protocol):
+    """What the merge reads of a cluster's name (the builders' `Name` classes differ otherwise)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def primary(self) -> bool: ...
+
+
+class _Cluster(Protocol):
+    """What the merge reads of a cluster (the builders' `Cluster` classes differ otherwise)."""
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def uuid(self) -> str: ...
+
+    @property
+    def names(self) -> Sequence[_Name]: ...
+
+    @property
+    def related(self) -> Sequence[tuple[str, str]]: ...
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why two clusters are the same entity (threat-actor group, software family)."""
+
+    shared: frozenset[str]
+    same_value: bool
+    primary: bool
+    similar: bool
+    forced: bool
+    # Merging priority a builder adds by its own rule (the threat actors: a shared ATT&CK G-number).
+    bonus: int = 0
+
+    @property
+    def strong(self) -> bool:
+        """Enough to merge.
+
+        The same primary name, a primary name of one that is a name of the other (not an ordinary
+        word), two shared names, or a shared name and a MISP `similar` link; or a forced link (a
+        MITRE `revoked-by` link, a curated merge).
+        """
+        return (
+            self.forced
+            or self.same_value
+            or self.primary
+            or len(self.shared) >= 2
+            or (self.similar and bool(self.shared))
+        )
+
+    @property
+    def score(self) -> int:
+        """Order of merging: forced links, then the same primary name, then most shared names."""
+        return (
+            100 * self.forced
+            + 10 * self.same_value
+            + self.bonus
+            + 2 * self.primary
+            + 2 * self.similar
+            + len(self.shared)
+        )
+
+
+def merge_on_evidence(
+    clusters: Sequence[_Cluster],
+    keys: list[set[str]],
+    weak: set[str],
+    *,
+    similar_types: set[str],
+    same_value: Callable[[int, int], bool],
+    bonus: Callable[[frozenset[str]], int] | None = None,
+    forced: set[frozenset[int]] | None = None,
+    split: set[frozenset[int]] | None = None,
+    compatible: Callable[[list[int], list[int]], bool] | None = None,
+) -> tuple[list[list[int]], dict[frozenset[int], Evidence]]:
+    """The constrained union-find of both builders: components of clusters (sorted lists of
+    indices), and the evidence of each pair that shares a name or is forced.
+
+    Pairs are linked on strong evidence only, strongest first (ties by uuid, so the build is
+    deterministic), and two clusters of the same source file end up together only if they are
+    linked directly: a name shared by two unlinked entries never chains them. `keys` are the merge
+    keys of each cluster's names that count as evidence; `weak` keys (ordinary words) count as
+    shared names but never as a primary-name match. What differs between the builders is passed
+    in: which MISP relation types are `similar` links, when two clusters have the same value, a
+    `bonus` to the score, `forced` pairs besides MITRE's `revoked-by` links (curated merges),
+    `split` pairs never linked (curated splits), and a further `compatible` test of two
+    components' members.
+    """
+    index = {c.uuid: i for i, c in enumerate(clusters)}
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, ks in enumerate(keys):
+        for k in ks:
+            by_key[k].append(i)
+    primary_keys = [
+        {merge_key(n.text) for n in c.names if n.primary} & keys[i] - weak
+        for i, c in enumerate(clusters)
+    ]
+    similar: set[frozenset[int]] = set()
+    forced = set(forced or ())
+    split = split or set()
+    for i, c in enumerate(clusters):
+        for rtype, dest in c.related:
+            j = index.get(dest)
+            if j is None or j == i:
+                continue
+            if rtype in similar_types:
+                similar.add(frozenset((i, j)))
+            if rtype == "revoked-by":
+                forced.add(frozenset((i, j)))
+    pairs: set[frozenset[int]] = set(forced)
+    for members in by_key.values():
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                pairs.add(frozenset((members[x], members[y])))
+    evidence: dict[frozenset[int], Evidence] = {}
+    for pair in pairs:
+        i, j = sorted(pair)
+        shared = frozenset(keys[i] & keys[j])
+        evidence[pair] = Evidence(
+            shared=shared,
+            same_value=same_value(i, j),
+            primary=bool(primary_keys[i] & keys[j] or primary_keys[j] & keys[i]),
+            similar=pair in similar,
+            forced=pair in forced,
+            bonus=bonus(shared) if bonus else 0,
+        )
+    uf = UnionFind(len(clusters))
+
+    def joinable(ra: int, rb: int) -> bool:
+        if compatible is not None and not compatible(uf.members[ra], uf.members[rb]):
+            return False
+        for p in uf.members[ra]:
+            for q in uf.members[rb]:
+                pair = frozenset((p, q))
+                if pair in split:
+                    return False
+                if clusters[p].source == clusters[q].source:
+                    ev = evidence.get(pair)
+                    if ev is None or not ev.strong:
+                        return False
+        return True
+
+    order = sorted(
+        (p for p, ev in evidence.items() if ev.strong and p not in split),
+        key=lambda p: (-evidence[p].score, sorted(clusters[i].uuid for i in p)),
+    )
+    for pair in order:
+        i, j = sorted(pair)
+        ri, rj = uf.find(i), uf.find(j)
+        if ri == rj:
+            continue
+        if evidence[pair].forced or joinable(ri, rj):
+            uf.union(ri, rj)
+    components = sorted((sorted(m) for m in uf.members.values()), key=lambda m: m[0])
+    return components, evidence
 
 
 def country_names(sources: Path) -> set[str]:

@@ -25,7 +25,6 @@ The rules are written down for users in data/SOFTWARE.md; in short:
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections import Counter, defaultdict
@@ -42,21 +41,23 @@ from gazbuild.common import (
     CURATED,
     KEEP,
     SUPPORT_NOTE,
-    Alias,
+    BaseEntity,
     Decision,
     OrdinaryWords,
     Record,
-    UnionFind,
     alias_spec,
     as_list,
     case_variants,
     clean_space,
     country_names,
     fold,
+    galaxy_entries,
     load_ordinary_words,
     merge_key,
-    read_tsv,
+    merge_on_evidence,
+    read_stop_aliases,
     read_word_lists,
+    shared_keys,
     slugify,
 )
 
@@ -247,58 +248,56 @@ def load_clusters(galaxy: Path) -> list[Cluster]:
     """Every cluster of the software files (ransomware.json: every entry, groups included: the
     entry of a group is also its ransomware's)."""
     clusters: list[Cluster] = []
-    for source, filename in SOURCES.items():
-        data = json.loads((galaxy / filename).read_text(encoding="utf-8"))
-        for entry in data["values"]:
-            meta: dict[str, Any] = entry.get("meta") or {}
-            raw_value = clean_space(entry["value"])
-            attack_id = ""
-            if source in MITRE:
-                m = re.fullmatch(r"(.*\S)\s+-\s+(S\d{4})", raw_value)
-                if m:
-                    raw_value = m.group(1)
-                attack_id = "".join(as_list(meta.get("external_id")))
-            primaries = [raw_value]
-            if source == RANSOM:
-                # "Hive" and "Hive Ransomware" both: writers use both, and the longer one stays
-                # when the bare name is dropped (a country: "Cuba") or needs support ("Hive").
-                plain = clean_name(raw_value, True)[0] or raw_value
-                base = _ransomware_base(plain)
-                primaries = [base, f"{base} Ransomware"] if base else [raw_value]
-            cluster = Cluster(
-                source=source,
-                uuid=entry["uuid"],
-                value=raw_value,
-                names=[],
-                values=[],
-                related=[
-                    (str(r.get("type")).strip(), str(r.get("dest-uuid")))
-                    for r in entry.get("related") or []
-                ],
-                attack_id=attack_id,
-                revoked=bool(entry.get("revoked")),
-            )
-            raw: list[tuple[str, bool]] = [(p, True) for p in primaries]
-            if attack_id:
-                raw.append((attack_id, True))
-            raw += [(s, False) for s in as_list(meta.get("synonyms"))]
-            seen: dict[str, Name] = {}
-            for text, primary in raw:
-                cleaned, why = clean_name(text, primary)
-                if cleaned is None:
-                    cluster.cleaned_out.append((clean_space(text), why))
-                    continue
-                if cleaned in seen:
-                    seen[cleaned].primary = seen[cleaned].primary or primary
-                    continue
-                seen[cleaned] = Name(cleaned, primary)
-            cluster.names = list(seen.values())
-            for p in primaries:
-                text = clean_name(p, True)[0] or ""
-                if text and text not in cluster.values:
-                    cluster.values.append(text)
-            _cluster_attributes(cluster, meta, str(entry.get("description") or ""))
-            clusters.append(cluster)
+    for source, entry in galaxy_entries(galaxy, SOURCES):
+        meta: dict[str, Any] = entry.get("meta") or {}
+        raw_value = clean_space(entry["value"])
+        attack_id = ""
+        if source in MITRE:
+            m = re.fullmatch(r"(.*\S)\s+-\s+(S\d{4})", raw_value)
+            if m:
+                raw_value = m.group(1)
+            attack_id = "".join(as_list(meta.get("external_id")))
+        primaries = [raw_value]
+        if source == RANSOM:
+            # "Hive" and "Hive Ransomware" both: writers use both, and the longer one stays
+            # when the bare name is dropped (a country: "Cuba") or needs support ("Hive").
+            plain = clean_name(raw_value, True)[0] or raw_value
+            base = _ransomware_base(plain)
+            primaries = [base, f"{base} Ransomware"] if base else [raw_value]
+        cluster = Cluster(
+            source=source,
+            uuid=entry["uuid"],
+            value=raw_value,
+            names=[],
+            values=[],
+            related=[
+                (str(r.get("type")).strip(), str(r.get("dest-uuid")))
+                for r in entry.get("related") or []
+            ],
+            attack_id=attack_id,
+            revoked=bool(entry.get("revoked")),
+        )
+        raw: list[tuple[str, bool]] = [(p, True) for p in primaries]
+        if attack_id:
+            raw.append((attack_id, True))
+        raw += [(s, False) for s in as_list(meta.get("synonyms"))]
+        seen: dict[str, Name] = {}
+        for text, primary in raw:
+            cleaned, why = clean_name(text, primary)
+            if cleaned is None:
+                cluster.cleaned_out.append((clean_space(text), why))
+                continue
+            if cleaned in seen:
+                seen[cleaned].primary = seen[cleaned].primary or primary
+                continue
+            seen[cleaned] = Name(cleaned, primary)
+        cluster.names = list(seen.values())
+        for p in primaries:
+            text = clean_name(p, True)[0] or ""
+            if text and text not in cluster.values:
+                cluster.values.append(text)
+        _cluster_attributes(cluster, meta, str(entry.get("description") or ""))
+        clusters.append(cluster)
     return clusters
 
 
@@ -343,17 +342,7 @@ def _cluster_attributes(cluster: Cluster, meta: dict[str, Any], description: str
 
 def load_stop(curated: Path) -> dict[str, tuple[str, str]]:
     """data/curated/software-stop-aliases.tsv by folded alias: (action, reason)."""
-    stop: dict[str, tuple[str, str]] = {}
-    for row in read_tsv(curated / "software-stop-aliases.tsv"):
-        if row["action"] not in STOP_ACTIONS:
-            raise ValueError(f"software-stop-aliases: {row['alias']!r}: bad action")
-        if not row["reason"]:
-            raise ValueError(f"software-stop-aliases: {row['alias']!r}: no reason")
-        key = fold(row["alias"])
-        if key in stop:
-            raise ValueError(f"software-stop-aliases: {row['alias']!r} listed twice")
-        stop[key] = (row["action"], row["reason"])
-    return stop
+    return read_stop_aliases(curated / "software-stop-aliases.tsv", STOP_ACTIONS)
 
 
 def _tokens(text: str) -> list[str]:
@@ -435,37 +424,6 @@ class AliasRules:
 # Merging
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """Why two clusters are the same family."""
-
-    shared: frozenset[str]
-    same_value: bool
-    primary: bool
-    similar: bool
-    forced: bool
-
-    @property
-    def strong(self) -> bool:
-        return (
-            self.forced
-            or self.same_value
-            or self.primary
-            or len(self.shared) >= 2
-            or (self.similar and bool(self.shared))
-        )
-
-    @property
-    def score(self) -> int:
-        return (
-            100 * self.forced
-            + 10 * self.same_value
-            + 2 * self.primary
-            + 2 * self.similar
-            + len(self.shared)
-        )
-
-
 def _category(cluster: Cluster) -> str:
     """Ransomware, exploit kit or other: an ordinary-word value ("Phoenix", "Snake") shared by two
     files names one family only within one category when one of the files is ransomware.json or
@@ -479,98 +437,43 @@ def _category(cluster: Cluster) -> str:
 def merge_clusters(
     clusters: list[Cluster], keys: list[set[str]], weak: set[str]
 ) -> list[list[int]]:
-    """Components of clusters (lists of indices), by strong evidence only (see the module doc)."""
-    index = {c.uuid: i for i, c in enumerate(clusters)}
-    by_key: dict[str, list[int]] = defaultdict(list)
-    for i, ks in enumerate(keys):
-        for k in ks:
-            by_key[k].append(i)
-    primary_keys = [
-        {merge_key(n.text) for n in c.names if n.primary} & keys[i] - weak
-        for i, c in enumerate(clusters)
-    ]
+    """Components of clusters (lists of indices), by strong evidence only (see the module doc).
+
+    Software's own rules, passed to the shared merge: a shared value that is an ordinary word is
+    the same value across ransomware.json or exploit-kit.json only within one category
+    (`_category`), and two ATT&CK ids are two families.
+    """
     value_keys = [{merge_key(v) for v in c.values} & keys[i] for i, c in enumerate(clusters)]
-    similar: set[frozenset[int]] = set()
-    forced: set[frozenset[int]] = set()
-    for i, c in enumerate(clusters):
-        for rtype, dest in c.related:
-            j = index.get(dest)
-            if j is None or j == i:
-                continue
-            if rtype in SIMILAR:
-                similar.add(frozenset((i, j)))
-            if rtype == "revoked-by":
-                forced.add(frozenset((i, j)))
-    pairs: set[frozenset[int]] = set(forced)
-    for members in by_key.values():
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                pairs.add(frozenset((members[x], members[y])))
-    evidence: dict[frozenset[int], Evidence] = {}
-    for pair in pairs:
-        i, j = sorted(pair)
-        evidence[pair] = Evidence(
-            shared=frozenset(keys[i] & keys[j]),
-            same_value=bool(value_keys[i] & value_keys[j] - weak)
-            or (
-                bool(value_keys[i] & value_keys[j])
-                and (
-                    clusters[i].source == clusters[j].source
-                    or not {clusters[i].source, clusters[j].source} & {RANSOM, EXPLOIT_KIT}
-                    or _category(clusters[i]) == _category(clusters[j])
-                )
-            ),
-            primary=bool(primary_keys[i] & keys[j] or primary_keys[j] & keys[i]),
-            similar=pair in similar,
-            forced=pair in forced,
+
+    def same_value(i: int, j: int) -> bool:
+        shared = value_keys[i] & value_keys[j]
+        return bool(shared - weak) or (
+            bool(shared)
+            and (
+                clusters[i].source == clusters[j].source
+                or not {clusters[i].source, clusters[j].source} & {RANSOM, EXPLOIT_KIT}
+                or _category(clusters[i]) == _category(clusters[j])
+            )
         )
-    uf = UnionFind(len(clusters))
 
-    def compatible(ra: int, rb: int) -> bool:
-        ids = {clusters[p].attack_id for p in uf.members[ra] if clusters[p].attack_id}
-        other = {clusters[q].attack_id for q in uf.members[rb] if clusters[q].attack_id}
-        if ids and other and not ids & other:
-            return False  # two ATT&CK ids are two families (unless MITRE revoked one)
-        for p in uf.members[ra]:
-            for q in uf.members[rb]:
-                if clusters[p].source == clusters[q].source:
-                    ev = evidence.get(frozenset((p, q)))
-                    if ev is None or not ev.strong:
-                        return False
-        return True
+    def compatible(a: list[int], b: list[int]) -> bool:
+        """Two ATT&CK ids are two families (unless MITRE revoked one: a forced link)."""
+        ids = {clusters[p].attack_id for p in a if clusters[p].attack_id}
+        other = {clusters[q].attack_id for q in b if clusters[q].attack_id}
+        return not (ids and other and not ids & other)
 
-    order = sorted(
-        (p for p, ev in evidence.items() if ev.strong),
-        key=lambda p: (-evidence[p].score, sorted(clusters[i].uuid for i in p)),
+    components, _ = merge_on_evidence(
+        clusters, keys, weak, similar_types=SIMILAR, same_value=same_value, compatible=compatible
     )
-    for pair in order:
-        i, j = sorted(pair)
-        ri, rj = uf.find(i), uf.find(j)
-        if ri == rj:
-            continue
-        if evidence[pair].forced or compatible(ri, rj):
-            uf.union(ri, rj)
-    return sorted((sorted(m) for m in uf.members.values()), key=lambda m: m[0])
+    return components
 
 
 # --------------------------------------------------------------------------------------------------
 # Entities
 
 
-@dataclass
-class Entity:
+class Entity(BaseEntity[Cluster]):
     """A merged family under construction."""
-
-    clusters: list[Cluster]
-    aliases: dict[str, Alias] = field(default_factory=dict)
-    # (alias, action, reason, entities the reason names as {0}, {1}, ...)
-    removed: list[tuple[str, str, str, tuple[int, ...]]] = field(default_factory=list)
-    name: str = ""
-    id: str = ""
-    left_out: bool = False
-
-    def merge_keys(self) -> set[str]:
-        return {merge_key(a.text) for a in self.aliases.values()}
 
 
 def _form(name: Name) -> str:
@@ -606,27 +509,14 @@ def build_entities(
                         (name.text, f"restricted:{decision.action}", decision.reason + note, ())
                     )
                     case = decision.action
-                existing = entity.aliases.get(name.text)
-                if existing is None:
-                    entity.aliases[name.text] = Alias(
-                        name.text, case, _form(name), 1, name.primary, decision.needs_support
-                    )
-                else:
-                    existing.support += 1
-                    existing.primary = existing.primary or name.primary
+                entity.add_alias(name.text, case, _form(name), name.primary, decision.needs_support)
         entities.append(entity)
     return entities
 
 
 def resolve_conflicts(entities: list[Entity]) -> None:
     """Give each merge key to one entity at most ("names two families")."""
-    holders: dict[str, list[int]] = defaultdict(list)
-    for e, entity in enumerate(entities):
-        for k in sorted(entity.merge_keys()):
-            holders[k].append(e)
-    for key, owners in sorted(holders.items()):
-        if len(owners) < 2:
-            continue
+    for key, owners in shared_keys(entities):
 
         def stats(e: int, key: str = key) -> tuple[bool, int]:
             found = [a for a in entities[e].aliases.values() if merge_key(a.text) == key]
@@ -766,12 +656,10 @@ def _users(galaxy: Path, clusters: list[Cluster]) -> dict[str, set[str]]:
         for rtype, dest in c.related:
             if rtype in USED_BY:
                 users[c.uuid].add(dest)
-    for filename in threat_actors.SOURCES.values():
-        data = json.loads((galaxy / filename).read_text(encoding="utf-8"))
-        for entry in data["values"]:
-            for r in entry.get("related") or []:
-                if str(r.get("type")).strip() in USES and r.get("dest-uuid") in software:
-                    users[str(r["dest-uuid"])].add(entry["uuid"])
+    for _, entry in galaxy_entries(galaxy, threat_actors.SOURCES):
+        for r in entry.get("related") or []:
+            if str(r.get("type")).strip() in USES and r.get("dest-uuid") in software:
+                users[str(r["dest-uuid"])].add(entry["uuid"])
     return users
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gazbuild.common import as_list, clean_space, fold, merge_key
+from gazbuild.common import as_list, clean_space, fold, galaxy_entries, merge_key
 from gazbuild.threat_actors.tables import Curated
 
 # Source names, in order of priority for the canonical name and the attributes.
@@ -183,72 +183,67 @@ def load_clusters(galaxy: Path, curated: Curated) -> tuple[list[Cluster], set[st
     clusters: list[Cluster] = []
     families: set[str] = set()
     unnamed: list[str] = []
-    for source, filename in SOURCES.items():
-        data = json.loads((galaxy / filename).read_text(encoding="utf-8"))
-        for entry in data["values"]:
-            meta: dict[str, Any] = entry.get("meta") or {}
-            value = clean_space(entry["value"])
-            if clean_name(value)[0] is None:
-                unnamed.append(value)
+    for source, entry in galaxy_entries(galaxy, SOURCES):
+        meta: dict[str, Any] = entry.get("meta") or {}
+        value = clean_space(entry["value"])
+        if clean_name(value)[0] is None:
+            unnamed.append(value)
+            continue
+        if source == RANSOM:
+            if not is_ransomware_group(entry, curated):
+                for n in [value, *as_list(meta.get("synonyms"))]:
+                    families.add(merge_key(n))
                 continue
-            if source == RANSOM:
-                if not is_ransomware_group(entry, curated):
-                    for n in [value, *as_list(meta.get("synonyms"))]:
-                        families.add(merge_key(n))
-                    continue
-                value = curated.ransomware.get(entry["value"], (True, ""))[1] or ransomware_value(
-                    value
+            value = curated.ransomware.get(entry["value"], (True, ""))[1] or ransomware_value(value)
+        attck: set[str] = set()
+        if source == MITRE:
+            m = re.fullmatch(r"(.*\S)\s+-\s+(G\d{4})", value)
+            if m:
+                value = m.group(1)
+            attck.update(as_list(meta.get("external_id")))
+        cluster = Cluster(
+            source=source,
+            uuid=entry["uuid"],
+            original=entry["value"],
+            value=value,
+            names=[],
+            related=[
+                (str(r.get("type")), str(r.get("dest-uuid"))) for r in entry.get("related") or []
+            ],
+            attck=attck,
+            revoked=bool(entry.get("revoked")),
+        )
+        raw: list[tuple[str, str | None, bool]] = [(value, None, True)]
+        raw += [(g, "mitre", True) for g in sorted(attck)]
+        raw += [(s, None, False) for s in as_list(meta.get("synonyms"))]
+        for item in as_list(meta.get("name-attribution")):
+            name, _, org_uuid = item.rpartition(":")
+            raw.append((name, curated.naming_orgs.get(org_uuid.strip()), False))
+        if source == RANSOM and value != clean_space(entry["value"]):
+            raw.append((ransomware_value(entry["value"]), None, True))
+        if entry["uuid"] in curated.canonical:
+            raw.append((curated.canonical[entry["uuid"]][1], None, True))
+        for expected, text, form in curated.extra.get(entry["uuid"], []):
+            if expected not in (entry["value"], value):
+                raise ValueError(
+                    f"threat-actors-aliases.tsv: no cluster {entry['uuid']} named {expected!r}"
                 )
-            attck: set[str] = set()
-            if source == MITRE:
-                m = re.fullmatch(r"(.*\S)\s+-\s+(G\d{4})", value)
-                if m:
-                    value = m.group(1)
-                attck.update(as_list(meta.get("external_id")))
-            cluster = Cluster(
-                source=source,
-                uuid=entry["uuid"],
-                original=entry["value"],
-                value=value,
-                names=[],
-                related=[
-                    (str(r.get("type")), str(r.get("dest-uuid")))
-                    for r in entry.get("related") or []
-                ],
-                attck=attck,
-                revoked=bool(entry.get("revoked")),
-            )
-            raw: list[tuple[str, str | None, bool]] = [(value, None, True)]
-            raw += [(g, "mitre", True) for g in sorted(attck)]
-            raw += [(s, None, False) for s in as_list(meta.get("synonyms"))]
-            for item in as_list(meta.get("name-attribution")):
-                name, _, org_uuid = item.rpartition(":")
-                raw.append((name, curated.naming_orgs.get(org_uuid.strip()), False))
-            if source == RANSOM and value != clean_space(entry["value"]):
-                raw.append((ransomware_value(entry["value"]), None, True))
-            if entry["uuid"] in curated.canonical:
-                raw.append((curated.canonical[entry["uuid"]][1], None, True))
-            for expected, text, form in curated.extra.get(entry["uuid"], []):
-                if expected not in (entry["value"], value):
-                    raise ValueError(
-                        f"threat-actors-aliases.tsv: no cluster {entry['uuid']} named {expected!r}"
-                    )
-                raw.append((text, form or None, False))
-            seen: dict[str, Name] = {}
-            for text, org, primary in raw:
-                cleaned, hint, why = clean_name(text)
-                if cleaned is None:
-                    cluster.cleaned_out.append((text, why))
-                    continue
-                org = org or hint
-                if cleaned in seen:
-                    seen[cleaned].org = seen[cleaned].org or org
-                    seen[cleaned].primary = seen[cleaned].primary or primary
-                    continue
-                seen[cleaned] = Name(cleaned, primary, org)
-            cluster.names = list(seen.values())
-            _cluster_attributes(cluster, meta, curated, str(entry.get("description") or ""))
-            clusters.append(cluster)
+            raw.append((text, form or None, False))
+        seen: dict[str, Name] = {}
+        for text, org, primary in raw:
+            cleaned, hint, why = clean_name(text)
+            if cleaned is None:
+                cluster.cleaned_out.append((text, why))
+                continue
+            org = org or hint
+            if cleaned in seen:
+                seen[cleaned].org = seen[cleaned].org or org
+                seen[cleaned].primary = seen[cleaned].primary or primary
+                continue
+            seen[cleaned] = Name(cleaned, primary, org)
+        cluster.names = list(seen.values())
+        _cluster_attributes(cluster, meta, curated, str(entry.get("description") or ""))
+        clusters.append(cluster)
     by_uuid = {c.uuid: c for c in clusters}
     for u, (value, _) in curated.canonical.items():
         if u not in by_uuid or value not in (by_uuid[u].original, by_uuid[u].value):

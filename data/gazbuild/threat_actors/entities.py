@@ -10,7 +10,7 @@ Lazarus from Lazarus Group), forms and attributes follow.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,11 +18,13 @@ from gazbuild.common import (
     KEEP,
     SUPPORT_NOTE,
     Alias,
+    BaseEntity,
     Record,
     alias_spec,
     case_variants,
     fold,
     merge_key,
+    shared_keys,
     slugify,
 )
 from gazbuild.threat_actors.aliases import (
@@ -47,21 +49,11 @@ TEMPORARY_CODE = re.compile(r"(?:DEV|Storm)-\d{4}|UNC\d+|UAC-\d{4}|TAG-\d+|UAT-\
 
 
 @dataclass
-class Entity:
+class Entity(BaseEntity[Cluster]):
     """A merged group under construction."""
 
-    clusters: list[Cluster]
-    aliases: dict[str, Alias] = field(default_factory=dict)
-    # (alias, action, reason, entities the reason names as {0}, {1}, ...)
-    removed: list[tuple[str, str, str, tuple[int, ...]]] = field(default_factory=list)
-    name: str = ""
-    id: str = ""
-    left_out: bool = False
     # Merge keys of the names this group shares with other groups (kept on all of them).
     ambiguous: set[str] = field(default_factory=set)
-
-    def merge_keys(self) -> set[str]:
-        return {merge_key(a.text) for a in self.aliases.values()}
 
 
 def _main_order(entity: Entity) -> list[Cluster]:
@@ -115,21 +107,11 @@ def build_entities(
                     reason = decision.reason + (SUPPORT_NOTE if decision.needs_support else "")
                     entity.removed.append((text, f"restricted:{decision.action}", reason, ()))
                     case = decision.action
-                existing = entity.aliases.get(text)
-                if existing is None:
-                    entity.aliases[text] = Alias(
-                        text,
-                        case,
-                        scheme_form(name, cluster),
-                        1,
-                        name.primary,
-                        decision.needs_support,
-                    )
-                else:
-                    existing.support += 1
-                    existing.primary = existing.primary or name.primary
-                    if existing.form == "synonym":
-                        existing.form = scheme_form(name, cluster)
+                form = scheme_form(name, cluster)
+                alias = entity.add_alias(text, case, form, name.primary, decision.needs_support)
+                if alias.form == "synonym":
+                    # Another cluster's naming scheme says more than "synonym" does.
+                    alias.form = form
         entities.append(entity)
     return entities
 
@@ -139,13 +121,7 @@ def resolve_conflicts(entities: list[Entity]) -> None:
     THREAT_ACTORS.md): a name that is a primary name of some of them stays only with those; any other
     shared name stays with all of them. A name kept by two groups or more is recorded in each entity's
     `ambiguous` set (the record's `ambiguous_aliases`) and logged as `ambiguous`."""
-    holders: dict[str, list[int]] = defaultdict(list)
-    for e, entity in enumerate(entities):
-        for k in sorted(entity.merge_keys()):
-            holders[k].append(e)
-    for key, owners in sorted(holders.items()):
-        if len(owners) < 2:
-            continue
+    for key, owners in shared_keys(entities):
 
         def is_primary(e: int, key: str = key) -> bool:
             return any(a.primary for a in entities[e].aliases.values() if merge_key(a.text) == key)

@@ -9,10 +9,7 @@ together. Curated splits are never linked.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
-
-from gazbuild.common import Decision, UnionFind, merge_key
+from gazbuild.common import Decision, Evidence, merge_key, merge_on_evidence
 from gazbuild.threat_actors.aliases import G_NUMBER, OWN_NAME_EXEMPT, AliasRules
 from gazbuild.threat_actors.clusters import Cluster, Name
 from gazbuild.threat_actors.tables import Curated
@@ -20,44 +17,9 @@ from gazbuild.threat_actors.tables import Curated
 SIMILAR_TYPES = {"similar", "same-as", "overlaps"}
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """Why two clusters are the same group."""
-
-    shared: frozenset[str]
-    same_value: bool
-    primary: bool
-    similar: bool
-    forced: bool
-
-    @property
-    def strong(self) -> bool:
-        """Enough to merge.
-
-        The same primary name, a primary name of one that is a name of the other (not an ordinary
-        word), two shared names, or a shared name and a MISP `similar` link; or a curated merge or a
-        MITRE `revoked-by` link.
-        """
-        return (
-            self.forced
-            or self.same_value
-            or self.primary
-            or len(self.shared) >= 2
-            or (self.similar and bool(self.shared))
-        )
-
-    @property
-    def score(self) -> int:
-        """Order of merging: forced links, then the same primary name, then most shared names."""
-        g_number = any(G_NUMBER.fullmatch(k.upper()) for k in self.shared)
-        return (
-            100 * self.forced
-            + 10 * self.same_value
-            + 3 * g_number
-            + 2 * self.primary
-            + 2 * self.similar
-            + len(self.shared)
-        )
+def _g_number_bonus(shared: frozenset[str]) -> int:
+    """A shared ATT&CK G-number ("G0032") links two clusters before other shared names do."""
+    return 3 * any(G_NUMBER.fullmatch(k.upper()) for k in shared)
 
 
 def _counts(decision: Decision, name: Name) -> bool:
@@ -91,30 +53,12 @@ def merge_clusters(
     """Components of clusters (lists of indices), and the evidence of each linked pair.
 
     `keys` are the names of each cluster that count as evidence; `weak` keys (ordinary words)
-    count as shared names but never as a primary-name match.
+    count as shared names but never as a primary-name match. The threat actors' own rules, passed
+    to the shared merge: MISP `overlaps` links are `similar` ones, curated merges are forced and
+    curated splits never linked, and a shared G-number comes first among the shared names.
     """
-    weak = weak or set()
     index = {c.uuid: i for i, c in enumerate(clusters)}
-    by_key: dict[str, list[int]] = defaultdict(list)
-    for i, ks in enumerate(keys):
-        for k in ks:
-            by_key[k].append(i)
-    primary_keys = [
-        {merge_key(n.text) for n in c.names if n.primary} & keys[i] - weak
-        for i, c in enumerate(clusters)
-    ]
-    value_keys = [merge_key(c.value) for c in clusters]
-    similar: set[frozenset[int]] = set()
     forced: set[frozenset[int]] = set()
-    for i, c in enumerate(clusters):
-        for rtype, dest in c.related:
-            j = index.get(dest)
-            if j is None or j == i:
-                continue
-            if rtype in SIMILAR_TYPES:
-                similar.add(frozenset((i, j)))
-            if rtype == "revoked-by":
-                forced.add(frozenset((i, j)))
     split: set[frozenset[int]] = set()
     for table, rows, target in (
         ("merges", curated.merges, forced),
@@ -128,47 +72,18 @@ def merge_clusters(
                 ):
                     raise ValueError(f"threat-actors-{table}.tsv: no cluster {u} named {name!r}")
             target.add(frozenset((index[a], index[b])))
-    pairs: set[frozenset[int]] = set(forced)
-    for members in by_key.values():
-        if len(members) > 1:
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    pairs.add(frozenset((members[x], members[y])))
-    evidence: dict[frozenset[int], Evidence] = {}
-    for pair in pairs:
-        i, j = sorted(pair)
-        shared = frozenset(keys[i] & keys[j])
-        evidence[pair] = Evidence(
-            shared=shared,
-            same_value=value_keys[i] == value_keys[j] and value_keys[i] in shared,
-            primary=bool(primary_keys[i] & keys[j] or primary_keys[j] & keys[i]),
-            similar=pair in similar,
-            forced=pair in forced,
-        )
-    uf = UnionFind(len(clusters))
+    value_keys = [merge_key(c.value) for c in clusters]
 
-    def compatible(ra: int, rb: int) -> bool:
-        for p in uf.members[ra]:
-            for q in uf.members[rb]:
-                pair = frozenset((p, q))
-                if pair in split:
-                    return False
-                if clusters[p].source == clusters[q].source:
-                    ev = evidence.get(pair)
-                    if ev is None or not ev.strong:
-                        return False
-        return True
+    def same_value(i: int, j: int) -> bool:
+        return value_keys[i] == value_keys[j] and value_keys[i] in keys[i] & keys[j]
 
-    order = sorted(
-        (p for p, ev in evidence.items() if ev.strong and p not in split),
-        key=lambda p: (-evidence[p].score, sorted(clusters[i].uuid for i in p)),
+    return merge_on_evidence(
+        clusters,
+        keys,
+        weak or set(),
+        similar_types=SIMILAR_TYPES,
+        same_value=same_value,
+        bonus=_g_number_bonus,
+        forced=forced,
+        split=split,
     )
-    for pair in order:
-        i, j = sorted(pair)
-        ri, rj = uf.find(i), uf.find(j)
-        if ri == rj:
-            continue
-        if evidence[pair].forced or compatible(ri, rj):
-            uf.union(ri, rj)
-    components = sorted((sorted(m) for m in uf.members.values()), key=lambda m: m[0])
-    return components, evidence

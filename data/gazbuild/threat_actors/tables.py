@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gazbuild.common import fold, read_tsv
+from gazbuild.common import fold, read_stop_aliases, read_tsv
 
 STOP_ACTIONS = ("keep", "drop", "word", "exact", "upper_first", "caps")
 
@@ -41,16 +41,12 @@ class Curated:
 
 def load_curated(curated: Path) -> Curated:
     """Read and validate the curated tables."""
-    stop: dict[str, StopRule] = {}
-    for row in read_tsv(curated / "threat-actors-stop-aliases.tsv"):
-        if row["action"] not in STOP_ACTIONS:
-            raise ValueError(f"stop-aliases: {row['alias']!r}: unknown action {row['action']!r}")
-        if not row["reason"]:
-            raise ValueError(f"stop-aliases: {row['alias']!r}: no reason")
-        key = fold(row["alias"])
-        if key in stop:
-            raise ValueError(f"stop-aliases: {row['alias']!r} listed twice")
-        stop[key] = StopRule(row["action"], row["reason"])
+    stop = {
+        key: StopRule(action, reason)
+        for key, (action, reason) in read_stop_aliases(
+            curated / "threat-actors-stop-aliases.tsv", STOP_ACTIONS
+        ).items()
+    }
     merges = [
         (r["uuid_a"], r["uuid_b"], r["name_a"], r["name_b"])
         for r in read_tsv(curated / "threat-actors-merges.tsv")
