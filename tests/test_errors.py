@@ -273,3 +273,16 @@ def test_mention_constructor_checks_span() -> None:
     """A Mention cannot end before it starts."""
     with pytest.raises(ValueError, match="end \\(1\\) is before start \\(2\\)"):
         cx.Mention(2, 1, "x", "id", "kind", "name", "alias")
+
+
+def test_ints_beyond_64_bits_are_out_of_range_not_of_the_wrong_type(matcher: cx.Matcher) -> None:
+    """A huge int is an int: a thread count or window out of range (ValueError), not a TypeError."""
+    with pytest.raises(ValueError, match="n_threads must be at most 1024"):
+        matcher.find_many(["Iran"], n_threads=10**30)
+    with pytest.raises(ValueError, match="n_threads must be at least 1"):
+        matcher.find_many(["Iran"], n_threads=-(10**30))
+    with pytest.raises(ValueError, match="window must be at least 1 token"):
+        cx.cooccurrence(["Iran"], matcher, scope="window", window=-(10**30))
+    # A window longer than any text: each document is one block.
+    counts = cx.cooccurrence(["Iran and Iraq.", "Iran."], matcher, scope="window", window=10**30)
+    assert counts.n_units == 2

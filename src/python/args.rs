@@ -4,7 +4,7 @@
 //! parsed by the core types themselves (`Overlaps::parse`, ...), so their rules and messages live in one place.
 
 use pyo3::prelude::*;
-use pyo3::types::PyBool;
+use pyo3::types::{PyBool, PyInt};
 
 use super::errors::type_error;
 
@@ -21,9 +21,14 @@ fn optional_int(
     if obj.is_instance_of::<PyBool>() {
         return Err(type_error(what, expected, obj));
     }
-    obj.extract::<i64>()
-        .map(Some)
-        .map_err(|_| type_error(what, expected, obj))
+    if let Ok(n) = obj.extract::<i64>() {
+        return Ok(Some(n));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        // An int beyond 64 bits: too large (or small) for any count, which the range check then says.
+        return Ok(Some(if obj.gt(0)? { i64::MAX } else { i64::MIN }));
+    }
+    Err(type_error(what, expected, obj))
 }
 
 /// A thread count: `None` (every core) or an int of at least 1 that the thread pool accepts.
