@@ -62,7 +62,7 @@ from gazbuild.threat_actors.entities import (
 from gazbuild.threat_actors.merge import evidence_keys, merge_clusters
 from gazbuild.threat_actors.tables import Curated, load_curated
 
-# What the tests, software.py and build.py use from the package (fold, merge_key, read_tsv,
+# What the tests, the software package and build.py use from the package (fold, merge_key, read_tsv,
 # resolve_case and slugify are common's, re-exported for the tests).
 __all__ = [
     "CASES",

@@ -1,0 +1,31 @@
+"""The curated tables and word lists of the software build, read once.
+
+data/curated/software-stop-aliases.tsv holds the hand decisions about aliases (`load_stop`), keyed
+by folded alias; data/curated/software-words.tsv the words the rules test names against: generic
+words (what kind of software, not which), antivirus detection prefixes and the function words of an
+ordinary phrase. Cleaning (`clusters`) and the alias rules (`aliases`) both read them from here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gazbuild.common import CURATED, read_stop_aliases, read_word_lists
+
+# The word lists of the rules: data/curated/software-words.tsv.
+WORDS = read_word_lists(
+    CURATED / "software-words.tsv", "list", ("generic", "detection-prefix", "function")
+)
+# Words that say what kind of software something is, not which one: a name made of these (and
+# version numbers) only is generic ("Backdoor", "RAT", "Web Shell", "Android RAT", "Loader 2.0").
+GENERIC = frozenset(WORDS["generic"])
+# Prefixes of antivirus detection names ("Trojan.Heur.JP...", "Backdoor.FSZO-5117", "Win32/...").
+AV_PREFIXES = GENERIC | frozenset(WORDS["detection-prefix"])
+# Function words allowed inside an ordinary phrase ("Hide and Seek").
+FUNCTION_WORDS = frozenset(WORDS["function"])
+STOP_ACTIONS = ("keep", "drop", "exact", "upper_first", "word")
+
+
+def load_stop(curated: Path) -> dict[str, tuple[str, str]]:
+    """data/curated/software-stop-aliases.tsv by folded alias: (action, reason)."""
+    return read_stop_aliases(curated / "software-stop-aliases.tsv", STOP_ACTIONS)
