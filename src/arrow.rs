@@ -106,41 +106,24 @@ impl ArrowArray {
     }
 }
 
-impl ArrowSchema {
-    /// Whether the struct is live (not released): a consumer may read it once, then must release it.
-    pub fn is_live(&self) -> bool {
-        self.release.is_some()
-    }
+/// `is_live` and `mark_moved` for each of the three structs, whose `release` member says whether they are live.
+macro_rules! release_state {
+    ($($t:ty),+) => {$(
+        impl $t {
+            /// Whether the struct is live (not released): a consumer may read it once, then must release it.
+            pub fn is_live(&self) -> bool {
+                self.release.is_some()
+            }
 
-    /// Mark the struct released without calling its callback: after its contents were moved to a new owner.
-    pub fn mark_moved(&mut self) {
-        self.release = None;
-    }
+            /// Mark the struct released without calling its callback: after its contents moved to a new owner.
+            pub fn mark_moved(&mut self) {
+                self.release = None;
+            }
+        }
+    )+};
 }
 
-impl ArrowArray {
-    /// See [`ArrowSchema::is_live`].
-    pub fn is_live(&self) -> bool {
-        self.release.is_some()
-    }
-
-    /// See [`ArrowSchema::mark_moved`].
-    pub fn mark_moved(&mut self) {
-        self.release = None;
-    }
-}
-
-impl ArrowArrayStream {
-    /// See [`ArrowSchema::is_live`].
-    pub fn is_live(&self) -> bool {
-        self.release.is_some()
-    }
-
-    /// See [`ArrowSchema::mark_moved`].
-    pub fn mark_moved(&mut self) {
-        self.release = None;
-    }
-}
+release_state!(ArrowSchema, ArrowArray, ArrowArrayStream);
 
 /// A schema moved out of its capsule: ours to release.
 struct OwnedSchema(Box<ArrowSchema>);
