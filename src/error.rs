@@ -8,23 +8,27 @@ use std::path::PathBuf;
 /// Errors raised by the core.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A gazetteer record is invalid (empty id, empty alias, unknown case policy, ...).
-    #[error("record {index}{}: {message}", fmt_id(.id.as_deref()))]
+    /// A gazetteer record is invalid (empty id, empty alias, unknown case policy, unknown key, ...).
+    #[error("{}: {message}", fmt_record(*.index, .id.as_deref()))]
     Record {
-        /// Position of the record in its source (0-based).
-        index: usize,
+        /// Position of the record in its source (0-based); `None` for an entity built on its own, which is then
+        /// named by its id alone.
+        index: Option<usize>,
         /// The record's id, when it has one.
         id: Option<String>,
         /// What is wrong.
         message: String,
     },
-    /// One entity built on its own (not from a list of records) is invalid: as [`Error::Record`], without a
-    /// position.
-    #[error("entity{}: {message}", fmt_id(.id.as_deref()))]
-    Entity {
-        /// The entity's id, when it has one.
+    /// A value in a gazetteer record has the wrong type (`"kind": null`, an attribute that is a number).
+    #[error("{}{}{message}", fmt_record(*.index, .id.as_deref()), .what.as_deref().map_or(" ".to_owned(), |w| format!(": {w} ")))]
+    RecordType {
+        /// As in [`Error::Record`].
+        index: Option<usize>,
+        /// As in [`Error::Record`].
         id: Option<String>,
-        /// What is wrong.
+        /// The value, as its source names it (`'kind'`, `alias 1: an alias`); `None` for the record itself.
+        what: Option<String>,
+        /// `must be <type>, got <type>`, in the source's names for types.
         message: String,
     },
     /// Two records share an id.
@@ -94,8 +98,13 @@ pub enum Error {
     State(String),
 }
 
-fn fmt_id(id: Option<&str>) -> String {
-    id.map(|id| format!(" (id {id:?})")).unwrap_or_default()
+/// How errors name a record: `record 3 (id "x")`, `record 3`, `entity (id "x")` or `entity`.
+pub(crate) fn fmt_record(index: Option<usize>, id: Option<&str>) -> String {
+    let at = index.map_or_else(|| "entity".to_owned(), |i| format!("record {i}"));
+    match id {
+        Some(id) => format!("{at} (id {id:?})"),
+        None => at,
+    }
 }
 
 fn fmt_line(line: Option<usize>) -> String {

@@ -286,3 +286,72 @@ def test_ints_beyond_64_bits_are_out_of_range_not_of_the_wrong_type(matcher: cx.
     # A window longer than any text: each document is one block.
     counts = cx.cooccurrence(["Iran and Iraq.", "Iran."], matcher, scope="window", window=10**30)
     assert counts.n_units == 2
+
+
+# Python's and JSON's names for the same types, to compare a record's errors from both sources.
+PY_TO_JSON_TYPES = [
+    ("a list of str or dict", "a list of strings or objects"),
+    ("a str or a dict", "a string or an object"),
+    ("a dict of str to str", "an object of strings"),
+    ("must be str", "must be a string"),
+    ("must be a bool", "must be a boolean"),
+    ("must be a dict", "must be an object"),
+    ("got NoneType", "got null"),
+    ("got int", "got a number"),
+    ("got str", "got a string"),
+    ("got list", "got a list"),
+    ("got dict", "got an object"),
+    ("got bool", "got a boolean"),
+    ("(convert numbers with str())", "(write numbers as strings, in quotes)"),
+]
+
+BAD_RECORDS = [
+    5,
+    {"kind": "k", "name": "X"},
+    {**RECORD, "alias": []},
+    {**RECORD, "id": 7},
+    {**RECORD, "kind": None},
+    {**RECORD, "name": ["X"]},
+    {**RECORD, "aliases": "X1"},
+    {**RECORD, "aliases": {"text": "X1"}},
+    {**RECORD, "aliases": 3},
+    {**RECORD, "aliases": ["ok", 3]},
+    {**RECORD, "aliases": [{"text": 3}]},
+    {**RECORD, "aliases": [{"text": "a", "needs_support": "yes"}]},
+    {**RECORD, "aliases": [{"text": "a", "size": 1}]},
+    {**RECORD, "aliases": [{"case": "exact"}]},
+    {**RECORD, "attrs": {"year": 1949}},
+    {**RECORD, "attrs": {"flag": True}},
+    {**RECORD, "attrs": ["a"]},
+    {**RECORD, "aliases": [""]},
+]
+
+
+@pytest.mark.parametrize("record", BAD_RECORDS)
+def test_python_and_json_records_fail_for_the_same_reason(tmp_path: Path, record: Any) -> None:
+    """One record reader: the same bad record, from Python or from a JSON file, gets the same message in the
+    source's own names for types (a TypeError from Python, the file's GazetteerError from JSON)."""
+    import json
+
+    with pytest.raises((TypeError, cx.GazetteerError)) as from_python:
+        cx.Gazetteer.from_records([record])
+    path = write(tmp_path, "r.json", json.dumps([record]).encode())
+    with pytest.raises(cx.GazetteerError) as from_json:
+        cx.Gazetteer.from_json(path)
+    message = str(from_python.value)
+    for python_name, json_name in PY_TO_JSON_TYPES:
+        message = message.replace(python_name, json_name)
+    assert str(from_json.value) == f"{path}: {message}"
+    is_type_error = "must be" in message
+    assert isinstance(from_python.value, TypeError) == is_type_error
+
+
+def test_a_failing_alias_iterator_propagates_its_own_error() -> None:
+    """An exception raised while iterating a record's aliases reaches the caller unchanged."""
+
+    def aliases() -> Any:
+        yield "ok"
+        raise RuntimeError("broken source")
+
+    with pytest.raises(RuntimeError, match="broken source"):
+        cx.Gazetteer.from_records([{**RECORD, "aliases": aliases()}])

@@ -1,146 +1,38 @@
-//! Gazetteer records as users write them, and the JSON and CSV readers.
+//! The JSON and CSV readers of gazetteer files.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::Value;
 
-use super::{Alias, CasePolicy, Entity};
+use super::record::{read_record, RawAlias, RawRecord, RecordValue, Shape, TypeNames};
 use crate::error::{Error, Result};
 
-/// An alias as written in a record: a plain string (default case policy, see [`CasePolicy::auto`]) or a spec.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RawAlias {
-    /// Just the text.
-    Text(String),
-    /// Text with an optional case policy name (`auto`, `insensitive`, `exact`, `upper_first`) and form.
-    Spec {
-        /// The alias.
-        text: String,
-        /// Case policy name; `None` means `auto`.
-        case: Option<String>,
-        /// What kind of name it is ("abbreviation", "adjective", ...).
-        form: Option<String>,
-        /// See [`Alias::needs_support`].
-        needs_support: bool,
-    },
-}
+/// A node of a JSON tree, for [`read_record`]: the tree path of [`read_json`], which names what is wrong.
+impl<'a> RecordValue for &'a Value {
+    type Error = Error;
+    const NAMES: TypeNames = TypeNames {
+        record: "an object",
+        string: "a string",
+        boolean: "a boolean",
+        aliases: "a list of strings or objects",
+        alias: "a string or an object",
+        attrs: "an object of strings",
+        number_hint: " (write numbers as strings, in quotes)",
+    };
 
-/// A gazetteer record before validation: `{"id", "kind", "name", "aliases", "attrs"}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawRecord {
-    /// Stable id.
-    pub id: String,
-    /// Kind.
-    pub kind: String,
-    /// Canonical name (always matched too).
-    pub name: String,
-    /// Aliases besides the name.
-    pub aliases: Vec<RawAlias>,
-    /// String attributes.
-    pub attrs: BTreeMap<String, String>,
-}
-
-/// The record keys [`RawRecord`] accepts.
-pub const RECORD_KEYS: [&str; 5] = ["id", "kind", "name", "aliases", "attrs"];
-/// The alias-spec keys [`RawAlias::Spec`] accepts.
-pub const ALIAS_KEYS: [&str; 4] = ["text", "case", "form", "needs_support"];
-
-fn label(s: &str) -> std::result::Result<String, String> {
-    let trimmed = s.trim_matches(char::is_whitespace);
-    if trimmed.is_empty() {
-        Err("is empty".into())
-    } else if trimmed.len() != s.len() {
-        Err(format!("{s:?} has leading or trailing white space"))
-    } else {
-        Ok(s.to_owned())
-    }
-}
-
-impl RawRecord {
-    /// Validate the record (the `index`-th of its source) and build the entity.
-    /// [`RawRecord::into_entity`] for an entity built on its own: errors name the entity, not a record position.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Entity`] where [`RawRecord::into_entity`] gives [`Error::Record`].
-    pub fn into_lone_entity(self) -> Result<Entity> {
-        self.into_entity(0).map_err(|e| match e {
-            Error::Record { id, message, .. } => Error::Entity { id, message },
-            other => other,
-        })
+    fn type_name(&self) -> String {
+        describe(self).to_owned()
     }
 
-    pub fn into_entity(self, index: usize) -> Result<Entity> {
-        let fail = |id: Option<&str>, message: String| Error::Record {
-            index,
-            id: id.map(str::to_owned),
-            message,
-        };
-        let id = label(&self.id).map_err(|m| fail(None, format!("'id' {m}")))?;
-        let kind = label(&self.kind).map_err(|m| fail(Some(&id), format!("'kind' {m}")))?;
-        let name = self.name.trim_matches(char::is_whitespace).to_owned();
-        if name.is_empty() {
-            return Err(fail(Some(&id), "'name' is empty".into()));
-        }
-        let mut aliases: Vec<Alias> = Vec::with_capacity(self.aliases.len() + 1);
-        for (a, raw) in self.aliases.into_iter().enumerate() {
-            let (text, case, form, needs_support) = match raw {
-                RawAlias::Text(text) => (text, None, None, false),
-                RawAlias::Spec {
-                    text,
-                    case,
-                    form,
-                    needs_support,
-                } => (text, case, form, needs_support),
-            };
-            let text = text.trim_matches(char::is_whitespace).to_owned();
-            if text.is_empty() {
-                return Err(fail(Some(&id), format!("alias {a} is empty")));
-            }
-            let case_name = case.as_deref().unwrap_or("auto");
-            let case = CasePolicy::parse(case_name, &text).ok_or_else(|| {
-                fail(
-                    Some(&id),
-                    format!(
-                        "alias {text:?} has unknown case policy {case_name:?} (expected one of {})",
-                        CasePolicy::NAMES.join(", ")
-                    ),
-                )
-            })?;
-            let form = form.filter(|f| !f.trim().is_empty());
-            let alias = Alias {
-                text,
-                case,
-                form,
-                needs_support,
-            };
-            if !aliases.contains(&alias) {
-                aliases.push(alias);
-            }
-        }
-        if !aliases.iter().any(|a| a.text == name) {
-            aliases.insert(
-                0,
-                Alias {
-                    case: CasePolicy::auto(&name),
-                    text: name.clone(),
-                    form: Some("name".into()),
-                    needs_support: false,
-                },
-            );
-        }
-        for key in self.attrs.keys() {
-            if key.trim().is_empty() {
-                return Err(fail(Some(&id), "an attribute name is empty".into()));
-            }
-        }
-        Ok(Entity {
-            id,
-            kind,
-            name,
-            aliases,
-            attrs: self.attrs,
+    fn shape(&self) -> Result<Shape<&'a Value>> {
+        let value: &'a Value = self;
+        Ok(match value {
+            Value::Null => Shape::Null,
+            Value::Bool(b) => Shape::Bool(*b),
+            Value::String(s) => Shape::Str(Ok(s.clone())),
+            Value::Array(items) => Shape::List(items.iter().collect()),
+            Value::Object(map) => Shape::Map(map.iter().map(|(k, v)| (Ok(k.clone()), v)).collect()),
+            Value::Number(_) => Shape::Other,
         })
     }
 }
@@ -153,129 +45,6 @@ fn describe(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
-    }
-}
-
-fn record_from_json(index: usize, value: Value) -> Result<RawRecord> {
-    let fail = |id: Option<&str>, message: String| Error::Record {
-        index,
-        id: id.map(str::to_owned),
-        message,
-    };
-    let Value::Object(mut map) = value else {
-        return Err(fail(
-            None,
-            format!("expected an object, got {}", describe(&value)),
-        ));
-    };
-    let id = match map.get("id") {
-        Some(Value::String(s)) => Some(s.clone()),
-        _ => None,
-    };
-    let id = id.as_deref();
-    if let Some(key) = map.keys().find(|k| !RECORD_KEYS.contains(&k.as_str())) {
-        return Err(fail(
-            id,
-            format!("unknown key {key:?} (expected {})", RECORD_KEYS.join(", ")),
-        ));
-    }
-    let mut string = |key: &str, required: bool| -> Result<String> {
-        match map.remove(key) {
-            Some(Value::String(s)) => Ok(s),
-            None if !required => Ok(String::new()),
-            None => Err(fail(id, format!("missing {key:?}"))),
-            Some(other) => Err(fail(
-                id,
-                format!("{key:?} must be a string, got {}", describe(&other)),
-            )),
-        }
-    };
-    let rid = string("id", true)?;
-    let kind = string("kind", true)?;
-    let name = string("name", true)?;
-    let aliases = match map.remove("aliases") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .enumerate()
-            .map(|(a, item)| alias_from_json(item).map_err(|m| fail(id, format!("alias {a}: {m}"))))
-            .collect::<Result<_>>()?,
-        Some(other) => {
-            return Err(fail(
-                id,
-                format!("\"aliases\" must be a list, got {}", describe(&other)),
-            ))
-        }
-    };
-    let attrs = match map.remove("attrs") {
-        None | Some(Value::Null) => BTreeMap::new(),
-        Some(Value::Object(attrs)) => attrs
-            .into_iter()
-            .map(|(k, v)| match v {
-                Value::String(s) => Ok((k, s)),
-                other => Err(fail(
-                    id,
-                    format!("attribute {k:?} must be a string, got {}", describe(&other)),
-                )),
-            })
-            .collect::<Result<_>>()?,
-        Some(other) => {
-            return Err(fail(
-                id,
-                format!("\"attrs\" must be an object, got {}", describe(&other)),
-            ))
-        }
-    };
-    Ok(RawRecord {
-        id: rid,
-        kind,
-        name,
-        aliases,
-        attrs,
-    })
-}
-
-fn alias_from_json(value: Value) -> std::result::Result<RawAlias, String> {
-    match value {
-        Value::String(s) => Ok(RawAlias::Text(s)),
-        Value::Object(mut map) => {
-            if let Some(key) = map.keys().find(|k| !ALIAS_KEYS.contains(&k.as_str())) {
-                return Err(format!(
-                    "unknown key {key:?} (expected {})",
-                    ALIAS_KEYS.join(", ")
-                ));
-            }
-            let mut opt = |key: &str| match map.remove(key) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::String(s)) => Ok(Some(s)),
-                Some(other) => Err(format!(
-                    "{key:?} must be a string, got {}",
-                    describe(&other)
-                )),
-            };
-            let text = opt("text")?.ok_or("missing \"text\"")?;
-            let (case, form) = (opt("case")?, opt("form")?);
-            let needs_support = match map.remove("needs_support") {
-                None | Some(Value::Null) => false,
-                Some(Value::Bool(b)) => b,
-                Some(other) => {
-                    return Err(format!(
-                        "\"needs_support\" must be a boolean, got {}",
-                        describe(&other)
-                    ))
-                }
-            };
-            Ok(RawAlias::Spec {
-                text,
-                case,
-                form,
-                needs_support,
-            })
-        }
-        other => Err(format!(
-            "expected a string or an object, got {}",
-            describe(&other)
-        )),
     }
 }
 
@@ -338,9 +107,9 @@ pub(crate) fn parse_json(text: &str, path: &Path) -> Result<Vec<RawRecord>> {
         }
     };
     items
-        .into_iter()
+        .iter()
         .enumerate()
-        .map(|(i, v)| record_from_json(i, v).map_err(|e| e.in_file(path)))
+        .map(|(i, v)| read_record(Some(i), &v).map_err(|e| e.in_file(path)))
         .collect()
 }
 
@@ -562,9 +331,9 @@ mod tests {
             unreachable!()
         };
         let tree: Vec<RawRecord> = items
-            .into_iter()
+            .iter()
             .enumerate()
-            .map(|(i, v)| record_from_json(i, v).unwrap())
+            .map(|(i, v)| read_record(Some(i), &v).unwrap())
             .collect();
         assert_eq!(tree, fast);
         // Anything the tree path refuses, the fast path refuses too, so the tree path names the error.
@@ -586,24 +355,6 @@ mod tests {
     }
 
     #[test]
-    fn a_lone_entity_is_named_by_its_id_not_a_position() {
-        let record = |alias: &str| RawRecord {
-            id: "x".into(),
-            kind: "k".into(),
-            name: "X".into(),
-            aliases: vec![RawAlias::Text(alias.into())],
-            attrs: BTreeMap::new(),
-        };
-        let err = record(" ").into_lone_entity().unwrap_err();
-        assert_eq!(err.to_string(), "entity (id \"x\"): alias 0 is empty");
-        assert_eq!(
-            record(" ").into_entity(3).unwrap_err().to_string(),
-            "record 3 (id \"x\"): alias 0 is empty"
-        );
-        assert_eq!(record("Ex").into_lone_entity().unwrap().aliases.len(), 2);
-    }
-
-    #[test]
     fn json_record_errors_name_file_record_and_id() {
         let path = temp_file(
             "typo.json",
@@ -614,6 +365,44 @@ mod tests {
             err.contains("typo.json: record 0 (id \"x\"): unknown key \"alias\""),
             "{err}"
         );
+    }
+
+    #[test]
+    fn json_type_errors_use_json_names_for_types() {
+        let cases = [
+            (r#"[5]"#, "record 0 must be an object, got a number"),
+            (
+                r#"[{"id": "x", "kind": null, "name": "X"}]"#,
+                "record 0 (id \"x\"): 'kind' must be a string, got null",
+            ),
+            (
+                r#"[{"id": "x", "kind": "k", "name": "X", "aliases": "X1"}]"#,
+                "record 0 (id \"x\"): 'aliases' must be a list of strings or objects, got a string (wrap a single \
+                 alias in a list)",
+            ),
+            (
+                r#"[{"id": "x", "kind": "k", "name": "X", "aliases": ["a", [1]]}]"#,
+                "record 0 (id \"x\"): alias 1: an alias must be a string or an object, got a list",
+            ),
+            (
+                r#"[{"id": "x", "kind": "k", "name": "X", "attrs": {"year": 1949}}]"#,
+                "record 0 (id \"x\"): attribute \"year\" must be a string, got a number (write numbers as \
+                 strings, in quotes)",
+            ),
+            (
+                r#"[{"kind": "k", "name": "X"}]"#,
+                "record 0: missing \"id\"",
+            ),
+            (
+                r#"[{"id": "x", "kind": "k", "name": "X", "aliases": [{"case": "exact"}]}]"#,
+                "record 0 (id \"x\"): alias 0: missing \"text\"",
+            ),
+        ];
+        for (text, message) in cases {
+            let err = parse_json(text, Path::new("t.json")).unwrap_err();
+            assert!(matches!(err, Error::File { .. }), "{err:?}");
+            assert_eq!(err.to_string(), format!("t.json: {message}"));
+        }
     }
 
     #[test]

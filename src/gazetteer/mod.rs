@@ -9,6 +9,7 @@
 
 mod builtin;
 mod load;
+mod record;
 pub mod variants;
 
 use std::collections::{BTreeMap, HashMap};
@@ -22,7 +23,11 @@ use crate::normalize::{eq_exact, is_upper, normalize_str};
 use crate::patterns::{builtin_schemes, Patterns, Scheme, MAX_DIGITS, SCHEME_BLOCK};
 
 pub use builtin::CAPITAL_FORMS;
-pub use load::{read_csv, read_json, RawAlias, RawRecord, ALIAS_KEYS, RECORD_KEYS};
+pub use load::{read_csv, read_json};
+pub use record::{
+    read_parts, read_record, RawAlias, RawRecord, RecordValue, Shape, TypeNames, ALIAS_KEYS,
+    RECORD_KEYS,
+};
 
 /// How an alias compares with the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -307,7 +312,7 @@ pub(crate) struct SchemeIndex {
 /// case) describe it. The scheme's name is the id without `pattern:`.
 fn declared_scheme(index: usize, entity: &Entity) -> Result<Scheme> {
     let fail = |message: String| Error::Record {
-        index,
+        index: Some(index),
         id: Some(entity.id.clone()),
         message,
     };
@@ -383,7 +388,7 @@ impl Gazetteer {
                 let folded = normalize_str(&alias.text, true);
                 if folded.is_empty() {
                     return Err(Error::Record {
-                        index,
+                        index: Some(index),
                         id: Some(entity.id.clone()),
                         message: format!(
                             "alias {a} ({:?}) is empty after normalisation",
@@ -798,7 +803,7 @@ impl SchemeIndex {
         if declared.len() > MAX_SCHEMES {
             let (index, scheme) = &declared[MAX_SCHEMES];
             return Err(Error::Record {
-                index: *index,
+                index: Some(*index),
                 id: Some(format!("pattern:{}", scheme.name)),
                 message: format!("a gazetteer declares at most {MAX_SCHEMES} schemes"),
             });
@@ -814,7 +819,7 @@ impl SchemeIndex {
                 .position(|s| message.contains(&format!("{:?}", s.name)))
                 .unwrap_or(0);
             Error::Record {
-                index: indices.get(at).copied().unwrap_or(0),
+                index: Some(indices.get(at).copied().unwrap_or(0)),
                 id: schemes
                     .get(builtin + at)
                     .map(|s| format!("pattern:{}", s.name)),

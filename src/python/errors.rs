@@ -22,6 +22,7 @@ impl From<Error> for PyErr {
             Error::InvalidArgument(message) => PyValueError::new_err(message),
             Error::UnknownId(_) => PyKeyError::new_err(err.to_string()),
             Error::NotText(message) => PyTypeError::new_err(message),
+            Error::RecordType { .. } => PyTypeError::new_err(err.to_string()),
             Error::Encoding(message) => TextEncodingError::new_err(message),
             Error::ThreadPool(message) => PyOSError::new_err(message),
             other => GazetteerError::new_err(other.to_string()),
@@ -31,9 +32,12 @@ impl From<Error> for PyErr {
 
 /// `TypeError` for an argument of the wrong type, naming what was expected and what came.
 pub(crate) fn type_error(what: &str, expected: &str, got: &Bound<'_, PyAny>) -> PyErr {
-    let got = got
-        .get_type()
+    PyTypeError::new_err(format!("{what} must be {expected}, got {}", type_name(got)))
+}
+
+/// The name of `obj`'s type (`int`, `NoneType`).
+pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
         .name()
-        .map_or_else(|_| "?".to_owned(), |n| n.to_string());
-    PyTypeError::new_err(format!("{what} must be {expected}, got {got}"))
+        .map_or_else(|_| "?".to_owned(), |n| n.to_string())
 }

@@ -4,182 +4,73 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use pyo3::exceptions::{PyKeyError, PyTypeError};
+use pyo3::exceptions::PyKeyError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
 
-use super::errors::{type_error, GazetteerError, TextEncodingError};
-use super::text::borrow_str;
+use super::errors::{type_error, type_name};
+use super::text::{borrow_str, surrogate};
 use crate::gazetteer::{
-    Entity, Gazetteer, OnConflict, RawAlias, RawRecord, ALIAS_KEYS, RECORD_KEYS,
+    read_parts, read_record, Entity, Gazetteer, OnConflict, RecordValue, Shape, TypeNames,
 };
 
-fn record_error(index: Option<usize>, id: Option<&str>, message: String) -> PyErr {
-    let at = index.map_or_else(|| "entity".into(), |i| format!("record {i}"));
-    let id = id.map(|id| format!(" (id {id:?})")).unwrap_or_default();
-    PyTypeError::new_err(format!("{at}{id}: {message}"))
-}
+/// A Python object as a value of a gazetteer record: the core's [`read_record`] decides what is valid and words
+/// the errors; this only reports shapes in Python's names for types.
+struct PyValue<'py>(Bound<'py, PyAny>);
 
-/// Prefix `err` with the record it concerns, keeping a `TextEncodingError` as it is and making anything else a
-/// `TypeError` (the only other way a field can fail to convert).
-fn in_record(py: Python<'_>, err: PyErr, index: Option<usize>, id: Option<&str>) -> PyErr {
-    let message = err.value(py).to_string();
-    if err.is_instance_of::<TextEncodingError>(py) {
-        let at = match (index, id) {
-            (Some(i), Some(id)) => format!("record {i} (id {id:?})"),
-            (Some(i), None) => format!("record {i}"),
-            (None, Some(id)) => format!("entity {id:?}"),
-            (None, None) => "entity".into(),
-        };
-        return TextEncodingError::new_err(format!("{at}: {message}"));
+impl<'py> RecordValue for PyValue<'py> {
+    type Error = PyErr;
+    const NAMES: TypeNames = TypeNames {
+        record: "a dict",
+        string: "str",
+        boolean: "a bool",
+        aliases: "a list of str or dict",
+        alias: "a str or a dict",
+        attrs: "a dict of str to str",
+        number_hint: " (convert numbers with str())",
+    };
+
+    fn type_name(&self) -> String {
+        type_name(&self.0)
     }
-    record_error(index, id, message)
+
+    fn shape(&self) -> PyResult<Shape<Self>> {
+        let obj = &self.0;
+        Ok(if obj.is_none() {
+            Shape::Null
+        } else if let Ok(s) = obj.cast::<PyString>() {
+            Shape::Str(
+                s.to_str()
+                    .map(str::to_owned)
+                    .map_err(|e| surrogate(obj.py(), &e)),
+            )
+        } else if let Ok(b) = obj.cast::<PyBool>() {
+            Shape::Bool(b.is_true())
+        } else if let Ok(dict) = obj.cast::<PyDict>() {
+            let key = |k: &Bound<'py, PyAny>| match k.cast::<PyString>() {
+                Ok(s) => s
+                    .to_str()
+                    .map(str::to_owned)
+                    .map_err(|_| "str with a lone surrogate".into()),
+                Err(_) => Err(type_name(k)),
+            };
+            Shape::Map(dict.iter().map(|(k, v)| (key(&k), PyValue(v))).collect())
+        } else if obj.is_instance_of::<PyBytes>() || obj.is_instance_of::<PyByteArray>() {
+            Shape::Other
+        } else if let Ok(iter) = obj.try_iter() {
+            Shape::List(
+                iter.map(|item| item.map(PyValue))
+                    .collect::<PyResult<_>>()?,
+            )
+        } else {
+            Shape::Other
+        })
+    }
 }
 
 fn string_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
-    if !obj.is_instance_of::<PyString>() {
-        return Err(type_error(what, "str", obj));
-    }
     borrow_str(obj, what).map(str::to_owned)
-}
-
-/// Why an alias could not be read: a wrong type (`TypeError`) or a wrong value (`GazetteerError`).
-enum AliasProblem {
-    Type(String),
-    Value(String),
-    Encoding(String),
-}
-
-fn alias_from_py(item: &Bound<'_, PyAny>) -> Result<RawAlias, AliasProblem> {
-    let type_problem = |e: PyErr| {
-        if e.is_instance_of::<TextEncodingError>(item.py()) {
-            AliasProblem::Encoding(e.value(item.py()).to_string())
-        } else {
-            AliasProblem::Type(e.value(item.py()).to_string())
-        }
-    };
-    if item.is_instance_of::<PyString>() {
-        return string_of(item, "the alias")
-            .map(RawAlias::Text)
-            .map_err(type_problem);
-    }
-    let Ok(spec) = item.cast::<PyDict>() else {
-        return Err(type_problem(type_error(
-            "an alias",
-            "a str or a dict",
-            item,
-        )));
-    };
-    for key in spec.keys() {
-        let key = key.str().map(|k| k.to_string()).unwrap_or_default();
-        if !ALIAS_KEYS.contains(&key.as_str()) {
-            return Err(AliasProblem::Value(format!(
-                "unknown key {key:?} (expected {})",
-                ALIAS_KEYS.join(", ")
-            )));
-        }
-    }
-    let opt = |key: &str| -> Result<Option<String>, AliasProblem> {
-        match spec.get_item(key).map_err(type_problem)? {
-            None => Ok(None),
-            Some(v) if v.is_none() => Ok(None),
-            Some(v) => string_of(&v, &format!("{key:?}"))
-                .map(Some)
-                .map_err(type_problem),
-        }
-    };
-    let text = opt("text")?.ok_or_else(|| AliasProblem::Value("missing \"text\"".to_owned()))?;
-    let needs_support = match spec.get_item("needs_support").map_err(type_problem)? {
-        None => false,
-        Some(v) if v.is_none() => false,
-        Some(v) => match v.cast::<PyBool>() {
-            Ok(b) => b.is_true(),
-            Err(_) => return Err(type_problem(type_error("\"needs_support\"", "a bool", &v))),
-        },
-    };
-    Ok(RawAlias::Spec {
-        text,
-        case: opt("case")?,
-        form: opt("form")?,
-        needs_support,
-    })
-}
-
-/// Convert the parts of a record; `index` is its position in `from_records`, if any.
-fn record_from_parts(
-    index: Option<usize>,
-    id: &Bound<'_, PyAny>,
-    kind: &Bound<'_, PyAny>,
-    name: &Bound<'_, PyAny>,
-    aliases: Option<&Bound<'_, PyAny>>,
-    attrs: Option<&Bound<'_, PyAny>>,
-) -> PyResult<RawRecord> {
-    let py = id.py();
-    let id = string_of(id, "'id'").map_err(|e| in_record(py, e, index, None))?;
-    let fail = |message: String| record_error(index, Some(&id), message);
-    let field = |obj: &Bound<'_, PyAny>, what: &str| {
-        string_of(obj, what).map_err(|e| in_record(py, e, index, Some(&id)))
-    };
-    let kind = field(kind, "'kind'")?;
-    let name = field(name, "'name'")?;
-    let mut raw_aliases = Vec::new();
-    if let Some(aliases) = aliases.filter(|a| !a.is_none()) {
-        if aliases.is_instance_of::<PyString>() || aliases.is_instance_of::<PyDict>() {
-            return Err(fail(format!(
-                "'aliases' must be a list of str or dict, got {} (wrap a single alias in a list)",
-                aliases.get_type().name()?
-            )));
-        }
-        let iter = aliases.try_iter().map_err(|_| {
-            fail(
-                type_error("'aliases'", "a list", aliases)
-                    .value(aliases.py())
-                    .to_string(),
-            )
-        })?;
-        for (a, item) in iter.enumerate() {
-            raw_aliases.push(alias_from_py(&item?).map_err(|problem| match problem {
-                AliasProblem::Type(m) => fail(format!("alias {a}: {m}")),
-                AliasProblem::Value(m) => {
-                    GazetteerError::new_err(format!("{}: alias {a}: {m}", record_label(index, &id)))
-                }
-                AliasProblem::Encoding(m) => TextEncodingError::new_err(format!(
-                    "{}: alias {a}: {m}",
-                    record_label(index, &id)
-                )),
-            })?);
-        }
-    }
-    let mut raw_attrs = BTreeMap::new();
-    if let Some(attrs) = attrs.filter(|a| !a.is_none()) {
-        let attrs = attrs.cast::<PyDict>().map_err(|_| {
-            fail(
-                type_error("'attrs'", "a dict of str to str", attrs)
-                    .value(attrs.py())
-                    .to_string(),
-            )
-        })?;
-        for (k, v) in attrs.iter() {
-            let key = string_of(&k, "an attribute name")
-                .map_err(|e| in_record(py, e, index, Some(&id)))?;
-            let value = string_of(&v, &format!("attribute {key:?}")).map_err(|e| {
-                if v.is_instance_of::<PyString>() {
-                    in_record(py, e, index, Some(&id))
-                } else {
-                    fail(format!("{} (convert numbers with str())", e.value(py)))
-                }
-            })?;
-            raw_attrs.insert(key, value);
-        }
-    }
-    Ok(RawRecord {
-        id,
-        kind,
-        name,
-        aliases: raw_aliases,
-        attrs: raw_attrs,
-    })
 }
 
 /// `repr(s)` as Python writes it.
@@ -203,55 +94,6 @@ fn strings(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
     iter.enumerate()
         .map(|(i, item)| string_of(&item?, &format!("{what}[{i}]")))
         .collect()
-}
-
-fn record_label(index: Option<usize>, id: &str) -> String {
-    match index {
-        Some(i) => format!("record {i} (id {id:?})"),
-        None => format!("entity {id:?}"),
-    }
-}
-
-fn record_from_dict(index: usize, item: &Bound<'_, PyAny>) -> PyResult<RawRecord> {
-    let dict = item
-        .cast::<PyDict>()
-        .map_err(|_| type_error(&format!("record {index}"), "a dict", item))?;
-    let id_hint = dict
-        .get_item("id")
-        .ok()
-        .flatten()
-        .and_then(|v| v.extract::<String>().ok());
-    for key in dict.keys() {
-        let key_s = key.str().map(|k| k.to_string()).unwrap_or_default();
-        if !RECORD_KEYS.contains(&key_s.as_str()) {
-            return Err(crate::Error::Record {
-                index,
-                id: id_hint,
-                message: format!(
-                    "unknown key {key_s:?} (expected {})",
-                    RECORD_KEYS.join(", ")
-                ),
-            }
-            .into());
-        }
-    }
-    let required = |key: &str| -> PyResult<Bound<'_, PyAny>> {
-        dict.get_item(key)?.ok_or_else(|| {
-            PyErr::from(crate::Error::Record {
-                index,
-                id: id_hint.clone(),
-                message: format!("missing {key:?}"),
-            })
-        })
-    };
-    record_from_parts(
-        Some(index),
-        &required("id")?,
-        &required("kind")?,
-        &required("name")?,
-        dict.get_item("aliases")?.as_ref(),
-        dict.get_item("attrs")?.as_ref(),
-    )
 }
 
 /// What `_labels` returns: `(ids, kinds, names, alias_offsets, alias_texts)`.
@@ -327,7 +169,18 @@ impl PyEntity {
         aliases: Option<&Bound<'_, PyAny>>,
         attrs: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let record = record_from_parts(None, id, kind, name, aliases, attrs)?;
+        fn part<'py>(obj: &Bound<'py, PyAny>) -> PyValue<'py> {
+            PyValue(obj.clone())
+        }
+        let (aliases, attrs) = (aliases.map(part), attrs.map(part));
+        let record = read_parts(
+            None,
+            &part(id),
+            &part(kind),
+            &part(name),
+            aliases.as_ref(),
+            attrs.as_ref(),
+        )?;
         let inner = record.into_lone_entity()?;
         Ok(PyEntity { inner })
     }
@@ -475,7 +328,7 @@ impl PyGazetteer {
             .map_err(|_| type_error("records", "an iterable of dicts", records))?;
         let raw = iter
             .enumerate()
-            .map(|(i, item)| record_from_dict(i, &item?))
+            .map(|(i, item)| read_record(Some(i), &PyValue(item?)))
             .collect::<PyResult<Vec<_>>>()?;
         let gazetteer = py.detach(|| Gazetteer::from_records(raw))?;
         Ok(PyGazetteer {

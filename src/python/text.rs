@@ -51,15 +51,25 @@ pub(crate) fn borrow_str<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<
         }
         return Err(type_error(what, "str", obj));
     };
-    s.to_str().map_err(|err| {
-        let py = obj.py();
-        let position = err.value(py).getattr("start").and_then(|p| p.extract::<usize>()).ok();
-        let at = position.map(|p| format!(" at index {p}")).unwrap_or_default();
-        TextEncodingError::new_err(format!(
-            "{what} contains a lone surrogate{at}, which has no UTF-8 form; clean the text first (for example \
-             text.encode('utf-8', errors='replace').decode('utf-8'))"
-        ))
-    })
+    s.to_str()
+        .map_err(|err| TextEncodingError::new_err(format!("{what} {}", surrogate(obj.py(), &err))))
+}
+
+/// Why a `str` has no UTF-8 form, from the error `PyString::to_str` raised: `contains a lone surrogate at index 5,
+/// which has no UTF-8 form; ...`.
+pub(crate) fn surrogate(py: Python<'_>, err: &PyErr) -> String {
+    let position = err
+        .value(py)
+        .getattr("start")
+        .and_then(|p| p.extract::<usize>())
+        .ok();
+    let at = position
+        .map(|p| format!(" at index {p}"))
+        .unwrap_or_default();
+    format!(
+        "contains a lone surrogate{at}, which has no UTF-8 form; clean the text first (for example \
+         text.encode('utf-8', errors='replace').decode('utf-8'))"
+    )
 }
 
 /// Collect the items of an iterable of strings (not a single `str`); [`borrow_all`] then checks each item, once.
