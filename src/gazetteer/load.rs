@@ -370,7 +370,7 @@ mod tests {
     #[test]
     fn json_type_errors_use_json_names_for_types() {
         let cases = [
-            (r#"[5]"#, "record 0 must be an object, got a number"),
+            ("[5]", "record 0 must be an object, got a number"),
             (
                 r#"[{"id": "x", "kind": null, "name": "X"}]"#,
                 "record 0 (id \"x\"): 'kind' must be a string, got null",
