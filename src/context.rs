@@ -68,6 +68,12 @@ impl Resolution {
         }
     }
 
+    /// The name of every code up to the last cue's, by code: `labels[code]` (`None` for unused codes).
+    pub fn labels() -> Vec<Option<&'static str>> {
+        let top = Self::CUE_BASE + CUES.len() as u16;
+        (0..top).map(|c| Resolution(c).name()).collect()
+    }
+
     /// Every name [`Resolution::name`] can return, in code order after `default` and `document`.
     pub fn names() -> impl Iterator<Item = &'static str> {
         ["default", "document"]
@@ -592,6 +598,18 @@ pub fn abbreviates(short: &str, long: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resolution_labels_are_indexed_by_code() {
+        let labels = Resolution::labels();
+        assert_eq!(labels.len(), 16 + CUES.len());
+        assert_eq!(&labels[..3], &[None, Some("default"), Some("document")]);
+        assert!(labels[3..16].iter().all(Option::is_none));
+        for (i, cue) in CUES.iter().enumerate() {
+            assert_eq!(labels[16 + i], Some(cue.text));
+            assert_eq!(Resolution::cue(i).name(), Some(cue.text));
+        }
+    }
 
     fn cue_name(text: &str, name: &str) -> Option<&'static str> {
         let start = text.find(name).unwrap();

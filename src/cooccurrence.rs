@@ -92,6 +92,71 @@ impl Scope {
     }
 }
 
+/// What each entity is counted as: itself, a group it rolls up to, or nothing; the `id` of [`cooccurrence`] as
+/// the Python `cooccurrence` gives it (a list with one group id per gazetteer entity).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Groups {
+    /// The group of each gazetteer entity (`None`: left out); `None` counts every entity as itself.
+    of: Option<Vec<Option<u32>>>,
+    n_entities: usize,
+    patterns: bool,
+}
+
+impl Groups {
+    /// Groups over a gazetteer of `n_entities`: `groups[e]` is the id entity `e` is counted as (any number below
+    /// 2^31) or -1 to leave it out; `None` counts each entity as itself. Threat actors named by a numbering scheme
+    /// (numbers past the gazetteer's) count as themselves when `patterns` is true, else not at all; group ids are
+    /// meant to be below `n_entities`, so that they never collide with such a number.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] if `groups` does not have one item per entity or holds a number that is neither
+    /// -1 nor an id.
+    pub fn new(n_entities: usize, groups: Option<&[i64]>, patterns: bool) -> Result<Groups> {
+        let of = match groups {
+            None => None,
+            Some(g) if g.len() != n_entities => {
+                return Err(Error::InvalidArgument(format!(
+                    "groups has {} items, the gazetteer {n_entities} entities",
+                    g.len()
+                )))
+            }
+            Some(g) => Some(
+                g.iter()
+                    .map(|&x| match x {
+                        -1 => Ok(None),
+                        x => i32::try_from(x)
+                            .ok()
+                            .and_then(|x| u32::try_from(x).ok())
+                            .map(Some)
+                            .ok_or_else(|| {
+                                Error::InvalidArgument(format!(
+                                    "groups holds {x}, not a group id or -1"
+                                ))
+                            }),
+                    })
+                    .collect::<Result<_>>()?,
+            ),
+        };
+        Ok(Groups {
+            of,
+            n_entities,
+            patterns,
+        })
+    }
+
+    /// What entity number `e` is counted as.
+    pub fn id(&self, e: u32) -> Option<u32> {
+        if e as usize >= self.n_entities {
+            return self.patterns.then_some(e);
+        }
+        match &self.of {
+            Some(of) => of[e as usize],
+            None => Some(e),
+        }
+    }
+}
+
 /// Sparse, symmetric co-occurrence counts over a gazetteer's entities (upper triangle stored).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -398,6 +463,25 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+
+    #[test]
+    fn groups_map_entities_and_check_their_input() {
+        let g = Groups::new(3, Some(&[2, -1, 2]), true).unwrap();
+        assert_eq!(
+            [g.id(0), g.id(1), g.id(2), g.id(7)],
+            [Some(2), None, Some(2), Some(7)]
+        );
+        let g = Groups::new(3, None, false).unwrap();
+        assert_eq!([g.id(0), g.id(2), g.id(3)], [Some(0), Some(2), None]);
+        let err = |groups: &[i64]| Groups::new(3, Some(groups), true).unwrap_err().to_string();
+        assert_eq!(err(&[0, 1]), "groups has 2 items, the gazetteer 3 entities");
+        assert_eq!(err(&[0, -2, 1]), "groups holds -2, not a group id or -1");
+        assert_eq!(
+            err(&[0, 1 << 31, 1]),
+            "groups holds 2147483648, not a group id or -1"
+        );
+        assert!(Groups::new(3, Some(&[0, (1 << 31) - 1, 1]), true).is_ok());
+    }
     use crate::gazetteer::{Gazetteer, RawAlias, RawRecord};
     use crate::matcher::Overlaps;
 

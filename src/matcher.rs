@@ -169,6 +169,20 @@ impl Rules {
     };
 }
 
+/// `<Matcher: 3 entities, 9 alias patterns, overlaps='longest'>`, as Python's `repr` shows it.
+impl std::fmt::Display for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let g = self.gazetteer();
+        write!(
+            f,
+            "<Matcher: {} entities, {} alias patterns, overlaps='{}'>",
+            g.len(),
+            g.pattern_count(),
+            self.overlaps().as_str()
+        )
+    }
+}
+
 /// How a mention's span was found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Via {
@@ -184,6 +198,9 @@ pub enum Via {
 }
 
 impl Via {
+    /// The names users see, by [`Via::code`].
+    pub const NAMES: [&'static str; 4] = ["alias", "variant", "pattern", "acronym"];
+
     /// The name users see.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -1239,6 +1256,25 @@ mod tests {
 
     use super::*;
     use crate::gazetteer::{RawAlias, RawRecord};
+
+    #[test]
+    fn via_names_are_indexed_by_code() {
+        for via in [Via::Alias, Via::Variant, Via::Pattern, Via::Acronym] {
+            assert_eq!(Via::NAMES[via.code() as usize], via.as_str());
+        }
+    }
+
+    #[test]
+    fn a_matcher_displays_as_its_repr() {
+        let m = matcher(
+            &[("a", &["Alpha", "AL"]), ("b", &["Beta"])],
+            Overlaps::Longest,
+        );
+        assert_eq!(
+            m.to_string(),
+            "<Matcher: 2 entities, 3 alias patterns, overlaps='longest'>"
+        );
+    }
 
     fn matcher(entities: &[(&str, &[&str])], overlaps: Overlaps) -> Matcher {
         let records = entities.iter().map(|(id, aliases)| RawRecord {

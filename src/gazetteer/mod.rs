@@ -233,6 +233,25 @@ pub struct Stats {
     pub by_source: BTreeMap<String, usize>,
 }
 
+/// `<Gazetteer: 3 entities (country: 2, threat_actor: 1), 9 aliases>`, as Python's `repr` shows it.
+impl std::fmt::Display for Gazetteer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let stats = self.stats();
+        let kinds: Vec<String> = stats
+            .by_kind
+            .iter()
+            .map(|(k, n)| format!("{k}: {n}"))
+            .collect();
+        write!(
+            f,
+            "<Gazetteer: {} entities ({}), {} aliases>",
+            stats.entities,
+            kinds.join(", "),
+            stats.aliases
+        )
+    }
+}
+
 /// How [`Gazetteer::merge`] resolves an id that both gazetteers define.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OnConflict {
@@ -352,6 +371,26 @@ fn declared_scheme(index: usize, entity: &Entity) -> Result<Scheme> {
 }
 
 impl Gazetteer {
+    /// Read a JSON gazetteer file (see [`read_json`]) and build it; every error names the file.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] if the file cannot be read, else [`Error::File`].
+    pub fn from_json(path: &std::path::Path) -> Result<Gazetteer> {
+        read_json(path)
+            .and_then(|records| Gazetteer::from_records(records).map_err(|e| e.in_file(path)))
+    }
+
+    /// Read a CSV gazetteer file (see [`read_csv`]) and build it; every error names the file.
+    ///
+    /// # Errors
+    ///
+    /// As [`Gazetteer::from_json`].
+    pub fn from_csv(path: &std::path::Path) -> Result<Gazetteer> {
+        read_csv(path)
+            .and_then(|records| Gazetteer::from_records(records).map_err(|e| e.in_file(path)))
+    }
+
     /// Validate and index `records`, in order.
     pub fn from_records(records: impl IntoIterator<Item = RawRecord>) -> Result<Gazetteer> {
         let entities = records
@@ -475,6 +514,16 @@ impl Gazetteer {
     /// [`SCHEME_BLOCK`] numbers per scheme.
     pub fn pattern_entity_number(&self, scheme: u32, number: u32) -> u32 {
         self.entities.len() as u32 + scheme * SCHEME_BLOCK + number
+    }
+
+    /// The threat actors named by a numbering scheme among entity `numbers` (those past [`Gazetteer::entities`]),
+    /// with their numbers, in the order given.
+    pub fn entities_past_own(&self, numbers: &[u32]) -> Vec<(u32, Entity)> {
+        numbers
+            .iter()
+            .filter(|&&e| e as usize >= self.entities.len())
+            .filter_map(|&e| self.entity_at(e).map(|entity| (e, entity.into_owned())))
+            .collect()
     }
 
     /// The entity numbered `index`: one of [`Gazetteer::entities`], or a threat actor named by a numbering scheme
@@ -856,6 +905,15 @@ mod tests {
                 .collect(),
             attrs: BTreeMap::new(),
         }
+    }
+
+    #[test]
+    fn a_gazetteer_displays_its_kinds_and_aliases() {
+        let mut b = record("b", &["Bee", "B1"]);
+        b.kind = "other".into();
+        let g = Gazetteer::from_records([record("a", &["Ay"]), b, record("c", &["Sea"])]).unwrap();
+        let expected = "<Gazetteer: 3 entities (country: 2, other: 1), 4 aliases>";
+        assert_eq!(g.to_string(), expected);
     }
 
     #[test]

@@ -1,14 +1,13 @@
 //! Co-occurrence counting: argument conversion around [`crate::cooccurrence`].
 
 use numpy::IntoPyArray;
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use super::args::{self, threads};
 use super::errors::type_error;
 use super::matcher::PyMatcher;
 use super::text::Texts;
-use crate::cooccurrence::{cooccurrence, Scope};
+use crate::cooccurrence::{cooccurrence, Groups, Scope};
 
 /// What `_cooccurrence_counts` returns: `(n_units, entities, indptr, indices, data, extra)`.
 type CountsArrays = (
@@ -52,55 +51,16 @@ pub fn _cooccurrence_counts<'py>(
     let texts = Texts::extract(texts, "texts")?;
     let strs = texts.strs(py, "texts")?;
     let core = matcher.get().core();
-    let n = core.gazetteer().len();
-    let groups: Option<Vec<Option<u32>>> = match groups {
-        None => None,
-        Some(g) if g.len() != n => {
-            return Err(PyValueError::new_err(format!(
-                "groups has {} items, the gazetteer {n} entities",
-                g.len()
-            )))
-        }
-        Some(g) => Some(
-            g.into_iter()
-                .map(|x| match x {
-                    -1 => Ok(None),
-                    x => u32::try_from(x)
-                        .ok()
-                        .filter(|&x| i32::try_from(x).is_ok())
-                        .map(Some)
-                        .ok_or(x),
-                })
-                .collect::<Result<_, i64>>()
-                .map_err(|x| {
-                    PyValueError::new_err(format!("groups holds {x}, not a group id or -1"))
-                })?,
-        ),
-    };
-    let (n_units, csr) = py.detach(|| {
-        // Group ids are below the number of entities, so a scheme-named actor keeps its own number.
-        let id = |e: u32| match groups.as_ref().map(|g| g.get(e as usize)) {
-            Some(Some(&group)) => group,
-            Some(None) | None if e as usize >= n => patterns.then_some(e),
-            _ => Some(e),
-        };
-        cooccurrence(core, &strs, scope, id, n_threads).map(|c| (c.n_units, c.to_csr()))
-    })?;
-    let (entities, indptr, indices, data) = csr;
     let gazetteer = core.gazetteer();
-    let extra = entities
-        .iter()
-        .filter(|&&e| e as usize >= n)
-        .filter_map(|&e| gazetteer.entity_at(e))
-        .zip(entities.iter().filter(|&&e| e as usize >= n))
-        .map(|(entity, &e)| {
-            (
-                i64::from(e),
-                entity.id.clone(),
-                entity.name.clone(),
-                entity.kind.clone(),
-            )
-        })
+    let groups = Groups::new(gazetteer.len(), groups.as_deref(), patterns)?;
+    let (n_units, (entities, indptr, indices, data)) = py.detach(|| {
+        cooccurrence(core, &strs, scope, |e| groups.id(e), n_threads)
+            .map(|c| (c.n_units, c.to_csr()))
+    })?;
+    let extra = gazetteer
+        .entities_past_own(&entities)
+        .into_iter()
+        .map(|(e, entity)| (i64::from(e), entity.id, entity.name, entity.kind))
         .collect();
     // Entity numbers fit in i32: the gazetteer refuses more entities and schemes.
     #[allow(clippy::cast_possible_wrap)]

@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use pyo3::exceptions::PyKeyError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
@@ -234,15 +233,9 @@ impl PyEntity {
         slf: &Bound<'py, Self>,
     ) -> PyResult<(Bound<'py, PyType>, Bound<'py, PyTuple>)> {
         let py = slf.py();
+        // The constructor's arguments are the record's values, in order.
         let record = entity_to_dict(py, &slf.get().inner)?;
-        let args = (
-            record.get_item("id")?,
-            record.get_item("kind")?,
-            record.get_item("name")?,
-            record.get_item("aliases")?,
-            record.get_item("attrs")?,
-        )
-            .into_pyobject(py)?;
+        let args = PyTuple::new(py, record.values())?;
         Ok((slf.get_type(), args))
     }
 }
@@ -286,9 +279,10 @@ impl PyGazetteer {
 
     fn find_id(&self, id: &Bound<'_, PyAny>) -> PyResult<u32> {
         let key = string_of(id, "id")?;
-        self.inner
+        Ok(self
+            .inner
             .index_of(&key)
-            .ok_or_else(|| PyKeyError::new_err(format!("no entity with id {key:?}")))
+            .ok_or(crate::Error::UnknownId(key))?)
     }
 }
 
@@ -298,9 +292,7 @@ impl PyGazetteer {
     #[pyo3(signature = (records = None, /))]
     fn py_new(py: Python<'_>, records: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         match records {
-            None => Ok(PyGazetteer {
-                inner: Arc::new(Gazetteer::new(Vec::new())?),
-            }),
+            None => Ok(Gazetteer::new(Vec::new())?.into()),
             Some(records) => Self::from_records(py, records),
         }
     }
@@ -331,9 +323,7 @@ impl PyGazetteer {
             .map(|(i, item)| read_record(Some(i), &PyValue(item?)))
             .collect::<PyResult<Vec<_>>>()?;
         let gazetteer = py.detach(|| Gazetteer::from_records(raw))?;
-        Ok(PyGazetteer {
-            inner: Arc::new(gazetteer),
-        })
+        Ok(gazetteer.into())
     }
 
     /// Read a JSON file: a list of records (see :meth:`from_records`), or an object with an ``"entities"`` list.
@@ -344,13 +334,7 @@ impl PyGazetteer {
     ///         and the line or record.
     #[staticmethod]
     fn from_json(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        let gazetteer = py.detach(|| {
-            crate::gazetteer::read_json(&path)
-                .and_then(|records| Gazetteer::from_records(records).map_err(|e| e.in_file(&path)))
-        })?;
-        Ok(PyGazetteer {
-            inner: Arc::new(gazetteer),
-        })
+        Ok(py.detach(|| Gazetteer::from_json(&path))?.into())
     }
 
     /// Read a CSV file with a header naming at least ``id``, ``kind`` and ``name``.
@@ -363,13 +347,7 @@ impl PyGazetteer {
     ///     GazetteerError: the file is not valid UTF-8 or CSV, or a row is invalid; the message names the line.
     #[staticmethod]
     fn from_csv(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        let gazetteer = py.detach(|| {
-            crate::gazetteer::read_csv(&path)
-                .and_then(|records| Gazetteer::from_records(records).map_err(|e| e.in_file(&path)))
-        })?;
-        Ok(PyGazetteer {
-            inner: Arc::new(gazetteer),
-        })
+        Ok(py.detach(|| Gazetteer::from_csv(&path))?.into())
     }
 
     /// The entity with this id.
@@ -441,9 +419,7 @@ impl PyGazetteer {
         let rule = OnConflict::parse(on_conflict)?;
         let other = Arc::clone(&other.get().inner);
         let merged = py.detach(|| self.inner.merge(&other, rule))?;
-        Ok(PyGazetteer {
-            inner: Arc::new(merged),
-        })
+        Ok(merged.into())
     }
 
     /// Every entity as a record dict (see :meth:`Entity.to_record`); ``Gazetteer.from_records`` reads it back.
@@ -575,21 +551,7 @@ impl PyGazetteer {
     }
 
     fn __repr__(&self) -> String {
-        let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut aliases = 0;
-        for e in self.inner.entities() {
-            *kinds.entry(e.kind.as_str()).or_default() += 1;
-            aliases += e.aliases.len();
-        }
-        let kinds = kinds
-            .iter()
-            .map(|(k, n)| format!("{k}: {n}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        format!(
-            "<Gazetteer: {} entities ({kinds}), {aliases} aliases>",
-            self.inner.len()
-        )
+        self.inner.to_string()
     }
 
     fn __reduce__<'py>(
@@ -607,7 +569,5 @@ impl PyGazetteer {
 #[pyfunction]
 pub fn _gazetteer_from_bytes(py: Python<'_>, state: &[u8]) -> PyResult<PyGazetteer> {
     let gazetteer = py.detach(|| Gazetteer::from_bytes(state))?;
-    Ok(PyGazetteer {
-        inner: Arc::new(gazetteer),
-    })
+    Ok(gazetteer.into())
 }

@@ -9,89 +9,69 @@ use pyo3::types::{PyList, PyString, PyTuple};
 
 use super::args::threads;
 use super::errors::type_error;
-use super::gazetteer::PyGazetteer;
+use super::gazetteer::{labels, Labels, PyGazetteer};
 use super::text::{borrow_str, Texts};
 use crate::context::Resolution;
-use crate::matcher::{Located, Match, Matcher, Offsets, Overlaps, Resolve, Rules};
+use crate::matcher::{Located, Match, Matcher, Offsets, Overlaps, Resolve, Rules, Via};
 
 /// One mention of an entity in a text.
 ///
 /// ``start`` and ``end`` are positions in the Python string, so ``text[m.start:m.end] == m.text``.
-#[pyclass(frozen, module = "cybernexus._core", name = "Mention")]
+#[pyclass(frozen, get_all, module = "cybernexus._core", name = "Mention")]
 pub struct PyMention {
     /// Start position (code points).
-    #[pyo3(get)]
     start: usize,
     /// End position, exclusive.
-    #[pyo3(get)]
     end: usize,
     /// The matched text, as written.
-    #[pyo3(get)]
     text: Py<PyString>,
     /// Id of the entity.
-    #[pyo3(get)]
     entity_id: Py<PyString>,
     /// Kind of the entity.
-    #[pyo3(get)]
     kind: Py<PyString>,
     /// Canonical name of the entity.
-    #[pyo3(get)]
     name: Py<PyString>,
     /// The alias that matched, as the gazetteer writes it.
-    #[pyo3(get)]
     alias: Py<PyString>,
     /// The alias's form (``"abbreviation"``, ``"adjective"``, ...), if the gazetteer says.
-    #[pyo3(get)]
     form: Option<Py<PyString>>,
     /// Index of the sentence the mention starts in (with ``segments=True``; else ``None``).
-    #[pyo3(get)]
     sentence: Option<i64>,
     /// Index of the paragraph the mention starts in (with ``segments=True``; else ``None``).
-    #[pyo3(get)]
     paragraph: Option<i64>,
     /// How the entity was chosen where the span names several (a group and its software, two groups): the cue
     /// (``"ransomware"``, ``"operators"``, ``"attributed to"``, ...), ``"document"`` or ``"default"``; ``None`` when
     /// the span names one entity.
-    #[pyo3(get)]
     resolved_by: Option<Py<PyString>>,
     /// Whether the span names more than one entity and nothing decided between them (or two of the same kind).
-    #[pyo3(get)]
     ambiguous: bool,
     /// How the span was found: ``"alias"``, ``"variant"`` (a CamelCase variant), ``"pattern"`` (a vendor's
     /// numbering scheme) or ``"acronym"`` (defined in the text).
-    #[pyo3(get)]
     via: Py<PyString>,
 }
 
 impl PyMention {
+    /// Every field, in constructor order, as two tuples (pyo3 converts tuples of at most 12 items); comparing and
+    /// hashing the pair is comparing and hashing the fields in order.
     fn key<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        // Thirteen fields: more than pyo3 converts as one Rust tuple, so the tuple is built from a list.
-        let items: [Bound<'py, PyAny>; 13] = [
-            self.start.into_pyobject(py)?.into_any(),
-            self.end.into_pyobject(py)?.into_any(),
-            self.text.bind(py).clone().into_any(),
-            self.entity_id.bind(py).clone().into_any(),
-            self.kind.bind(py).clone().into_any(),
-            self.name.bind(py).clone().into_any(),
-            self.alias.bind(py).clone().into_any(),
-            self.form
-                .as_ref()
-                .map(|f| f.bind(py))
-                .into_pyobject(py)?
-                .into_any(),
-            self.sentence.into_pyobject(py)?.into_any(),
-            self.paragraph.into_pyobject(py)?.into_any(),
-            self.resolved_by
-                .as_ref()
-                .map(|r| r.bind(py))
-                .into_pyobject(py)?
-                .into_any(),
-            pyo3::types::PyBool::new(py, self.ambiguous)
-                .to_owned()
-                .into_any(),
-            self.via.bind(py).clone().into_any(),
-        ];
-        PyTuple::new(py, items)
+        let first = (
+            self.start,
+            self.end,
+            &self.text,
+            &self.entity_id,
+            &self.kind,
+            &self.name,
+            &self.alias,
+        );
+        let second = (
+            &self.form,
+            self.sentence,
+            self.paragraph,
+            &self.resolved_by,
+            self.ambiguous,
+            &self.via,
+        );
+        (first, second).into_pyobject(py)
     }
 }
 
@@ -139,22 +119,18 @@ impl PyMention {
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
+        let repr = |s: &Py<PyString>| {
+            s.bind(py)
+                .repr()
+                .map_or_else(|_| "?".into(), |r| r.to_string())
+        };
         format!(
             "Mention(start={}, end={}, text={}, entity_id={}, alias={})",
             self.start,
             self.end,
-            self.text
-                .bind(py)
-                .repr()
-                .map_or_else(|_| "?".into(), |r| r.to_string()),
-            self.entity_id
-                .bind(py)
-                .repr()
-                .map_or_else(|_| "?".into(), |r| r.to_string()),
-            self.alias
-                .bind(py)
-                .repr()
-                .map_or_else(|_| "?".into(), |r| r.to_string()),
+            repr(&self.text),
+            repr(&self.entity_id),
+            repr(&self.alias)
         )
     }
 
@@ -180,7 +156,13 @@ impl PyMention {
     fn __reduce__<'py>(
         slf: &Bound<'py, Self>,
     ) -> PyResult<(Bound<'py, pyo3::types::PyType>, Bound<'py, PyTuple>)> {
-        Ok((slf.get_type(), slf.get().key(slf.py())?))
+        let key = slf.get().key(slf.py())?;
+        // The constructor's arguments: the two halves of the key, joined.
+        let fields = key
+            .get_item(0)?
+            .add(key.get_item(1)?)?
+            .cast_into::<PyTuple>()?;
+        Ok((slf.get_type(), fields))
     }
 }
 
@@ -537,45 +519,36 @@ impl PyMatcher {
                     (t, extra)
                 })
         })?;
-        let n_docs = strs.len();
-        let freeze = |a: Bound<'py, PyAny>| -> PyResult<Py<PyAny>> {
+        // Read-only arrays that own the core's vectors (no copy).
+        let column = |a: Bound<'py, PyAny>| -> PyResult<Py<PyAny>> {
             a.call_method1("setflags", (false,))?;
             Ok(a.unbind())
         };
+        let segmented = |v: Vec<i64>| {
+            segments
+                .then(|| column(v.into_pyarray(py).into_any()))
+                .transpose()
+        };
         Ok(PyMentionTable {
             len: table.len(),
-            n_docs,
-            doc: freeze(table.doc.into_pyarray(py).into_any())?,
-            start: freeze(table.start.into_pyarray(py).into_any())?,
-            end: freeze(table.end.into_pyarray(py).into_any())?,
-            entity: freeze(table.entity.into_pyarray(py).into_any())?,
-            alias: freeze(table.alias.into_pyarray(py).into_any())?,
-            sentence: if segments {
-                Some(freeze(table.sentence.into_pyarray(py).into_any())?)
-            } else {
-                None
-            },
-            paragraph: if segments {
-                Some(freeze(table.paragraph.into_pyarray(py).into_any())?)
-            } else {
-                None
-            },
-            resolved_by: freeze(table.resolved_by.into_pyarray(py).into_any())?,
-            ambiguous: freeze(table.ambiguous.into_pyarray(py).into_any())?,
-            via: freeze(table.via.into_pyarray(py).into_any())?,
+            n_docs: strs.len(),
+            doc: column(table.doc.into_pyarray(py).into_any())?,
+            start: column(table.start.into_pyarray(py).into_any())?,
+            end: column(table.end.into_pyarray(py).into_any())?,
+            entity: column(table.entity.into_pyarray(py).into_any())?,
+            alias: column(table.alias.into_pyarray(py).into_any())?,
+            sentence: segmented(table.sentence)?,
+            paragraph: segmented(table.paragraph)?,
+            resolved_by: column(table.resolved_by.into_pyarray(py).into_any())?,
+            ambiguous: column(table.ambiguous.into_pyarray(py).into_any())?,
+            via: column(table.via.into_pyarray(py).into_any())?,
             gazetteer: self.gazetteer.clone_ref(py),
             extra,
         })
     }
 
     fn __repr__(&self) -> String {
-        let g = self.inner.gazetteer();
-        format!(
-            "<Matcher: {} entities, {} alias patterns, overlaps='{}'>",
-            g.len(),
-            g.pattern_count(),
-            self.overlaps()
-        )
+        self.inner.to_string()
     }
 
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
@@ -596,15 +569,6 @@ impl PyMatcher {
         ))
     }
 }
-
-/// `Gazetteer._labels` with owned strings: `(ids, kinds, names, alias_offsets, alias_texts)`.
-type OwnedLabels = (
-    Vec<String>,
-    Vec<String>,
-    Vec<String>,
-    Vec<usize>,
-    Vec<String>,
-);
 
 /// What `Matcher.__reduce__` returns: the rebuilding function and its arguments.
 type Reduced<'py> = (
@@ -709,32 +673,20 @@ impl PyMentionTable {
     /// The labels of the :attr:`resolved_by` codes: ``labels[code]`` (``None`` for 0, nothing chosen).
     #[staticmethod]
     fn resolved_by_names() -> Vec<Option<&'static str>> {
-        let top = Resolution::names().count() + 16;
-        (0..top)
-            .map(|c| Resolution(u16::try_from(c).unwrap_or(u16::MAX)).name())
-            .collect()
+        Resolution::labels()
     }
 
     /// Labels of every entity position in :attr:`entity`: the gazetteer's entities, then the threat actors named by
     /// a numbering scheme that the table holds (``(ids, kinds, names, alias_offsets, alias_texts)``).
-    fn _labels(&self, py: Python<'_>) -> OwnedLabels {
-        let gazetteer = self.gazetteer.bind(py).get();
-        let (ids, kinds, names, offsets, texts) =
-            super::gazetteer::labels(gazetteer.inner.entities().iter().chain(self.extra.iter()));
-        let owned = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect();
-        (
-            owned(ids),
-            owned(kinds),
-            owned(names),
-            offsets,
-            owned(texts),
-        )
+    fn _labels(&self) -> Labels<'_> {
+        let own = self.gazetteer.get().inner.entities();
+        labels(own.iter().chain(self.extra.iter()))
     }
 
     /// The labels of the :attr:`via` codes: ``labels[code]``.
     #[staticmethod]
     fn via_names() -> Vec<&'static str> {
-        ["alias", "variant", "pattern", "acronym"].to_vec()
+        Via::NAMES.to_vec()
     }
 
     /// A pandas DataFrame with columns ``doc, start, end, entity_id, kind, name, alias`` (and ``text`` when the
