@@ -144,6 +144,20 @@ pub struct Rules {
     pub shields: bool,
 }
 
+impl Rules {
+    /// The on/off rules by the names of their keyword arguments, in a fixed order (the order of a pickled
+    /// matcher's flags).
+    pub fn switches(&self) -> [(&'static str, bool); 5] {
+        [
+            ("variants", self.variants),
+            ("patterns", self.patterns),
+            ("acronyms", self.acronyms),
+            ("support", self.support),
+            ("shields", self.shields),
+        ]
+    }
+}
+
 impl Default for Rules {
     fn default() -> Rules {
         Rules {
@@ -1256,6 +1270,27 @@ mod tests {
 
     use super::*;
     use crate::gazetteer::{RawAlias, RawRecord};
+
+    #[test]
+    fn switches_name_each_flag_once() {
+        let off = |name: &str| {
+            let mut r = Rules::default();
+            match name {
+                "variants" => r.variants = false,
+                "patterns" => r.patterns = false,
+                "acronyms" => r.acronyms = false,
+                "support" => r.support = false,
+                "shields" => r.shields = false,
+                _ => unreachable!(),
+            }
+            r
+        };
+        for (name, on) in Rules::default().switches() {
+            assert!(on);
+            let switched: Vec<_> = off(name).switches().into_iter().filter(|s| !s.1).collect();
+            assert_eq!(switched, [(name, false)]);
+        }
+    }
 
     #[test]
     fn via_names_are_indexed_by_code() {

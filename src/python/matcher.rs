@@ -424,11 +424,9 @@ impl PyMatcher {
         let r = self.inner.rules();
         let d = pyo3::types::PyDict::new(py);
         d.set_item("resolve", r.resolve.as_str())?;
-        d.set_item("variants", r.variants)?;
-        d.set_item("patterns", r.patterns)?;
-        d.set_item("acronyms", r.acronyms)?;
-        d.set_item("support", r.support)?;
-        d.set_item("shields", r.shields)?;
+        for (name, on) in r.switches() {
+            d.set_item(name, on)?;
+        }
         Ok(d)
     }
 
@@ -556,7 +554,8 @@ impl PyMatcher {
             .import("cybernexus._core")?
             .getattr("_matcher_from_state")?;
         let r = self.inner.rules();
-        let flags = (r.variants, r.patterns, r.acronyms, r.support, r.shields);
+        let [a, b, c, d, e] = r.switches().map(|(_, on)| on);
+        let flags = (a, b, c, d, e);
         Ok((
             rebuild,
             (
