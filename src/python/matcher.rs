@@ -553,16 +553,15 @@ impl PyMatcher {
         let rebuild = py
             .import("cybernexus._core")?
             .getattr("_matcher_from_state")?;
-        let r = self.inner.rules();
-        let [a, b, c, d, e] = r.switches().map(|(_, on)| on);
-        let flags = (a, b, c, d, e);
+        let rules = self.inner.rules();
+        let flags = PyTuple::new(py, rules.switches().map(|(_, on)| on))?;
         Ok((
             rebuild,
             (
                 self.gazetteer.clone_ref(py),
                 self.overlaps(),
                 py.None(),
-                r.resolve.as_str(),
+                rules.resolve.as_str(),
                 flags,
             ),
         ))
@@ -577,7 +576,7 @@ type Reduced<'py> = (
         &'static str,
         Py<PyAny>,
         &'static str,
-        (bool, bool, bool, bool, bool),
+        Bound<'py, PyTuple>,
     ),
 );
 
