@@ -28,6 +28,11 @@ mod _core {
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        // Load numpy's C API now, not at the first array the module returns: that first load imports numpy, and a
+        // Ctrl-C that arrived while the work ran (interpreter detached) would make the import fail, which the
+        // numpy crate answers with a panic (`PanicException`, which `except Exception` misses) instead of
+        // `KeyboardInterrupt`.
+        numpy::PyArray1::<i64>::zeros(m.py(), 0, false);
         m.add("__version__", env!("CARGO_PKG_VERSION"))
     }
 }

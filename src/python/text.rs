@@ -72,6 +72,9 @@ pub(crate) fn surrogate(py: Python<'_>, err: &PyErr) -> String {
     )
 }
 
+/// The most items [`collect_strs`] reserves room for before it has seen them.
+const MAX_PREALLOCATED: usize = 1 << 16;
+
 /// Collect the items of an iterable of strings (not a single `str`); [`borrow_all`] then checks each item, once.
 fn collect_strs<'py>(texts: &Bound<'py, PyAny>, what: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
     if texts.is_instance_of::<PyString>() {
@@ -85,7 +88,9 @@ fn collect_strs<'py>(texts: &Bound<'py, PyAny>, what: &str) -> PyResult<Vec<Boun
     let iter = texts
         .try_iter()
         .map_err(|_| type_error(what, "an iterable of str", texts))?;
-    let mut items = Vec::with_capacity(texts.len().unwrap_or(0));
+    // `__len__` is only a hint: an object may claim 10**11 items (or 2**62, which overflows a capacity) and hold
+    // three, so the vector grows from a bounded start instead of trusting it.
+    let mut items = Vec::with_capacity(texts.len().unwrap_or(0).min(MAX_PREALLOCATED));
     for item in iter {
         items.push(item?);
     }
