@@ -6,14 +6,20 @@ fix it names.
 
 from __future__ import annotations
 
+import gzip
+import os
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import cybernexus as cx
+from cybernexus.stream import InputFileError
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +51,11 @@ def test_an_overstated_len_is_only_a_hint(matcher: cx.Matcher, claimed: int) -> 
     Now the claim only bounds a first reservation, and the answer is that of the real items."""
     texts = ["Iran", "nothing", "Iraq and Iran"]
     lying = LyingLength(texts, claimed)
-    assert [[m.entity_id for m in ms] for ms in matcher.find_many(lying)] == [["ir"], [], ["iq", "ir"]]
+    assert [[m.entity_id for m in ms] for ms in matcher.find_many(lying)] == [
+        ["ir"],
+        [],
+        ["iq", "ir"],
+    ]
     table = matcher.find_table(LyingLength(texts, claimed))
     assert table.doc.tolist() == [0, 2, 2]
     assert table.n_docs == 3
@@ -56,11 +66,13 @@ def test_an_overstated_len_is_only_a_hint(matcher: cx.Matcher, claimed: int) -> 
 # Run in a child process: the first array a fresh process's module returns is the case that failed.
 CTRL_C_CHILD = textwrap.dedent(
     """
-    import os, signal, sys, threading, time
+    import signal
     import cybernexus as cx
     texts = [("Iran and Iraq met in Vienna. " * 40 + "\\n") for _ in range(%(docs)d)]
     m = cx.Matcher(cx.Gazetteer.from_records([{"id": "ir", "kind": "country", "name": "Iran"}]))
-    threading.Timer(%(delay)f, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+    # The kernel delivers the alarm on time whoever holds the interpreter; its handler is Ctrl-C's.
+    signal.signal(signal.SIGALRM, signal.default_int_handler)
+    signal.setitimer(signal.ITIMER_REAL, %(delay)f)
     try:
         for _ in range(%(repeat)d):
             %(call)s
@@ -89,3 +101,173 @@ def test_ctrl_c_during_the_first_call_is_a_keyboard_interrupt(call: str) -> None
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
     )
     assert out.stdout.strip() == "interrupted", out.stdout + out.stderr
+
+
+# --- file reading: no silent loss, no block -------------------------------------------------------------------
+
+
+def write(path: Path, content: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return path
+
+
+def test_a_folder_under_a_dot_directory_is_read(tmp_path: Path) -> None:
+    """Before: a folder anywhere under a directory whose name starts with "." gave 0 documents; only names below
+    the folder given count as hidden."""
+    corpus = tmp_path / ".cache" / "corpus"
+    write(corpus / "a.txt", b"Iran")
+    write(corpus / ".draft.txt", b"hidden")
+    write(corpus / ".git" / "b.txt", b"hidden too")
+    write(corpus / "sub" / "c.txt", b"Iraq")
+    assert list(cx.read_texts(corpus)) == ["Iran", "Iraq"]
+
+
+def test_a_folder_given_as_dot_dot_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: ``read_texts("../corpus")`` gave 0 documents (".." counted as a hidden name)."""
+    write(tmp_path / "corpus" / "a.txt", b"Iran")
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    assert list(cx.read_texts("../corpus")) == ["Iran"]
+    frame = cx.find_file("../corpus", cx.Matcher(cx.example_gazetteer()))
+    assert frame["entity_id"].tolist() == ["country:IR"]
+
+
+def test_an_empty_source_is_refused_not_the_working_directory(tmp_path: Path) -> None:
+    """Before: ``read_texts('')`` read every file of the working directory."""
+    with pytest.raises(ValueError, match="source is empty"):
+        list(cx.read_texts(""))
+    with pytest.raises(TypeError, match="source must be a path"):
+        list(cx.read_texts(None))  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    """Before: a FIFO given as a file (or inside a folder) blocked forever."""
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    outcome: list[Exception | None] = []
+
+    def read(source: Path) -> None:
+        try:
+            list(cx.read_texts(source))
+            outcome.append(None)
+        except Exception as err:  # noqa: BLE001 (the test inspects whatever came)
+            outcome.append(err)
+
+    for source in (fifo, tmp_path):
+        thread = threading.Thread(target=read, args=(source,), daemon=True)
+        thread.start()
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "read_texts blocked on a FIFO"
+        err = outcome.pop()
+        assert isinstance(err, InputFileError) and "not a regular file" in str(err), err
+        assert "pipe.txt" in str(err)
+
+
+def test_symlinks_out_of_the_folder_are_refused_unless_asked(tmp_path: Path) -> None:
+    """Before: a folder read followed symlinks to files anywhere."""
+    outside = write(tmp_path / "secret.txt", b"Iran")
+    corpus = tmp_path / "corpus"
+    write(corpus / "a.txt", b"Iraq")
+    (corpus / "inner.txt").symlink_to(corpus / "a.txt")
+    (corpus / "link.txt").symlink_to(outside)
+    with pytest.raises(InputFileError, match=r"link\.txt: a symlink to .*secret\.txt, outside"):
+        list(cx.read_texts(corpus))
+    assert list(cx.read_texts(corpus, follow_symlinks=True)) == ["Iraq", "Iraq", "Iran"]
+    (corpus / "link.txt").unlink()
+    assert list(cx.read_texts(corpus)) == ["Iraq", "Iraq"]
+
+
+@pytest.mark.parametrize(
+    ("content", "docs"),
+    [
+        (b"Iran\rIraq\rVienna", ["Iran", "Iraq", "Vienna"]),
+        (b"Iran\r\nIraq\r\n", ["Iran", "Iraq"]),
+        (b"Iran\nIraq\rVienna\r\n\nend", ["Iran", "Iraq", "Vienna", "", "end"]),
+    ],
+)
+def test_lone_cr_ends_a_line(tmp_path: Path, content: bytes, docs: list[str]) -> None:
+    """Before: a file with old-Mac line ends (CR only) was one document."""
+    assert list(cx.read_texts(write(tmp_path / "a.txt", content))) == docs
+
+
+def test_a_cr_file_names_the_line_of_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.txt", b"ok\rok\rCaf\xe9")
+    with pytest.raises(InputFileError, match=r"a\.txt:3: invalid UTF-8"):
+        list(cx.read_texts(path))
+
+
+def test_corrupt_gzip_and_deep_json_name_the_file(tmp_path: Path) -> None:
+    """Before: a corrupt gzip stream raised ``zlib.error`` and a deeply nested JSON line ``RecursionError``."""
+    good = gzip.compress(b"Iran\nIraq\n" * 100)
+    corrupt = write(
+        tmp_path / "bad.txt.gz", good[:20] + bytes(b ^ 0xFF for b in good[20:40]) + good[40:]
+    )
+    with pytest.raises(InputFileError, match=r"bad\.txt\.gz: cannot read"):
+        list(cx.read_texts(corrupt))
+    truncated = write(tmp_path / "cut.txt.gz", good[: len(good) // 2])
+    with pytest.raises(InputFileError, match=r"cut\.txt\.gz: cannot read"):
+        list(cx.read_texts(truncated))
+    deep = write(
+        tmp_path / "deep.jsonl", b'{"text": "ok"}\n' + b"[" * 100_000 + b"]" * 100_000 + b"\n"
+    )
+    with pytest.raises(InputFileError, match=r"deep\.jsonl:2: JSON nested too deeply"):
+        list(cx.read_texts(deep))
+
+
+# --- iter_find and find_file: what they are given, and what a failure keeps -----------------------------------
+
+
+def test_iter_find_refuses_a_str_and_a_table(matcher: cx.Matcher) -> None:
+    """Before: ``iter_find("a str")`` matched each character as a document and ``iter_find(DataFrame)`` the column
+    names."""
+    with pytest.raises(TypeError, match="got a single str"):
+        list(cx.iter_find("Iran", matcher))
+    with pytest.raises(TypeError, match=r"got a table \(DataFrame\); pass one column"):
+        list(cx.iter_find(pd.DataFrame({"text": ["Iran"]}), matcher))
+
+
+def test_iter_find_takes_a_series_with_nulls_as_find_table_does(matcher: cx.Matcher) -> None:
+    """Before: ``iter_find(pd.Series(["Iran", None]))`` raised TypeError while ``find_table`` took it."""
+    series = pd.Series(["Iran", None, "Iraq and Iran"])
+    found = [
+        [(m.start, m.entity_id) for m in ms] for ms in cx.iter_find(series, matcher, batch_size=2)
+    ]
+    table = matcher.find_table(series)
+    expected: list[list[tuple[int, str]]] = [[] for _ in range(3)]
+    for doc, start, entity in zip(
+        table.doc.tolist(), table.start.tolist(), table.entity.tolist(), strict=True
+    ):
+        expected[doc].append((start, matcher.gazetteer.ids[entity]))
+    assert found == expected == [[(0, "ir")], [], [(0, "iq"), (9, "ir")]]
+
+
+def failing_source(texts: list[str]) -> Iterator[str]:
+    yield from texts
+    raise RuntimeError("source broke")
+
+
+def test_iter_find_keeps_the_finished_part_of_a_batch(matcher: cx.Matcher) -> None:
+    """Before: a generator that failed mid-way lost the texts already read into the current batch."""
+    results = []
+    with pytest.raises(RuntimeError, match="source broke"):
+        for mentions in cx.iter_find(failing_source(["Iran", "x", "Iraq"]), matcher, batch_size=10):
+            results.append([m.entity_id for m in mentions])
+    assert results == [["ir"], [], ["iq"]]
+
+
+def test_find_file_attaches_what_it_read_before_a_failure(
+    tmp_path: Path, matcher: cx.Matcher
+) -> None:
+    """Before: a file that failed mid-way lost every mention found so far. Now the error carries them."""
+    path = write(tmp_path / "a.txt", b"Iran\nnothing\nIraq and Iran\nCaf\xe9\nIran\n")
+    with pytest.raises(InputFileError, match=r"a\.txt:4: invalid UTF-8") as caught:
+        cx.find_file(path, matcher, batch_size=2)
+    partial = caught.value.partial  # type: ignore[attr-defined]
+    assert partial["doc"].tolist() == [0, 2, 2]
+    assert partial["entity_id"].tolist() == ["ir", "iq", "ir"]
+    assert (
+        partial.dtypes.to_dict()
+        == cx.find_file(write(tmp_path / "b.txt", b"Iran\n"), matcher).dtypes.to_dict()
+    )
