@@ -563,14 +563,22 @@ impl Matcher {
         let span = &text[start..end];
         let candidates = self.gazetteer.candidates(pattern);
         picks.clear();
+        // Which entities have a pick: a search of the few picks for the usual span, a set where a span names many
+        // entities (a crafted gazetteer of 40k entities sharing one alias made the search quadratic).
+        let mut picked: Option<rustc_hash::FxHashSet<u32>> =
+            (candidates.len() > 16).then(Default::default);
         for c in candidates {
             // Candidates are sorted by (policy rank, variant, default rank, entity, alias), so the first accepted one
             // per entity is the alias to report, and the first accepted one overall is the default reading.
-            if (c.variant && !self.rules.variants)
-                || picks.iter().any(|p| p.entity == c.entity)
-                || !c.accepts(span)
-            {
+            let taken = match &picked {
+                Some(set) => set.contains(&c.entity),
+                None => picks.iter().any(|p| p.entity == c.entity),
+            };
+            if (c.variant && !self.rules.variants) || taken || !c.accepts(span) {
                 continue;
+            }
+            if let Some(set) = &mut picked {
+                set.insert(c.entity);
             }
             picks.push(Pick {
                 entity: c.entity,
@@ -1289,6 +1297,35 @@ mod tests {
             assert!(on);
             let switched: Vec<_> = off(name).switches().into_iter().filter(|s| !s.1).collect();
             assert_eq!(switched, [(name, false)]);
+        }
+    }
+
+    #[test]
+    fn a_span_naming_many_entities_reports_each_once() {
+        // Over 16 candidates the picks are tracked in a set: the answer must be the one the search gives, each
+        // entity once, with its first alias by candidate order ("Shared" and "shared" fold together).
+        for n in [3usize, 16, 17, 40] {
+            let ids: Vec<String> = (0..n).map(|i| format!("e{i:02}")).collect();
+            let names: Vec<String> = (0..n).map(|i| format!("Name{i}")).collect();
+            let entities: Vec<(&str, Vec<&str>)> = ids
+                .iter()
+                .zip(&names)
+                .map(|(id, name)| (id.as_str(), vec![name.as_str(), "Shared", "shared"]))
+                .collect();
+            let entities: Vec<(&str, &[&str])> =
+                entities.iter().map(|(id, a)| (*id, a.as_slice())).collect();
+            let m = matcher(&entities, Overlaps::All);
+            let found = m.find("the Shared one", Offsets::Chars);
+            let mut seen: Vec<u32> = found.iter().map(|f| f.entity).collect();
+            assert_eq!(found.len(), n, "n = {n}");
+            assert!(
+                found
+                    .iter()
+                    .all(|f| (f.start, f.end, f.alias) == (4, 10, 1)),
+                "n = {n}"
+            );
+            seen.sort_unstable();
+            assert_eq!(seen, (0..n as u32).collect::<Vec<_>>(), "n = {n}");
         }
     }
 

@@ -98,6 +98,8 @@ impl RawRecord {
             return Err(fail(Some(&id), "'name' is empty".into()));
         }
         let mut aliases: Vec<Alias> = Vec::with_capacity(self.aliases.len() + 1);
+        let mut seen: std::collections::HashSet<Alias> =
+            std::collections::HashSet::with_capacity(self.aliases.len());
         for (a, raw) in self.aliases.into_iter().enumerate() {
             let (text, case, form, needs_support) = match raw {
                 RawAlias::Text(text) => (text, None, None, false),
@@ -129,7 +131,8 @@ impl RawRecord {
                 form,
                 needs_support,
             };
-            if !aliases.contains(&alias) {
+            // A set, not a search of the list: one entity may have 100k aliases (a search made that quadratic).
+            if seen.insert(alias.clone()) {
                 aliases.push(alias);
             }
         }
@@ -472,5 +475,43 @@ mod tests {
             "record 3 (id \"x\"): alias 0 is empty"
         );
         assert_eq!(record("Ex").into_lone_entity().unwrap().aliases.len(), 2);
+    }
+
+    #[test]
+    fn duplicate_aliases_are_dropped_in_order() {
+        let texts = ["B", "A", "B", "C", "A", "X"];
+        let mut aliases: Vec<RawAlias> =
+            texts.iter().map(|t| RawAlias::Text((*t).into())).collect();
+        aliases.push(RawAlias::Spec {
+            text: "A".into(),
+            case: Some("insensitive".into()),
+            form: None,
+            needs_support: false,
+        });
+        let record = RawRecord {
+            id: "x".into(),
+            kind: "k".into(),
+            name: "X".into(),
+            aliases,
+            attrs: BTreeMap::new(),
+        };
+        let entity = record.into_entity(0).unwrap();
+        let got: Vec<(&str, &str)> = entity
+            .aliases
+            .iter()
+            .map(|a| (a.text.as_str(), a.case.as_str()))
+            .collect();
+        // "A" twice with the automatic policy (exact: a one-letter acronym), once more as insensitive: a different
+        // alias. "X" is the name, already listed, so it is not added in front.
+        assert_eq!(
+            got,
+            [
+                ("B", "exact"),
+                ("A", "exact"),
+                ("C", "exact"),
+                ("X", "exact"),
+                ("A", "insensitive")
+            ]
+        );
     }
 }

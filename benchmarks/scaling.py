@@ -1,0 +1,135 @@
+"""How the formerly super-linear cases of issue 13 grow: time at each size and the ratio per doubling.
+
+    python benchmarks/scaling.py [--case NAME ...] [--start N] [--steps K]
+
+Each case is timed at ``start``, ``2 * start``, ... (``steps`` sizes), best of three; a linear cost doubles per
+doubling (ratio 2.0), a quadratic one quadruples. The cases:
+
+* ``one_entity_aliases``: one entity with N distinct aliases (``Gazetteer.from_records``).
+* ``shared_alias_all``: N entities sharing one alias, the text naming it once, ``overlaps="all"``.
+* ``without``: ``without()`` of half the ids of an N-entity gazetteer.
+* ``without_aliases``: ``without_aliases()`` of half the alias texts of an N-entity gazetteer.
+* ``nested_aliases``: aliases "a", "a a", ..., (N words), and a text of N/4 KB of "a a a ..." in ``overlaps="all"``.
+* ``pairs_per_unit``: one document naming N distinct entities (``cooccurrence``, document scope).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import time
+from collections.abc import Callable
+
+import cybernexus as cx
+
+
+def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def names(n: int) -> list[str]:
+    """N distinct multi-letter names (no digits, so no numbering scheme claims them)."""
+    letters = "bcdfghjklmnpqrstvwxz"
+    out = []
+    for i in range(n):
+        word, k = "", i
+        for _ in range(5):
+            word += letters[k % 20]
+            k //= 20
+        out.append("Q" + word)
+    return out
+
+
+def one_entity_aliases(n: int) -> Callable[[], object]:
+    record = {"id": "x", "kind": "k", "name": "X", "aliases": names(n)}
+    return lambda: cx.Gazetteer.from_records([record])
+
+
+def shared_alias_all(n: int) -> Callable[[], object]:
+    g = cx.Gazetteer.from_records(
+        [
+            {"id": f"e{i}", "kind": "k", "name": f"Name {nm}", "aliases": ["Shared"]}
+            for i, nm in enumerate(names(n))
+        ]
+    )
+    m = cx.Matcher(g, overlaps="all")
+    return lambda: m.find("the Shared one")
+
+
+def _gazetteer(n: int) -> cx.Gazetteer:
+    return cx.Gazetteer.from_records(
+        [{"id": f"e{i}", "kind": "k", "name": nm} for i, nm in enumerate(names(n))]
+    )
+
+
+def without(n: int) -> Callable[[], object]:
+    g = _gazetteer(n)
+    drop = [f"e{i}" for i in range(0, n, 2)]
+    return lambda: g.without(drop)
+
+
+def without_aliases(n: int) -> Callable[[], object]:
+    g = _gazetteer(n)
+    drop = names(n)[::2]
+    return lambda: g.without_aliases(drop)
+
+
+def nested_aliases(n: int) -> Callable[[], object]:
+    words = max(2, n // 1000)
+    g = cx.Gazetteer.from_records(
+        [{"id": f"a{k}", "kind": "k", "name": " ".join(["a"] * k)} for k in range(1, words)]
+    )
+    m = cx.Matcher(g, overlaps="all", variants=False)
+    text = "a " * (n * 128)
+    return lambda: m.find_table([text], n_threads=1)
+
+
+def pairs_per_unit(n: int) -> Callable[[], object]:
+    g = _gazetteer(n)
+    m = cx.Matcher(g)
+    text = ". ".join(names(n))
+    return lambda: cx.cooccurrence([text], m, scope="document", n_threads=1)
+
+
+CASES: dict[str, tuple[Callable[[int], Callable[[], object]], int]] = {
+    "one_entity_aliases": (one_entity_aliases, 10_000),
+    "shared_alias_all": (shared_alias_all, 10_000),
+    "without": (without, 10_000),
+    "without_aliases": (without_aliases, 10_000),
+    "nested_aliases": (nested_aliases, 8_000),
+    "pairs_per_unit": (pairs_per_unit, 500),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--case", action="append", choices=sorted(CASES), help="cases to run (default: all)"
+    )
+    parser.add_argument("--start", type=int, help="first size (default: each case's own)")
+    parser.add_argument("--steps", type=int, default=4, help="number of sizes (default: 4)")
+    args = parser.parse_args()
+    print("| case | sizes | seconds | ratio per doubling |")
+    print("|---|---|---|---|")
+    for name in args.case or list(CASES):
+        make, default_start = CASES[name]
+        start = args.start or default_start
+        sizes = [start * 2**k for k in range(args.steps)]
+        times = [best_of(make(n)) for n in sizes]
+        ratios = [b / a if a > 0 else float("nan") for a, b in itertools.pairwise(times)]
+        print(
+            f"| {name} | {', '.join(f'{n:,}' for n in sizes)} | {', '.join(f'{t:.4f}' for t in times)} | "
+            f"{', '.join(f'{r:.2f}' for r in ratios)} |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
