@@ -7,6 +7,7 @@ fix it names.
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import subprocess
 import sys
@@ -271,3 +272,94 @@ def test_find_file_attaches_what_it_read_before_a_failure(
         partial.dtypes.to_dict()
         == cx.find_file(write(tmp_path / "b.txt", b"Iran\n"), matcher).dtypes.to_dict()
     )
+
+
+# --- importers: valid input taken, wrong types named ---------------------------------------------------------
+
+
+def misp(tmp_path: Path, values: list[dict[str, object]]) -> Path:
+    return write(tmp_path / "galaxy.json", json.dumps({"values": values}).encode())
+
+
+def test_misp_names_that_slug_alike_get_distinct_ids(tmp_path: Path) -> None:
+    """Before: "Foo", "Foo" and "Foo 2" raised a duplicate-id error (the second Foo took foo-2)."""
+    g = cx.read_misp_galaxy(
+        misp(tmp_path, [{"value": "Foo"}, {"value": "Foo"}, {"value": "Foo 2"}])
+    )
+    assert g.ids == ["threat_actor:foo", "threat_actor:foo-2", "threat_actor:foo-2-2"]
+    assert [g[i].name for i in g.ids] == ["Foo", "Foo", "Foo 2"]
+
+
+def test_misp_synonyms_of_the_wrong_type_are_named_not_dropped(tmp_path: Path) -> None:
+    """Before: a synonym that was not a string was silently dropped."""
+    path = misp(tmp_path, [{"value": "Foo", "meta": {"synonyms": ["Bar", 7]}}])
+    with pytest.raises(
+        cx.GazetteerError,
+        match=r"cluster 0 \('Foo'\): meta\.synonyms\[1\] must be a string, got int",
+    ):
+        cx.read_misp_galaxy(path)
+    path = misp(tmp_path, [{"value": "Foo", "meta": {"synonyms": {"a": 1}}}])
+    with pytest.raises(
+        cx.GazetteerError, match=r"meta\.synonyms must be a string or a list of strings, got dict"
+    ):
+        cx.read_misp_galaxy(path)
+
+
+def test_importer_options_are_checked(tmp_path: Path) -> None:
+    """Before: a typo in ``id_from`` was silently taken as "name"."""
+    path = misp(tmp_path, [{"value": "Foo"}])
+    with pytest.raises(ValueError, match="id_from must be 'name' or 'uuid', got 'uid'"):
+        cx.read_misp_galaxy(path, id_from="uid")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="kind must be a str, got int"):
+        cx.read_misp_galaxy(path, kind=5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="id_from must be"):
+        cx.read_stix(path, id_from="UUID")  # type: ignore[arg-type]
+
+
+def stix(tmp_path: Path, objects: list[dict[str, object]]) -> Path:
+    return write(
+        tmp_path / "bundle.json", json.dumps({"type": "bundle", "objects": objects}).encode()
+    )
+
+
+def test_stix_edge_cases(tmp_path: Path) -> None:
+    """Before: a location without a name (optional in STIX 2.1) was refused, a ``type`` that is a list raised
+    ``TypeError: unhashable type``, and aliases of the wrong type were dropped."""
+    objects: list[dict[str, object]] = [
+        {"type": ["intrusion-set"], "id": "x--1", "name": "Odd"},
+        {"type": "location", "id": "location--2", "country": "de"},
+        {"type": "intrusion-set", "id": "intrusion-set--3", "name": "Foo", "aliases": ["Bar"]},
+    ]
+    g = cx.read_stix(stix(tmp_path, objects))
+    assert g.ids == ["location:de", "threat_actor:foo"]
+    assert g["location:de"].attrs["country"] == "DE"
+    with pytest.warns(
+        UserWarning, match=r"object 0 \(location--9\): a location with no name, country or region"
+    ):
+        cx.read_stix(
+            stix(tmp_path, [{"type": "location", "id": "location--9", "latitude": 1}, objects[2]])
+        )
+    bad = [
+        {"type": "intrusion-set", "id": "intrusion-set--4", "name": "Foo", "aliases": ["Bar", None]}
+    ]
+    with pytest.raises(
+        cx.GazetteerError, match=r"object 0 \(intrusion-set--4\): aliases\[1\] must be a string"
+    ):
+        cx.read_stix(stix(tmp_path, bad))
+
+
+def test_deeply_nested_json_is_a_gazetteer_error(tmp_path: Path) -> None:
+    """Before: RecursionError."""
+    path = write(tmp_path / "deep.json", b"[" * 100_000 + b"]" * 100_000)
+    for read in (cx.read_misp_galaxy, cx.read_stix):
+        with pytest.raises(cx.GazetteerError, match=r"deep\.json: invalid JSON: nested too deeply"):
+            read(path)
+    with pytest.raises(cx.GazetteerError, match=r"deep\.json"):
+        cx.Gazetteer.from_json(path)
+
+
+def test_csv_with_an_unclosed_quote_names_the_line(tmp_path: Path) -> None:
+    """Before: every row after an unclosed quote was swallowed into one field, silently."""
+    path = write(tmp_path / "g.csv", b'id,kind,name\na,k,A\nb,k,"B\nc,k,C\n')
+    with pytest.raises(cx.GazetteerError, match=r"g\.csv:3: a quoted field is never closed"):
+        cx.Gazetteer.from_csv(path)

@@ -19,6 +19,7 @@ import json
 import os
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -54,14 +55,32 @@ def _load_json(path: str | os.PathLike[str]) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise GazetteerError(f"{file}:{err.lineno}: invalid JSON: {err.msg}") from None
+    except RecursionError:
+        raise GazetteerError(f"{file}: invalid JSON: nested too deeply") from None
 
 
-def _strings(value: Any) -> list[str]:
+def _strings(value: Any, where: str) -> list[str]:
+    """A string or a list of strings (``None``: none); anything else is an error naming ``where``, not a silent
+    drop."""
+    if value is None:
+        return []
     if isinstance(value, str):
         return [value]
     if isinstance(value, list):
-        return [v for v in value if isinstance(v, str)]
-    return []
+        for j, v in enumerate(value):
+            if not isinstance(v, str):
+                raise GazetteerError(f"{where}[{j}] must be a string, got {type(v).__name__}")
+        return value
+    raise GazetteerError(
+        f"{where} must be a string or a list of strings, got {type(value).__name__}"
+    )
+
+
+def _check_options(id_from: object, kind: object = "threat_actor") -> None:
+    if id_from not in ("name", "uuid"):
+        raise ValueError(f"id_from must be 'name' or 'uuid', got {id_from!r}")
+    if not isinstance(kind, str):
+        raise TypeError(f"kind must be a str, got {type(kind).__name__}")
 
 
 def _records(
@@ -69,11 +88,15 @@ def _records(
 ) -> list[dict[str, Any]]:
     """Records from (kind, uuid, name, aliases, attrs), with unique ids."""
     records: list[dict[str, Any]] = []
-    used: dict[str, int] = {}
+    taken: set[str] = set()
     for kind, uuid, name, aliases, attrs in items:
         base = f"{kind}:{uuid if id_from == 'uuid' and uuid else _slug(name)}"
-        n = used.get(base, 0)
-        used[base] = n + 1
+        # "Foo", "Foo" and "Foo 2" are foo, foo-2 and then foo-2-2: a suffix never takes an id a later name has.
+        rid, n = base, 1
+        while rid in taken:
+            n += 1
+            rid = f"{base}-{n}"
+        taken.add(rid)
         seen = {name.strip()}
         clean = []
         for a in aliases:
@@ -83,7 +106,7 @@ def _records(
                 clean.append(a)
         records.append(
             {
-                "id": base if n == 0 else f"{base}-{n + 1}",
+                "id": rid,
                 "kind": kind,
                 "name": name.strip(),
                 "aliases": clean,
@@ -111,6 +134,7 @@ def read_misp_galaxy(
         FileNotFoundError: the file does not exist.
         GazetteerError: the file is not JSON or not a cluster file, or a cluster is invalid.
     """
+    _check_options(id_from, kind)
     data = _load_json(path)
     values = data.get("values") if isinstance(data, Mapping) else None
     if not isinstance(values, list):
@@ -121,17 +145,22 @@ def read_misp_galaxy(
             raise GazetteerError(f'{path}: cluster {i} has no "value" string')
         meta = cluster.get("meta") if isinstance(cluster.get("meta"), Mapping) else {}
         assert isinstance(meta, Mapping)
+        where = f"{path}: cluster {i} ({cluster['value']!r}): meta"
         attrs = {
             "misp_uuid": str(cluster.get("uuid") or ""),
-            "country": ", ".join(_strings(meta.get("country"))),
-            "sponsor": ", ".join(_strings(meta.get("cfr-suspected-state-sponsor"))),
+            "country": ", ".join(_strings(meta.get("country"), f"{where}.country")),
+            "sponsor": ", ".join(
+                _strings(
+                    meta.get("cfr-suspected-state-sponsor"), f"{where}.cfr-suspected-state-sponsor"
+                )
+            ),
         }
         items.append(
             (
                 kind,
                 str(cluster.get("uuid") or ""),
                 cluster["value"],
-                _strings(meta.get("synonyms")),
+                _strings(meta.get("synonyms"), f"{where}.synonyms"),
                 attrs,
             )
         )
@@ -150,6 +179,7 @@ def read_stix(path: str | os.PathLike[str], *, id_from: IdFrom = "name") -> Gaze
         FileNotFoundError: the file does not exist.
         GazetteerError: the file is not JSON, holds no STIX objects, or an object has no name.
     """
+    _check_options(id_from)
     data = _load_json(path)
     if isinstance(data, Mapping) and isinstance(data.get("objects"), list):
         objects = data["objects"]
@@ -159,22 +189,34 @@ def read_stix(path: str | os.PathLike[str], *, id_from: IdFrom = "name") -> Gaze
         raise GazetteerError(f'{path}: not a STIX bundle (no "objects" list)')
     items = []
     for i, obj in enumerate(objects):
-        if not isinstance(obj, Mapping) or obj.get("type") not in STIX_KINDS or obj.get("revoked"):
+        kind = obj.get("type") if isinstance(obj, Mapping) else None
+        if not isinstance(kind, str) or kind not in STIX_KINDS or obj.get("revoked"):
             continue
+        where = f"{path}: object {i} ({obj.get('id', '?')})"
         name = obj.get("name")
+        if kind == "location" and name is None:
+            # A location's name is optional in STIX: its country code or region names it.
+            name = obj.get("country") or obj.get("region")
+            if not isinstance(name, str) or not name.strip():
+                warnings.warn(
+                    f"{where}: a location with no name, country or region, skipped", stacklevel=2
+                )
+                continue
         if not isinstance(name, str) or not name.strip():
-            raise GazetteerError(f"{path}: object {i} ({obj.get('id', '?')}) has no name")
+            raise GazetteerError(f"{where} has no name")
         stix_id = str(obj.get("id") or "")
         uuid = stix_id.split("--", 1)[-1] if "--" in stix_id else ""
         attrs = {"stix_id": stix_id}
-        if obj["type"] == "identity":
+        if kind == "identity":
             attrs["identity_class"] = str(obj.get("identity_class") or "")
-            attrs["sectors"] = " ".join(_strings(obj.get("sectors")))
-        if obj["type"] == "location":
+            attrs["sectors"] = " ".join(_strings(obj.get("sectors"), f"{where}: sectors"))
+        if kind == "location":
             attrs["country"] = str(obj.get("country") or "").upper()
             attrs["region"] = str(obj.get("region") or "")
-        aliases = _strings(obj.get("aliases")) + _strings(obj.get("x_mitre_aliases"))
-        items.append((STIX_KINDS[obj["type"]], uuid, name, aliases, attrs))
+        aliases = _strings(obj.get("aliases"), f"{where}: aliases") + _strings(
+            obj.get("x_mitre_aliases"), f"{where}: x_mitre_aliases"
+        )
+        items.append((STIX_KINDS[kind], uuid, name, aliases, attrs))
     if not items:
         raise GazetteerError(
             f"{path}: no intrusion-set, threat-actor, identity or location objects"

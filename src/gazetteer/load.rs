@@ -238,6 +238,10 @@ pub fn read_csv(path: &Path) -> Result<Vec<RawRecord>> {
             ),
         ));
     };
+    // A quote that is never closed makes the csv reader take the rest of the file as one field: every row after it
+    // would vanish into that text. Quotes inside a quoted field are doubled, so a closed file has an even number.
+    #[allow(clippy::naive_bytecount)] // an error check over one file, not worth the bytecount crate
+    let unclosed = text.bytes().filter(|&b| b == b'"').count() % 2 == 1;
     let alias_col = column("aliases");
     let mut records = Vec::new();
     for (index, row) in reader.records().enumerate() {
@@ -246,6 +250,14 @@ pub fn read_csv(path: &Path) -> Result<Vec<RawRecord>> {
             file_error(line, format!("invalid CSV: {e}"))
         })?;
         let line = row.position().map(csv::Position::line);
+        if unclosed && row.iter().any(|cell| cell.contains(['\n', '\r'])) {
+            return Err(file_error(
+                line,
+                "a quoted field is never closed (a \" without its closing \"), so the rest of the file would be read as \
+                 its text"
+                    .into(),
+            ));
+        }
         let cell = |c: usize| row.get(c).unwrap_or("").trim().to_owned();
         let aliases = alias_col
             .map(|c| {
@@ -403,6 +415,24 @@ mod tests {
             assert!(matches!(err, Error::File { .. }), "{err:?}");
             assert_eq!(err.to_string(), format!("t.json: {message}"));
         }
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_an_error_not_the_rest_of_the_file() {
+        let path = temp_file("quote.csv", b"id,kind,name\na,k,A\nb,k,\"B\nc,k,C\nd,k,D\n");
+        let err = read_csv(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("quote.csv:3: a quoted field is never closed"),
+            "{err}"
+        );
+        // Closed quotes, doubled quotes and a quoted line break are fine.
+        let path = temp_file(
+            "ok_quote.csv",
+            b"id,kind,name,aliases\na,k,\"A, \"\"the\"\" one\",\"x\ny\"\nb,k,B,\n",
+        );
+        let records = read_csv(&path).unwrap();
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[0].name, "A, \"the\" one");
     }
 
     #[test]
