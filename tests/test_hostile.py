@@ -339,7 +339,7 @@ def test_stix_edge_cases(tmp_path: Path) -> None:
         cx.read_stix(
             stix(tmp_path, [{"type": "location", "id": "location--9", "latitude": 1}, objects[2]])
         )
-    bad = [
+    bad: list[dict[str, object]] = [
         {"type": "intrusion-set", "id": "intrusion-set--4", "name": "Foo", "aliases": ["Bar", None]}
     ]
     with pytest.raises(
