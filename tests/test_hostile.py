@@ -363,3 +363,28 @@ def test_csv_with_an_unclosed_quote_names_the_line(tmp_path: Path) -> None:
     path = write(tmp_path / "g.csv", b'id,kind,name\na,k,A\nb,k,"B\nc,k,C\n')
     with pytest.raises(cx.GazetteerError, match=r"g\.csv:3: a quoted field is never closed"):
         cx.Gazetteer.from_csv(path)
+
+
+def test_a_matcher_that_is_not_one_is_a_type_error(tmp_path: Path) -> None:
+    """Before: ``iter_find(..., matcher="x")`` and ``find_file(..., matcher="x")`` raised AttributeError."""
+    with pytest.raises(TypeError, match="matcher must be a Matcher or None, got str"):
+        next(cx.iter_find(["Iran"], "x"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="matcher must be a Matcher or None, got str"):
+        cx.find_file(write(tmp_path / "a.txt", b"Iran"), "x")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="matcher must be a Matcher, got str"):
+        cx.cooccurrence(["Iran"], "x")  # type: ignore[arg-type]
+
+
+def test_a_huge_search_limit_is_no_limit(matcher: cx.Matcher) -> None:
+    """Before: ``search(limit=10**30)`` raised OverflowError."""
+    g = matcher.gazetteer
+    assert (
+        [e.id for e in g.search("ir", limit=10**30)]
+        == [e.id for e in g.search("ir")]
+        == ["ir", "iq"]
+    )
+    assert [e.id for e in g.search("ir", limit=1)] == ["ir"]
+    with pytest.raises(ValueError, match="limit must be at least 0, got -1"):
+        g.search("ir", limit=-1)
+    with pytest.raises(TypeError, match="limit must be an int or None, got str"):
+        g.search("ir", limit="2")  # type: ignore[arg-type]

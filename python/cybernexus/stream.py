@@ -196,6 +196,15 @@ def read_texts(
         raise FileNotFoundError(f"no such file or folder: {path}")
 
 
+def _matcher(matcher: object) -> Matcher:
+    """``matcher``, or the built-in one for ``None``."""
+    if matcher is None:
+        return builtin_matcher()
+    if not isinstance(matcher, Matcher):
+        raise TypeError(f"matcher must be a Matcher or None, got {type(matcher).__name__}")
+    return matcher
+
+
 def _progress(items: Iterable[T], enabled: bool, unit: str) -> Iterable[T]:
     if not enabled:
         return items
@@ -225,7 +234,7 @@ def iter_find(
         n_threads: Threads per batch (default: all cores).
         progress: Show a tqdm progress bar (in batches).
     """
-    matcher = builtin_matcher() if matcher is None else matcher
+    matcher = _matcher(matcher)
     for batch in _progress(_batches(texts, batch_size), progress, "batch"):
         yield from matcher.find_many(batch, n_threads=n_threads)
 
@@ -292,7 +301,7 @@ def find_file(
     """
     import pandas as pd
 
-    matcher = builtin_matcher() if matcher is None else matcher
+    matcher = _matcher(matcher)
     frames: list[pd.DataFrame] = []
     first = 0
     texts = read_texts(source, format=format, field=field, follow_symlinks=follow_symlinks)

@@ -49,3 +49,16 @@ pub(crate) fn threads(n_threads: Option<&Bound<'_, PyAny>>) -> PyResult<Option<u
 pub(crate) fn window(window: Option<&Bound<'_, PyAny>>) -> PyResult<Option<i64>> {
     optional_int(window, "window", "an int")
 }
+
+/// A count such as `limit`: `None`, or an int of at least 0; an int beyond any count (10**30) is as good as no limit.
+pub(crate) fn limit(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<usize>> {
+    let Some(n) = optional_int(obj, what, "an int or None")? else {
+        return Ok(None);
+    };
+    if n < 0 {
+        return Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "{what} must be at least 0, got {n}"
+        )));
+    }
+    Ok(Some(usize::try_from(n).unwrap_or(usize::MAX)))
+}

@@ -531,9 +531,10 @@ impl PyGazetteer {
         &self,
         query: &Bound<'_, PyAny>,
         kind: Option<&Bound<'_, PyAny>>,
-        limit: Option<usize>,
+        limit: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Vec<PyEntity>> {
         let query = string_of(query, "query")?;
+        let limit = super::args::limit(limit, "limit")?;
         let kinds = kind.map(|k| strings(k, "kind")).transpose()?;
         Ok(self
             .inner
