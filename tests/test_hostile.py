@@ -166,6 +166,28 @@ def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
         assert "pipe.txt" in str(err)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_gazetteer_loaders_refuse_a_fifo(tmp_path: Path) -> None:
+    """Before: ``Gazetteer.from_json``/``from_csv`` on a FIFO blocked, deaf to Ctrl-C (the read ran in Rust)."""
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    errors: list[Exception] = []
+
+    def load() -> None:
+        for read in (cx.Gazetteer.from_json, cx.Gazetteer.from_csv):
+            try:
+                read(fifo)
+            except Exception as err:  # noqa: BLE001 (the test inspects whatever came)
+                errors.append(err)
+
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    thread.join(timeout=10)
+    assert not thread.is_alive(), "a gazetteer loader blocked on a FIFO"
+    assert [type(e) for e in errors] == [cx.GazetteerError, cx.GazetteerError]
+    assert all("pipe.json: not a regular file" in str(e) for e in errors)
+
+
 def test_symlinks_out_of_the_folder_are_refused_unless_asked(tmp_path: Path) -> None:
     """Before: a folder read followed symlinks to files anywhere."""
     outside = write(tmp_path / "secret.txt", b"Iran")

@@ -49,10 +49,19 @@ fn describe(v: &Value) -> &'static str {
 }
 
 fn read_utf8(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+    let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    // A FIFO, socket or device would block or never end (and a blocked read ignores Ctrl-C): regular files only.
+    if !std::fs::metadata(path).map_err(io)?.is_file() {
+        return Err(Error::File {
+            path: path.to_path_buf(),
+            line: None,
+            message: "not a regular file (a FIFO, socket, device or folder)".into(),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         // An error path: the bytecount crate would be faster, but is not worth a dependency here.
@@ -433,6 +442,30 @@ mod tests {
         let records = read_csv(&path).unwrap();
         assert_eq!(records.len(), 2);
         assert_eq!(records[0].name, "A, \"the\" one");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_folder_is_refused_without_reading() {
+        let dir = std::env::temp_dir().join(format!("cybernexus-fifo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("pipe.json");
+        let _ = std::fs::remove_file(&fifo);
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        for path in [&fifo, &dir] {
+            // Opening a FIFO for reading with no writer blocks: this returns only because it is never opened.
+            let err = read_json(path).unwrap_err().to_string();
+            assert!(
+                err.ends_with(": not a regular file (a FIFO, socket, device or folder)"),
+                "{err}"
+            );
+            assert!(read_csv(path).is_err());
+        }
+        std::fs::remove_file(&fifo).unwrap();
     }
 
     #[test]
