@@ -5,10 +5,16 @@
 //! first use and kept for later calls. Results always come back in input order, so the output does not depend on
 //! the thread count.
 //!
+//! Stopping: [`with_stop`] runs work under a flag that another thread may raise (the Python glue does on Ctrl-C);
+//! [`map`] checks it before each item and, once raised, skips the rest and returns [`Error::Cancelled`]. Work is
+//! never cut inside an item, so a stop takes effect within one item's time (one document, or one run of
+//! documents).
+//!
 //! Fork safety: a forked child (Python `multiprocessing` with the fork start method, Jupyter helpers) inherits the
 //! pools' bookkeeping but not their threads, so using a pool there would wait forever. A `pthread_atfork` child
 //! hook records the fork, and from then on the child runs everything on the calling thread.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Once};
@@ -78,7 +84,26 @@ fn pool(k: usize) -> Result<Arc<rayon::ThreadPool>> {
     Ok(pool)
 }
 
+thread_local! {
+    /// The stop flag of the work this thread runs under [`with_stop`], if any.
+    static STOP: RefCell<Option<Arc<AtomicBool>>> = const { RefCell::new(None) };
+}
+
+/// Run `work` on this thread with `stop` as the flag that [`map`] checks (the flag in force before is restored
+/// after). The flag is read on the thread that calls [`map`] and shared with its workers.
+pub fn with_stop<R>(stop: Arc<AtomicBool>, work: impl FnOnce() -> R) -> R {
+    let before = STOP.with(|s| s.replace(Some(stop)));
+    let result = work();
+    STOP.with(|s| *s.borrow_mut() = before);
+    result
+}
+
 /// `items.iter().map(f).collect()`, spread over `n_threads` threads; the result is in input order.
+///
+/// # Errors
+///
+/// A bad thread count, a pool that cannot start, or [`Error::Cancelled`] if the stop flag of [`with_stop`] was
+/// raised before the last item started.
 pub fn map<T, R, F>(items: &[T], n_threads: Option<usize>, f: F) -> Result<Vec<R>>
 where
     T: Sync,
@@ -86,15 +111,24 @@ where
     F: Fn(&T) -> R + Sync + Send,
 {
     check_threads(n_threads)?;
-    if items.len() <= 1 || n_threads == Some(1) || parallelism_disabled_by_fork() {
-        return Ok(items.iter().map(f).collect());
-    }
-    register_fork_hook();
-    POOL_USED.store(true, Ordering::SeqCst);
-    match n_threads {
-        None => Ok(items.par_iter().map(f).collect()),
-        Some(k) => Ok(pool(k)?.install(|| items.par_iter().map(f).collect())),
-    }
+    let stop = STOP.with(|s| s.borrow().clone());
+    let stopped = || stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed));
+    let one = |item: &T| if stopped() { None } else { Some(f(item)) };
+    let results: Vec<Option<R>> =
+        if items.len() <= 1 || n_threads == Some(1) || parallelism_disabled_by_fork() {
+            items.iter().map(one).collect()
+        } else {
+            register_fork_hook();
+            POOL_USED.store(true, Ordering::SeqCst);
+            match n_threads {
+                None => items.par_iter().map(one).collect(),
+                Some(k) => pool(k)?.install(|| items.par_iter().map(one).collect()),
+            }
+        };
+    results
+        .into_iter()
+        .collect::<Option<Vec<R>>>()
+        .ok_or(Error::Cancelled)
 }
 
 #[cfg(test)]
@@ -107,6 +141,38 @@ mod tests {
         let expected: Vec<u64> = items.iter().map(|x| x * x).collect();
         for n in [None, Some(1), Some(2), Some(3), Some(8)] {
             assert_eq!(map(&items, n, |x| x * x).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn a_raised_stop_flag_skips_the_rest() {
+        let items: Vec<u64> = (0..1_000).collect();
+        for n in [Some(1), Some(2), Some(4)] {
+            let stop = Arc::new(AtomicBool::new(false));
+            let done = std::sync::atomic::AtomicUsize::new(0);
+            let result = with_stop(Arc::clone(&stop), || {
+                map(&items, n, |&x| {
+                    if x == 10 {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                    done.fetch_add(1, Ordering::Relaxed);
+                    x
+                })
+            });
+            assert!(matches!(result, Err(Error::Cancelled)), "{n:?}");
+            // Items already running finish; the rest are skipped (a few per thread at most may have started).
+            assert!(
+                done.load(Ordering::Relaxed) < 500,
+                "{n:?}: {}",
+                done.load(Ordering::Relaxed)
+            );
+            // Outside `with_stop`, and with the flag down, nothing is skipped.
+            assert_eq!(map(&items, n, |&x| x).unwrap(), items);
+            stop.store(false, Ordering::Relaxed);
+            assert_eq!(
+                with_stop(Arc::clone(&stop), || map(&items, n, |&x| x)).unwrap(),
+                items
+            );
         }
     }
 

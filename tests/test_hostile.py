@@ -410,3 +410,48 @@ def test_a_huge_search_limit_is_no_limit(matcher: cx.Matcher) -> None:
         g.search("ir", limit=-1)
     with pytest.raises(TypeError, match="limit must be an int or None, got str"):
         g.search("ir", limit="2")  # type: ignore[arg-type]
+
+
+LATENCY_CHILD = textwrap.dedent(
+    """
+    import signal, time
+    import cybernexus as cx
+    texts = [("Iran and Iraq met in Vienna. " * 40 + "\\n") for _ in range(50000)]
+    m = cx.Matcher(cx.Gazetteer.from_records([{"id": "ir", "kind": "country", "name": "Iran"}]))
+    call = lambda: %(call)s
+    t0 = time.perf_counter(); call(); full = time.perf_counter() - t0
+    signal.signal(signal.SIGALRM, signal.default_int_handler)
+    signal.setitimer(signal.ITIMER_REAL, 0.05)
+    t0 = time.perf_counter()
+    try:
+        call()
+        print("finished", full)
+    except KeyboardInterrupt:
+        print("interrupted", full, time.perf_counter() - t0)
+    """
+)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "m.find_table(texts, n_threads=1)",
+        "m.find_many(texts, n_threads=2)",
+        "cx.cooccurrence(texts, m, scope='sentence', n_threads=1)",
+    ],
+)
+def test_ctrl_c_stops_the_work_not_only_the_next_call(call: str) -> None:
+    """Before: Ctrl-C on a list of documents waited for all of the work (1.5-2.5 s on 300 MB). Now the waiting
+    thread checks for signals while the workers run and stops them: the interrupt arrives after a small part of
+    the time the whole call takes (measured in the same process, so a slow machine moves both)."""
+    out = subprocess.run(
+        [sys.executable, "-c", LATENCY_CHILD % {"call": call}],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    words = out.stdout.split()
+    assert words and words[0] == "interrupted", out.stdout + out.stderr
+    full, elapsed = float(words[1]), float(words[2])
+    assert elapsed < 0.05 + 0.5 * (full - 0.05), (full, elapsed)

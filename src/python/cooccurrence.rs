@@ -53,10 +53,11 @@ pub fn _cooccurrence_counts<'py>(
     let core = matcher.get().core();
     let gazetteer = core.gazetteer();
     let groups = Groups::new(gazetteer.len(), groups.as_deref(), patterns)?;
-    let (n_units, (entities, indptr, indices, data)) = py.detach(|| {
-        cooccurrence(core, &strs, scope, |e| groups.id(e), n_threads)
-            .map(|c| (c.n_units, c.to_csr()))
-    })?;
+    let (n_units, (entities, indptr, indices, data)) =
+        super::interrupt::detach(py, strs.iter().map(|s| s.len()).sum(), || {
+            cooccurrence(core, &strs, scope, |e| groups.id(e), n_threads)
+                .map(|c| (c.n_units, c.to_csr()))
+        })?;
     let extra = gazetteer
         .entities_past_own(&entities)
         .into_iter()

@@ -10,6 +10,7 @@ use pyo3::types::{PyList, PyString, PyTuple};
 use super::args::threads;
 use super::errors::type_error;
 use super::gazetteer::{labels, Labels, PyGazetteer};
+use super::interrupt;
 use super::text::{borrow_str, Texts};
 use crate::context::Resolution;
 use crate::matcher::{Located, Match, Matcher, Offsets, Overlaps, Resolve, Rules, Via};
@@ -481,7 +482,7 @@ impl PyMatcher {
         let n_threads = threads(n_threads)?;
         let texts = Texts::extract(texts, "texts")?;
         let strs = texts.strs(py, "texts")?;
-        let found = py.detach(|| {
+        let found = interrupt::detach(py, strs.iter().map(|s| s.len()).sum(), || {
             self.inner
                 .find_many_located(&strs, Offsets::Chars, segments, n_threads)
         })?;
@@ -509,7 +510,7 @@ impl PyMatcher {
         let n_threads = threads(n_threads)?;
         let texts = Texts::extract(texts, "texts")?;
         let strs = texts.strs(py, "texts")?;
-        let (table, extra) = py.detach(|| {
+        let (table, extra) = interrupt::detach(py, strs.iter().map(|s| s.len()).sum(), || {
             self.inner
                 .find_table(&strs, Offsets::Chars, n_threads, segments)
                 .map(|mut t| {

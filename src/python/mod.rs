@@ -9,6 +9,7 @@ mod arrow;
 mod cooccurrence;
 mod errors;
 mod gazetteer;
+mod interrupt;
 mod matcher;
 mod text;
 
