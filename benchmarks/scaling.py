@@ -10,7 +10,8 @@ doubling (ratio 2.0), a quadratic one quadruples. The cases:
 * ``without``: ``without()`` of half the ids of an N-entity gazetteer.
 * ``without_aliases``: ``without_aliases()`` of half the alias texts of an N-entity gazetteer.
 * ``nested_aliases``: aliases "a", "a a", ..., (N words), and a text of N/4 KB of "a a a ..." in ``overlaps="all"``.
-* ``pairs_per_unit``: one document naming N distinct entities (``cooccurrence``, document scope).
+* ``pairs_per_unit``: one document naming N distinct entities (``cooccurrence``, document scope, the cap lifted:
+  its N²/2 pairs are the output itself; by default a unit over ``MAX_UNIT_ENTITIES`` is refused).
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def pairs_per_unit(n: int) -> Callable[[], object]:
     g = _gazetteer(n)
     m = cx.Matcher(g)
     text = ". ".join(names(n))
-    return lambda: cx.cooccurrence([text], m, scope="document", n_threads=1)
+    return lambda: cx.cooccurrence([text], m, scope="document", n_threads=1, max_unit_entities=None)
 
 
 CASES: dict[str, tuple[Callable[[int], Callable[[], object]], int]] = {

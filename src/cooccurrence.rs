@@ -316,6 +316,9 @@ struct Counter<'a> {
     mentions: Vec<Match>,
     spans: Vec<Span>,
     unit: Vec<u32>,
+    /// The most distinct ids a unit may hold, and the size of the first unit that held more.
+    max_unit: usize,
+    too_big: Option<usize>,
 }
 
 impl<'a> Counter<'a> {
@@ -334,6 +337,8 @@ impl<'a> Counter<'a> {
             mentions: Vec::new(),
             spans: Vec::new(),
             unit: Vec::new(),
+            max_unit: usize::MAX,
+            too_big: None,
         }
     }
 
@@ -341,7 +346,11 @@ impl<'a> Counter<'a> {
     fn flush(&mut self) {
         self.unit.sort_unstable();
         self.unit.dedup();
-        self.counts.add_unit(&self.unit);
+        if self.unit.len() > self.max_unit {
+            self.too_big.get_or_insert(self.unit.len());
+        } else {
+            self.counts.add_unit(&self.unit);
+        }
         self.unit.clear();
     }
 
@@ -439,20 +448,63 @@ where
     S: AsRef<str> + Sync,
     F: Fn(u32) -> Option<u32> + Sync + Send,
 {
+    cooccurrence_capped(matcher, texts, scope, id, n_threads, MAX_UNIT_ENTITIES)
+}
+
+/// The default of the most distinct entities one unit may hold: a unit of `n` counts `n (n + 1) / 2` pairs, so a
+/// unit of 2,048 adds about 2.1 million (tens of MB of map); one of 4,000 entities took 858 MB.
+pub const MAX_UNIT_ENTITIES: usize = 2048;
+
+/// [`cooccurrence`] with a cap on the distinct ids of one unit: a unit with more is an error, not a blow-up of
+/// memory (the pairs of a unit are the square of its size, which no streaming bounds).
+///
+/// # Errors
+///
+/// As [`cooccurrence`], and [`Error::InvalidArgument`] naming the first document (by position) with a unit of
+/// more than `max_unit` distinct ids.
+pub fn cooccurrence_capped<S, F>(
+    matcher: &Matcher,
+    texts: &[S],
+    scope: Scope,
+    id: F,
+    n_threads: Option<usize>,
+    max_unit: usize,
+) -> Result<Counts>
+where
+    S: AsRef<str> + Sync,
+    F: Fn(u32) -> Option<u32> + Sync + Send,
+{
     scope.check(None)?;
     // Chunks of documents, a few per thread, so that each worker fills one map.
     let chunk = texts.len().div_ceil(64).max(1);
-    let chunks: Vec<&[S]> = texts.chunks(chunk).collect();
-    let partial = parallel::map(&chunks, n_threads, |docs| {
+    let chunks: Vec<(usize, &[S])> = texts
+        .chunks(chunk)
+        .enumerate()
+        .map(|(i, c)| (i * chunk, c))
+        .collect();
+    let partial = parallel::map(&chunks, n_threads, |&(first, docs)| {
         let mut counter = Counter::new(matcher, scope, &id);
-        for text in *docs {
+        counter.max_unit = max_unit;
+        for (d, text) in docs.iter().enumerate() {
             counter.document(text.as_ref());
+            if let Some(n) = counter.too_big {
+                return Err((first + d, n));
+            }
         }
-        counter.counts
+        Ok(counter.counts)
     })?;
     let mut total = Counts::default();
     for p in &partial {
-        total.merge(p);
+        match p {
+            Ok(counts) => total.merge(counts),
+            Err((doc, n)) => {
+                return Err(Error::InvalidArgument(format!(
+                    "document {doc} has a unit naming {n} distinct entities, more than max_unit_entities={max_unit} \
+                     (it alone would add {} pairs); count a smaller scope, or raise the cap",
+                    n * (n + 1) / 2
+                )))
+            }
+        }
     }
     Ok(total)
 }
@@ -463,6 +515,30 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+
+    #[test]
+    fn a_unit_over_the_cap_is_an_error_naming_its_document() {
+        let names = ["Alpha", "Beta", "Gamma", "Delta"];
+        let m = matcher(&names);
+        let texts = [
+            "Alpha and Beta.",
+            "Alpha, Beta and Gamma. Delta.",
+            "Gamma, Delta and Alpha. Beta.",
+        ];
+        let capped =
+            |max: usize, scope: Scope| cooccurrence_capped(&m, &texts, scope, Some, Some(1), max);
+        assert_eq!(
+            capped(3, Scope::Sentence).unwrap(),
+            cooccurrence(&m, &texts, Scope::Sentence, Some, Some(1)).unwrap()
+        );
+        let err = capped(3, Scope::Document).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "document 1 has a unit naming 4 distinct entities, more than max_unit_entities=3 (it alone would add 10 \
+             pairs); count a smaller scope, or raise the cap"
+        );
+        assert!(capped(4, Scope::Document).is_ok());
+    }
 
     #[test]
     fn groups_map_entities_and_check_their_input() {

@@ -455,3 +455,30 @@ def test_ctrl_c_stops_the_work_not_only_the_next_call(call: str) -> None:
     assert words and words[0] == "interrupted", out.stdout + out.stderr
     full, elapsed = float(words[1]), float(words[2])
     assert elapsed < 0.05 + 0.5 * (full - 0.05), (full, elapsed)
+
+
+def test_a_unit_naming_too_many_entities_is_refused_not_a_blow_up() -> None:
+    """Before: one document naming N entities grew pairs as N^2 with no cap (4,000 entities: 858 MB). Now a unit
+    over ``max_unit_entities`` raises ValueError naming the document; ``None`` lifts the cap."""
+    names = [f"Qx{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(60)]
+    g = cx.Gazetteer.from_records([{"id": n.lower(), "kind": "k", "name": n} for n in names])
+    m = cx.Matcher(g)
+    texts = ["Qxaa and Qxab.", ", ".join(names) + "."]
+    with pytest.raises(
+        ValueError,
+        match=r"document 1 has a unit naming 60 distinct entities, more than "
+        r"max_unit_entities=50 \(it alone would add 1830 pairs\)",
+    ):
+        cx.cooccurrence(texts, m, scope="document", max_unit_entities=50)
+    full = cx.cooccurrence(texts, m, scope="document", max_unit_entities=None)
+    assert full.n_units == 2
+    assert full.counts.nnz == 60 * 60
+    assert cx.cooccurrence(texts, m, scope="document", max_unit_entities=60).counts.nnz == 60 * 60
+    import inspect
+
+    from cybernexus._core import MAX_UNIT_ENTITIES
+
+    default = inspect.signature(cx.cooccurrence).parameters["max_unit_entities"].default
+    assert default == MAX_UNIT_ENTITIES == 2048
+    with pytest.raises(ValueError, match="max_unit_entities must be at least 0"):
+        cx.cooccurrence(texts, m, max_unit_entities=-1)

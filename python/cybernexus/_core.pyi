@@ -12,6 +12,7 @@ import pyarrow as pa
 from cybernexus._typing import Texts
 
 __all__ = [
+    "MAX_UNIT_ENTITIES",
     "Entity",
     "Gazetteer",
     "Matcher",
@@ -25,6 +26,7 @@ __all__ = [
 ]
 
 __version__: str
+MAX_UNIT_ENTITIES: int
 
 _AliasSpec: TypeAlias = str | Mapping[str, str | None]
 _Record: TypeAlias = Mapping[str, Any]
@@ -248,6 +250,7 @@ def _cooccurrence_counts(
     groups: list[int] | None = None,
     n_threads: int | None = None,
     patterns: bool = True,
+    max_unit_entities: int | None = None,
 ) -> tuple[
     int,
     npt.NDArray[np.int32],

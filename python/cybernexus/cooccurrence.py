@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from cybernexus._core import Gazetteer, Matcher, _cooccurrence_counts
+from cybernexus._core import MAX_UNIT_ENTITIES, Gazetteer, Matcher, _cooccurrence_counts
 from cybernexus._data import builtin_matcher
 from cybernexus._typing import Texts, is_arrow
 
@@ -479,6 +479,7 @@ def cooccurrence(
     n_threads: int | None = None,
     batch_size: int = 5000,
     progress: bool = False,
+    max_unit_entities: int | None = MAX_UNIT_ENTITIES,
 ) -> Cooccurrence:
     """Count which entities are mentioned together in ``texts``.
 
@@ -501,13 +502,17 @@ def cooccurrence(
         batch_size: When ``texts`` is an iterator (e.g. ``stream.read_texts``), it is counted ``batch_size``
             documents at a time and the parts are added, so memory holds one batch; lists are counted at once.
         progress: Show a tqdm progress bar (in batches) when streaming.
+        max_unit_entities: The most distinct entities one unit may name (default 2,048; ``None``: no cap). A unit
+            of n entities adds n (n + 1) / 2 pairs, so one huge unit (a whole book at ``scope="document"``) could
+            fill the memory; over the cap, a ValueError names the document.
 
     Every unit counts each entity once. See the module documentation for the measures. :meth:`Cooccurrence.evidence`
     works when ``texts`` is a list or a tuple.
 
     Raises:
         TypeError: ``texts`` is not an iterable of ``str``, or an option has the wrong type.
-        ValueError: an unknown scope or rollup, a missing or unexpected ``window``, ``min_count < 1``.
+        ValueError: an unknown scope or rollup, a missing or unexpected ``window``, ``min_count < 1``, a unit
+            over ``max_unit_entities``.
     """
     matcher = builtin_matcher() if matcher is None else matcher
     if not isinstance(matcher, Matcher):
@@ -526,14 +531,26 @@ def cooccurrence(
         from cybernexus.stream import _progress, batched
 
         def count(batch: list[str]) -> Cooccurrence:
-            return _count(batch, matcher, resolved, scope, window, scope_name, min_count, n_threads)
+            return _count(
+                batch,
+                matcher,
+                resolved,
+                scope,
+                window,
+                scope_name,
+                min_count,
+                n_threads,
+                max_unit_entities,
+            )
 
         # Starting from the counts of no text keeps the result well defined for an empty stream.
         total = count([])
         for batch in _progress(batched(texts, batch_size), progress, "batch"):
             total = total + count(batch)
         return total
-    result = _count(texts, matcher, resolved, scope, window, scope_name, min_count, n_threads)
+    result = _count(
+        texts, matcher, resolved, scope, window, scope_name, min_count, n_threads, max_unit_entities
+    )
     if isinstance(texts, (list, tuple)):
         result._source = (texts, matcher, resolved[0], resolved[1])
     return result
@@ -548,6 +565,7 @@ def _count(
     scope_name: str,
     min_count: int,
     n_threads: int | None,
+    max_unit_entities: int | None = MAX_UNIT_ENTITIES,
 ) -> Cooccurrence:
     """Count ``texts`` in the core and label the rows (sorted by label, so that any two results add up)."""
     import scipy.sparse
@@ -561,6 +579,7 @@ def _count(
         groups=groups,
         n_threads=n_threads,
         patterns="threat_actor" in kinds_of or groups is None,
+        max_unit_entities=max_unit_entities,
     )
     # Threat actors named by a numbering scheme ("UNC4841") have numbers past the gazetteer's, labelled here.
     more = {number: (label, name, kind) for number, label, name, kind in extra}

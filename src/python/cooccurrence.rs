@@ -7,7 +7,7 @@ use super::args::{self, threads};
 use super::errors::type_error;
 use super::matcher::PyMatcher;
 use super::text::Texts;
-use crate::cooccurrence::{cooccurrence, Groups, Scope};
+use crate::cooccurrence::{cooccurrence_capped, Groups, Scope};
 
 /// What `_cooccurrence_counts` returns: `(n_units, entities, indptr, indices, data, extra)`.
 type CountsArrays = (
@@ -21,6 +21,9 @@ type CountsArrays = (
 
 /// Co-occurrence counts of `texts` (see ``cybernexus.cooccurrence``, which wraps this).
 ///
+/// ``max_unit_entities`` caps the distinct ids of one unit (``None``: no cap; the package passes
+/// ``MAX_UNIT_ENTITIES`` by default); a unit with more raises ValueError.
+///
 /// ``groups`` gives, for each gazetteer entity, what it is counted as: an id (its own index, or a group's) or -1
 /// to leave it out; ``None`` counts every entity as itself.
 ///
@@ -31,7 +34,7 @@ type CountsArrays = (
 /// increasing), with int64 ``indptr``, ``indices`` and ``data``; ``extra`` labels the ids that are such threat actors
 /// as ``(id number, entity id, name, kind)``.
 #[pyfunction]
-#[pyo3(signature = (matcher, texts, /, *, scope = "sentence", window = None, groups = None, n_threads = None, patterns = true))]
+#[pyo3(signature = (matcher, texts, /, *, scope = "sentence", window = None, groups = None, n_threads = None, patterns = true, max_unit_entities = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn _cooccurrence_counts<'py>(
     py: Python<'py>,
@@ -42,7 +45,9 @@ pub fn _cooccurrence_counts<'py>(
     groups: Option<Vec<i64>>,
     n_threads: Option<&Bound<'py, PyAny>>,
     patterns: bool,
+    max_unit_entities: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<CountsArrays> {
+    let max_unit = args::limit(max_unit_entities, "max_unit_entities")?.unwrap_or(usize::MAX);
     let matcher = matcher
         .cast::<PyMatcher>()
         .map_err(|_| type_error("matcher", "a Matcher", matcher))?;
@@ -55,7 +60,7 @@ pub fn _cooccurrence_counts<'py>(
     let groups = Groups::new(gazetteer.len(), groups.as_deref(), patterns)?;
     let (n_units, (entities, indptr, indices, data)) =
         super::interrupt::detach(py, strs.iter().map(|s| s.len()).sum(), || {
-            cooccurrence(core, &strs, scope, |e| groups.id(e), n_threads)
+            cooccurrence_capped(core, &strs, scope, |e| groups.id(e), n_threads, max_unit)
                 .map(|c| (c.n_units, c.to_csr()))
         })?;
     let extra = gazetteer

@@ -34,6 +34,7 @@ mod _core {
         // numpy crate answers with a panic (`PanicException`, which `except Exception` misses) instead of
         // `KeyboardInterrupt`.
         numpy::PyArray1::<i64>::zeros(m.py(), 0, false);
+        m.add("MAX_UNIT_ENTITIES", crate::cooccurrence::MAX_UNIT_ENTITIES)?;
         m.add("__version__", env!("CARGO_PKG_VERSION"))
     }
 }
