@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Protocol, TypeAlias, runtime_checkable
 
-__all__ = ["ArrowArrayExporter", "ArrowStreamExporter", "Texts", "is_arrow"]
+__all__ = ["ArrowArrayExporter", "ArrowStreamExporter", "Texts", "check_texts", "is_arrow"]
 
 
 @runtime_checkable
@@ -32,3 +32,21 @@ Texts: TypeAlias = Iterable[str] | ArrowStreamExporter | ArrowArrayExporter
 def is_arrow(obj: object) -> bool:
     """``obj`` offers its data through the Arrow PyCapsule interface."""
     return hasattr(obj, "__arrow_c_stream__") or hasattr(obj, "__arrow_c_array__")
+
+
+def check_texts(texts: object) -> None:
+    """Refuse what iterates but is not a list of documents: a single ``str`` (its characters), a mapping (its
+    keys) and a table (its column names)."""
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(
+            f"texts must be an iterable of str, got a single {type(texts).__name__} (wrap one text in a list)"
+        )
+    if isinstance(texts, Mapping):
+        raise TypeError(
+            f"texts must be an iterable of str, got {type(texts).__name__} (pass its values: d.values())"
+        )
+    if hasattr(texts, "columns"):
+        raise TypeError(
+            f"texts must be an iterable of str, got a table ({type(texts).__name__}); pass one column, "
+            "e.g. df['text']"
+        )

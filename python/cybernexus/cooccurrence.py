@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from cybernexus._core import MAX_UNIT_ENTITIES, Gazetteer, Matcher, _cooccurrence_counts
 from cybernexus._data import builtin_matcher
-from cybernexus._typing import Texts, is_arrow
+from cybernexus._typing import Texts, check_texts, is_arrow
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -208,6 +208,8 @@ class Cooccurrence:
         """
         import pandas as pd
 
+        if min_count is not None:
+            _check_min_count(min_count)
         threshold = self.min_count if min_count is None else min_count
         rows, cols, n11 = self._pairs()
         keep = n11 >= threshold
@@ -427,6 +429,27 @@ RollUp = Literal["country"] | Mapping[str, str]
 SHIELD_KINDS = frozenset({"region", "currency"})
 
 
+def _check_min_count(min_count: object) -> None:
+    if isinstance(min_count, bool) or not isinstance(min_count, int):
+        raise TypeError(f"min_count must be an int, got {type(min_count).__name__}")
+    if min_count < 1:
+        raise ValueError(f"min_count must be at least 1, got {min_count}")
+
+
+def _kinds(gazetteer: Gazetteer, kinds: object) -> list[str] | None:
+    """``kinds`` as a list, checked by the gazetteer's own rule (:meth:`Gazetteer.filter` refuses a kind no entity
+    has, so that a typo does not count nothing)."""
+    if kinds is None:
+        return None
+    kind_list = [kinds] if isinstance(kinds, str) else kinds
+    if isinstance(kind_list, (bytes, Mapping)) or not isinstance(kind_list, Iterable):
+        raise TypeError(f"kinds must be a str or an iterable of str, got {type(kinds).__name__}")
+    kind_list = list(kind_list)
+    if kind_list:
+        gazetteer.filter(kind=kind_list)
+    return kind_list
+
+
 def _groups(
     gazetteer: Gazetteer, kinds: list[str] | None, rollup: RollUp | None
 ) -> tuple[list[int] | None, list[str], list[str], list[str]]:
@@ -517,9 +540,14 @@ def cooccurrence(
     matcher = builtin_matcher() if matcher is None else matcher
     if not isinstance(matcher, Matcher):
         raise TypeError(f"matcher must be a Matcher, got {type(matcher).__name__}")
-    kind_list = [kinds] if isinstance(kinds, str) else None if kinds is None else list(kinds)
-    if min_count < 1:
-        raise ValueError(f"min_count must be at least 1, got {min_count}")
+    if not is_arrow(texts):
+        check_texts(texts)
+    kind_list = _kinds(matcher.gazetteer, kinds)
+    _check_min_count(min_count)
+    if rollup is not None and not isinstance(rollup, (str, Mapping)):
+        raise TypeError(
+            f"rollup must be 'country', a mapping of entity ids to group ids, or None, got {type(rollup).__name__}"
+        )
     resolved = _groups(matcher.gazetteer, kind_list, rollup)
     scope_name = f"window:{window}" if scope == "window" else scope
     if (

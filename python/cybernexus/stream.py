@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TypeVar
 
 from cybernexus._core import Matcher, Mention
 from cybernexus._data import builtin_matcher
-from cybernexus._typing import Texts, is_arrow
+from cybernexus._typing import Texts, check_texts, is_arrow
 from cybernexus.errors import CybernexusError
 
 if TYPE_CHECKING:
@@ -242,15 +242,7 @@ def iter_find(
 def _batches(texts: Texts, size: int) -> Iterator[Texts]:
     """Batches of ``size`` texts: slices of an Arrow column (pyarrow, polars, a pandas Series; read in place, no
     ``str`` per document, nulls as the column's own matching treats them), lists of anything else."""
-    if isinstance(texts, (str, bytes)):
-        raise TypeError(
-            f"texts must be an iterable of str, got a single {type(texts).__name__} (wrap one text in a list)"
-        )
-    if hasattr(texts, "columns"):
-        raise TypeError(
-            f"texts must be an iterable of str, got a table ({type(texts).__name__}); pass one column, "
-            "e.g. df['text']"
-        )
+    check_texts(texts)
     if is_arrow(texts) and isinstance(texts, Sized):
         column: Any = texts
         # pyarrow and polars slice with .slice(offset, length), pandas by position with .iloc.

@@ -85,6 +85,12 @@ fn collect_strs<'py>(texts: &Bound<'py, PyAny>, what: &str) -> PyResult<Vec<Boun
     if texts.is_instance_of::<PyBytes>() || texts.is_none() {
         return Err(type_error(what, "an iterable of str", texts));
     }
+    if texts.is_instance_of::<pyo3::types::PyDict>() {
+        // Iterating a dict gives its keys: matching those instead of the texts would pass silently.
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "{what} must be an iterable of str, got dict (pass its values: d.values())"
+        )));
+    }
     let iter = texts
         .try_iter()
         .map_err(|_| type_error(what, "an iterable of str", texts))?;
