@@ -716,17 +716,6 @@ impl Gazetteer {
         kinds: Option<&[String]>,
         countries: Option<&[String]>,
     ) -> Result<Gazetteer> {
-        if let Some(kinds) = kinds {
-            // A kind no entity has is a typo far more often than a wish for nothing ("threat-actor").
-            let known = self.stats().by_kind;
-            if let Some(unknown) = kinds.iter().find(|k| !known.contains_key(k.as_str())) {
-                let names: Vec<&str> = known.keys().map(String::as_str).collect();
-                return Err(Error::InvalidArgument(format!(
-                    "no entity has kind {unknown:?} (the kinds are: {})",
-                    names.join(", ")
-                )));
-            }
-        }
         let countries: Option<Vec<String>> =
             countries.map(|c| c.iter().map(|c| c.to_uppercase()).collect());
         self.retain_entities(|e| {

@@ -84,7 +84,8 @@ fn strings(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
     if obj.is_instance_of::<PyString>() {
         return Ok(vec![string_of(obj, what)?]);
     }
-    if obj.is_instance_of::<PyBytes>() {
+    // Bytes iterate as ints and a dict as its keys: neither is a list of names.
+    if obj.is_instance_of::<PyBytes>() || obj.is_instance_of::<PyDict>() {
         return Err(type_error(what, "a str or an iterable of str", obj));
     }
     let iter = obj
