@@ -1,11 +1,11 @@
 # One target per step of .ci/run, which holds the commands (so the two cannot drift apart). `make` runs them all,
 # as CI does; `make lint` or `make bench` after `make test` (which creates .venv) runs one.
-.PHONY: ci rust data test lint bench demo develop
+.PHONY: ci rust data test lint bench fuzz demo develop
 
 ci:
 	.ci/run
 
-rust data test lint bench demo:
+rust data test lint bench fuzz demo:
 	.ci/run $@
 
 # An editable install with the release build of the extension, for working on the code.

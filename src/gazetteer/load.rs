@@ -85,7 +85,11 @@ pub fn read_json(path: &Path) -> Result<Vec<RawRecord>> {
 }
 
 /// [`read_json`] of a file's text; `path` names it in errors.
-pub(crate) fn parse_json(text: &str, path: &Path) -> Result<Vec<RawRecord>> {
+///
+/// # Errors
+///
+/// As [`read_json`], but for reading the file.
+pub fn parse_json(text: &str, path: &Path) -> Result<Vec<RawRecord>> {
     if let Some(records) = fast::records(text) {
         return Ok(records);
     }
@@ -222,7 +226,15 @@ mod fast {
 /// aliases separated by `|` (each with the default case policy). Every other column is an attribute; empty cells are
 /// left out.
 pub fn read_csv(path: &Path) -> Result<Vec<RawRecord>> {
-    let text = read_utf8(path)?;
+    parse_csv(&read_utf8(path)?, path)
+}
+
+/// [`read_csv`] of a file's text; `path` names it in errors.
+///
+/// # Errors
+///
+/// As [`read_csv`], but for reading the file.
+pub fn parse_csv(text: &str, path: &Path) -> Result<Vec<RawRecord>> {
     let file_error = |line: Option<u64>, message: String| Error::File {
         path: path.to_path_buf(),
         line: line.map(|l| l as usize),

@@ -23,7 +23,7 @@ use crate::normalize::{eq_exact, is_upper, normalize_str};
 use crate::patterns::{builtin_schemes, Patterns, Scheme, MAX_DIGITS, SCHEME_BLOCK};
 
 pub use builtin::CAPITAL_FORMS;
-pub use load::{read_csv, read_json};
+pub use load::{parse_csv, parse_json, read_csv, read_json};
 pub use record::{
     read_parts, read_record, RawAlias, RawRecord, RecordValue, Shape, TypeNames, ALIAS_KEYS,
     RECORD_KEYS,
