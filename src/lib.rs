@@ -41,6 +41,7 @@ mod python;
 pub use context::Resolution;
 pub use error::{Error, Result};
 pub use gazetteer::{
-    parse_csv, parse_json, read_csv, read_json, Alias, CasePolicy, Entity, Gazetteer, OnConflict, RawAlias, RawRecord,
+    parse_csv, parse_json, read_csv, read_json, Alias, CasePolicy, Entity, Gazetteer, OnConflict,
+    RawAlias, RawRecord,
 };
 pub use matcher::{Match, MatchTable, Matcher, Offsets, Overlaps, Resolve, Rules, Via};
