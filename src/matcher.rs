@@ -1026,8 +1026,25 @@ impl Matcher {
                 continue;
             }
             let (start, end) = (norm.map.to_original(ns), norm.map.to_original(ne));
+            // Leftmost-longest selection as the hits arrive, so that memory stays bounded by the mentions kept and
+            // not by every overlapping hit (a crafted gazetteer of nested aliases, "a", "a a", ..., made 2 MB of
+            // text collect 2.5 GB of hits). `hits` is the greedy pick over the hits seen so far: sorted, disjoint.
+            // Hits arrive in nondecreasing end order, so the only pick a new hit can displace is the first one
+            // that ends after its start: it wins there if it starts earlier (or at the same place and is longer),
+            // and then every later pick starts before its end and falls. A hit that loses there is never picked,
+            // and is not checked at all.
+            let slot = if all {
+                None
+            } else {
+                let i = hits.partition_point(|h| h.end <= start);
+                match hits.get(i) {
+                    Some(h) if (start, Reverse(end)) >= (h.start, Reverse(h.end)) => continue,
+                    Some(_) => Some(i),
+                    None => None,
+                }
+            };
             #[allow(clippy::cast_possible_truncation)] // pattern ids come from a u32-indexed table
-            self.accept_span(
+            let accepted = self.accept_span(
                 text,
                 start,
                 end,
@@ -1036,18 +1053,12 @@ impl Matcher {
                 hits,
                 picks,
             );
-        }
-        if !all {
-            // Each span holds one hit; pick leftmost-longest among them, skipping whatever overlaps a pick.
-            hits.sort_unstable_by_key(|h| (h.start, Reverse(h.end)));
-            let mut next_free = 0;
-            hits.retain(|h| {
-                let keep = h.start >= next_free;
-                if keep {
-                    next_free = h.end;
-                }
-                keep
-            });
+            if let (true, Some(i)) = (accepted, slot) {
+                // The new pick (pushed last) replaces the one at `i` and everything after it.
+                let last = hits.len() - 1;
+                hits.swap(i, last);
+                hits.truncate(i + 1);
+            }
         }
     }
 
@@ -1502,6 +1513,45 @@ mod tests {
                 assert_eq!(trie, automaton, "{overlaps:?} {text:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_automaton_selects_as_the_trie_on_nested_aliases() {
+        // Nested and overlapping aliases, where the automaton reports many hits per mention and a later hit
+        // displaces earlier picks ("a b" arriving after "a"); the trie's walks are the reference.
+        let entities: &[(&str, &[&str])] = &[
+            ("a", &["a"]),
+            ("aa", &["a a"]),
+            ("ab", &["a b"]),
+            ("baa", &["b a a"]),
+            ("aaab", &["a a a b"]),
+            ("b", &["b"]),
+            ("word", &["ab"]),
+        ];
+        let tokens = ["a", "b", "ab", "A", " ", " ", " ", "  ", "-", ", ", "\n"];
+        let m = matcher(entities, Overlaps::Longest);
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut checked = 0;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            for _ in 0..(state % 24) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                #[allow(clippy::cast_possible_truncation)] // an index below tokens.len()
+                text.push_str(tokens[(state % tokens.len() as u64) as usize]);
+            }
+            let trie = m.find(&text, Offsets::Bytes);
+            let mut hits = Vec::new();
+            m.find_with_automaton(&text, &mut hits, &mut Vec::new());
+            let automaton: Vec<Match> = hits.into_iter().map(Hit::into_match).collect();
+            checked += usize::from(trie.len() > 1);
+            assert_eq!(trie, automaton, "{text:?}");
+        }
+        assert!(checked > 500, "{checked}");
     }
 
     #[test]

@@ -485,3 +485,49 @@ def test_a_unit_naming_too_many_entities_is_refused_not_a_blow_up() -> None:
     assert default == MAX_UNIT_ENTITIES == 2048
     with pytest.raises(ValueError, match="max_unit_entities must be at least 0"):
         cx.cooccurrence(texts, m, max_unit_entities=-1)
+
+
+NESTED_CHILD = textwrap.dedent(
+    """
+    import resource
+    import cybernexus as cx
+    depth, words = %(depth)d, %(words)d
+    recs = [{"id": f"a{k}", "kind": "k", "name": " ".join(["a"] * k)} for k in range(1, depth)]
+    recs.append({"id": "tail", "kind": "k", "name": "a " * 1000 + "b"})
+    m = cx.Matcher(cx.Gazetteer.from_records(recs), variants=False)
+    text = "a " * words
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    table = m.find_table([text], n_threads=1)
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    print(grown // 1024, *table.start.tolist())
+    print(*table.end.tolist())
+    ids = m.gazetteer.ids
+    print(*(ids[i] for i in table.entity.tolist()))
+    """
+)
+
+
+def test_nested_aliases_keep_the_fallback_search_in_bounded_memory() -> None:
+    """Before: a gazetteer of nested aliases ("a", "a a", ... 63 words, plus a 1,001-word tail that sends the search
+    to the automaton) made the fallback collect every overlapping hit before choosing: 0.5 MB of text grew the
+    process by 640 MB (2 MB: 2.5 GB). Now it chooses as the hits arrive: the process grows by a few MB, and the
+    mentions are the leftmost-longest ones, computed here by hand: runs of 63 words, then the remainder."""
+    depth, words = 64, 2**18
+    out = subprocess.run(
+        [sys.executable, "-c", NESTED_CHILD % {"depth": depth, "words": words}],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    first, ends, ids = out.stdout.splitlines()
+    grown_mb, *starts = (int(x) for x in first.split())
+    run = depth - 1
+    want_starts = list(range(0, 2 * words, 2 * run))
+    want_ends = [min(s + 2 * run, 2 * words) - 1 for s in want_starts]
+    want_ids = [f"a{(e + 1 - s) // 2}" for s, e in zip(want_starts, want_ends, strict=True)]
+    assert starts == want_starts
+    assert [int(x) for x in ends.split()] == want_ends
+    assert ids.split() == want_ids
+    assert grown_mb < 150, grown_mb
