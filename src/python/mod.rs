@@ -13,6 +13,12 @@ mod interrupt;
 mod matcher;
 mod text;
 
+// The extension's Rust allocations go to mimalloc, not glibc's malloc: building a gazetteer makes and frees hundreds
+// of thousands of small strings, and glibc spent 30-40% of `without()` at 160k entities consolidating freed chunks,
+// which made it grow 2.6-2.9x per doubling (BENCHMARKS.md). Python's own objects keep Python's allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 // `gil_used = false`: the module may be imported into a free-threaded interpreter without turning the GIL back on.
 // Every class is frozen (immutable after construction, so `Sync` by construction), the caches are `PyOnceLock`s
 // and atomics, and the one process-wide switch the glue touches, the garbage collector's, is counted (`GcPause`).
