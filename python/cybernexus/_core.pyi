@@ -13,13 +13,15 @@ from cybernexus._typing import Texts
 
 __all__ = [
     "MAX_UNIT_ENTITIES",
+    "Counts",
     "Entity",
     "Gazetteer",
     "Matcher",
     "Mention",
     "MentionTable",
     "__version__",
-    "_cooccurrence_counts",
+    "_cooccurrence",
+    "_counts_from_bytes",
     "_gazetteer_from_bytes",
     "_matcher_from_state",
     "segment",
@@ -240,22 +242,44 @@ def _matcher_from_state(
     flags: tuple[bool, bool, bool, bool, bool] = ...,
 ) -> Matcher: ...
 def segment(text: str, /) -> dict[str, list[tuple[int, ...]]]: ...
-def _cooccurrence_counts(
+
+@final
+class Counts:
+    """Co-occurrence counts of a corpus, labelled and mergeable (see ``cybernexus.Cooccurrence``)."""
+
+    @property
+    def n_units(self) -> int: ...
+    @property
+    def scope(self) -> str: ...
+    def labels(self) -> tuple[list[str], list[str], list[str]]: ...
+    def csr(
+        self,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+    def evidence(
+        self,
+        matcher: Matcher,
+        texts: Texts,
+        a: str,
+        b: str,
+        /,
+        *,
+        limit: int | None = None,
+    ) -> list[tuple[int, int, int]]: ...
+    def __add__(self, other: Counts, /) -> Counts: ...
+    def __radd__(self, other: Counts, /) -> Counts: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
+
+def _cooccurrence(
     matcher: Matcher,
     texts: Texts,
     /,
     *,
     scope: str = "sentence",
     window: int | None = None,
-    groups: list[int] | None = None,
+    kinds: list[str] | None = None,
+    rollup: str | Mapping[str, str] | None = None,
     n_threads: int | None = None,
-    patterns: bool = True,
     max_unit_entities: int | None = None,
-) -> tuple[
-    int,
-    npt.NDArray[np.int32],
-    npt.NDArray[np.int64],
-    npt.NDArray[np.int64],
-    npt.NDArray[np.int64],
-    list[tuple[int, str, str, str]],
-]: ...
+) -> Counts: ...
+def _counts_from_bytes(state: bytes) -> Counts: ...

@@ -20,7 +20,6 @@ where O are the observed cells (n11, n1 - n11, n2 - n11, N - n1 - n2 + n11) and 
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
@@ -28,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from cybernexus._core import MAX_UNIT_ENTITIES, Gazetteer, Matcher, _cooccurrence_counts
+from cybernexus._core import MAX_UNIT_ENTITIES, Counts, Matcher, _cooccurrence
 from cybernexus._data import builtin_matcher
 from cybernexus._typing import Texts, check_texts, is_arrow
 
@@ -107,42 +106,44 @@ class Cooccurrence:
         scope: What a unit is (``"sentence"``, ..., ``"window:50"``).
         min_count: Pairs seen in fewer units are left out of :meth:`edges` and :meth:`top_pairs` by default.
 
-    ``a + b`` adds the counts of two disjoint corpora (counted with the same scope): the result equals the counts of
-    the union, exactly. Objects pickle.
+    ``a + b`` adds the counts of two disjoint corpora: the result equals the counts of the union, exactly, and
+    ``sum(parts)`` adds many. Adding refuses (``ValueError``, saying which) counts made with another gazetteer,
+    other matcher rules, another scope or window, other kinds or another roll-up. Objects pickle compactly (the
+    counts, not the texts), so partial counts can come back from worker processes.
+
+    The counting, the labels, the order and the sums are the Rust core's (``cybernexus._core.Counts``); this class
+    adds the measures and the pandas, scipy and networkx views.
     """
 
     def __init__(
         self,
-        n_units: int,
-        labels: Sequence[str],
-        names: Sequence[str],
-        kinds: Sequence[str],
-        indptr: npt.NDArray[np.int64],
-        indices: npt.NDArray[np.int64],
-        data: npt.NDArray[np.int64],
+        counts: Counts,
         *,
-        scope: str,
         min_count: int = 1,
+        sources: list[tuple[Sequence[str], Matcher]] | None = None,
     ) -> None:
-        if min_count < 1:
-            raise ValueError(f"min_count must be at least 1, got {min_count}")
-        self.n_units = int(n_units)
-        self.labels = list(labels)
-        self.names = list(names)
-        self.kinds = list(kinds)
-        self.scope = scope
+        if not isinstance(counts, Counts):
+            raise TypeError(
+                f"counts must be cybernexus._core.Counts (make them with cooccurrence()), got {type(counts).__name__}"
+            )
+        _check_min_count(min_count)
+        self._counts = counts
+        self.n_units = counts.n_units
+        ids, names, kinds = counts.labels()
+        self.labels, self.names, self.kinds = ids, names, kinds
+        self.scope = counts.scope
         self.min_count = int(min_count)
-        self._indptr = np.asarray(indptr, dtype=np.int64)
-        self._indices = np.asarray(indices, dtype=np.int64)
-        self._data = np.asarray(data, dtype=np.int64)
+        self._indptr, self._indices, self._data = counts.csr()
         self._row = {label: i for i, label in enumerate(self.labels)}
-        # (texts, matcher, groups, group labels) when the texts were a sequence: what evidence() re-reads.
-        self._source: tuple[Sequence[str], Matcher, list[int] | None, list[str]] | None = None
+        # The texts (lists or tuples) and matcher of each counted part, in order: what evidence() re-reads.
+        self._sources = sources
 
     def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["_source"] = None  # the corpus is not part of the counts
-        return state
+        # The counts, not the corpus.
+        return {"counts": self._counts, "min_count": self.min_count}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["counts"], min_count=state["min_count"])  # type: ignore[misc]
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -246,51 +247,52 @@ class Cooccurrence:
         return frame
 
     def to_pandas(self, measure: Measure = "count") -> pd.DataFrame:
-        """The labelled matrix as a pandas DataFrame with sparse columns (never densified): counts, or a measure for
-        the pairs that co-occur (the diagonal of a measure is left empty)."""
-        import pandas as pd
-        import scipy.sparse
+        """The labelled matrix as a pandas DataFrame with sparse columns (never densified): counts, or a measure.
 
-        if measure == "count":
-            matrix = self.counts
-        else:
-            rows, cols, n11 = self._pairs()
-            occ = self.occurrences
-            values = measure_values(measure, n11, occ[rows], occ[cols], self.n_units)
-            n = len(self.labels)
-            upper = scipy.sparse.coo_array((values, (rows, cols)), shape=(n, n))
-            matrix = (upper + upper.T).tocsr()
-        frame: pd.DataFrame = pd.DataFrame.sparse.from_spmatrix(  # type: ignore[attr-defined]
-            matrix, index=self.labels, columns=self.labels
-        )
+        Cells of pairs that never co-occur are the sparse columns' fill value: 0 for counts, lift, Jaccard and
+        Dice; -1 for NPMI; -inf for PMI; NaN for G² and χ² (whose value there depends on the margins). The
+        diagonal of a measure (an entity with itself) is NaN."""
+        return self._frame(measure, list(range(len(self.labels))), list(range(len(self.labels))))
+
+    def _frame(self, measure: str, r: list[int], c: list[int]) -> pd.DataFrame:
+        """A sparse frame of ``measure`` over rows ``r`` and columns ``c`` (label positions)."""
+        import pandas as pd
+
+        measure_values(measure, 0, 1, 1, 1)  # checks the name
+        fill = 0.0 if measure == "count" else _FILL.get(measure, float("nan"))
+        sub = self.counts[r][:, c].tocsc()
+        occ = self.occurrences
+        r_arr, c_arr = np.asarray(r, dtype=np.int64), np.asarray(c, dtype=np.int64)
+        columns = {}
+        for k, label in enumerate(self.labels[i] for i in c):
+            start, end = sub.indptr[k], sub.indptr[k + 1]
+            at, n11 = sub.indices[start:end], sub.data[start:end]
+            values: npt.NDArray[Any]
+            if measure == "count":
+                values = n11.astype(np.int64)
+                dense_fill: float | int = 0
+            else:
+                values = measure_values(measure, n11, occ[r_arr[at]], occ[c_arr[k]], self.n_units)
+                values = np.where(r_arr[at] == c_arr[k], np.nan, values)
+                dense_fill = fill
+            # The column without densifying: the stored cells and the fill everywhere else. A measure's diagonal
+            # cell is stored (as NaN) even when its fill is NaN, which does no harm.
+            columns[label] = _sparse_column(values, at, len(r), dense_fill)
+        frame = pd.DataFrame(columns, index=[self.labels[i] for i in r])
+        if not columns:
+            frame = pd.DataFrame(index=[self.labels[i] for i in r])
         return frame
 
     def bipartite(self, rows: str, cols: str, measure: Measure = "count") -> pd.DataFrame:
         """A labelled sparse DataFrame with entities of kind ``rows`` down and of kind ``cols`` across (actors x
-        countries): counts, or a measure for the pairs that co-occur."""
-        import pandas as pd
-        import scipy.sparse
-
+        countries): counts, or a measure, with the fill values of :meth:`to_pandas`."""
         for kind in (rows, cols):
             if kind not in self.kinds:
                 present = ", ".join(sorted(set(self.kinds))) or "none"
                 raise ValueError(f"no entity of kind {kind!r} occurs (kinds present: {present})")
         r = [i for i, k in enumerate(self.kinds) if k == rows]
         c = [i for i, k in enumerate(self.kinds) if k == cols]
-        sub = self.counts[r][:, c].tocoo()
-        values = sub.data.astype(np.float64)
-        if measure != "count":
-            occ = self.occurrences
-            values = measure_values(
-                measure, sub.data, occ[r][sub.row], occ[c][sub.col], self.n_units
-            )
-        matrix = scipy.sparse.coo_array(
-            (values, (sub.row, sub.col)), shape=(len(r), len(c))
-        ).tocsr()
-        frame: pd.DataFrame = pd.DataFrame.sparse.from_spmatrix(  # type: ignore[attr-defined]
-            matrix, index=[self.labels[i] for i in r], columns=[self.labels[i] for i in c]
-        )
-        return frame
+        return self._frame(measure, r, c)
 
     def to_networkx(self, measure: Measure = "npmi", *, min_count: int | None = None) -> Any:
         """A ``networkx.Graph``: nodes are entity ids (attributes ``name``, ``kind``, ``occurrences``), edges the
@@ -318,114 +320,113 @@ class Cooccurrence:
 
         nx.write_gexf(self.to_networkx(measure, min_count=min_count), path)
 
-    def evidence(self, a: str, b: str, *, limit: int | None = None) -> list[dict[str, Any]]:
+    def evidence(
+        self,
+        a: str,
+        b: str,
+        *,
+        limit: int | None = None,
+        texts: Sequence[str] | None = None,
+        matcher: Matcher | None = None,
+    ) -> list[dict[str, Any]]:
         """The units behind a pair, to read why two entities are linked: ``[{"doc", "start", "end", "text"}]``
         (``start``/``end`` are ``str`` offsets of the unit in its document).
 
-        Available when the counts were made from a list or tuple of texts (the texts are not copied nor pickled).
+        The units are those the core counted, found by the same walk over the same mentions. The counts keep a
+        reference to the texts when they were a list or a tuple (never a copy), also through ``+`` (documents are
+        numbered in the order of the sum); counts that come from a pickle, a stream or an Arrow column do not:
+        pass the counted documents, in order, as ``texts=`` (and the matcher that counted them as ``matcher=``).
 
         Raises:
-            ValueError: the texts are not available.
+            ValueError: the texts are not available, or ``matcher`` is not set up as the one that counted.
             KeyError: an id does not occur.
         """
         self._index(a), self._index(b)
-        if self._source is None:
+        if texts is not None:
+            if isinstance(texts, str) or not isinstance(texts, Sequence):
+                raise TypeError(f"texts must be a list or tuple of str, got {type(texts).__name__}")
+            if matcher is None and self._sources:
+                matcher = self._sources[0][1]
+            if matcher is None:
+                raise ValueError(
+                    "evidence(texts=...) also needs matcher=: counts read from a pickle do not keep their matcher"
+                )
+            sources = [(texts, matcher)]
+        elif self._sources is None:
             raise ValueError(
-                "evidence() needs the texts: count from a list or tuple of str, not an iterator"
+                "evidence() needs the texts: these counts were made from an iterator or an Arrow column, or read "
+                "from a pickle, so they hold none; pass the counted documents as evidence(a, b, texts=...)"
             )
-        texts, matcher, groups, group_labels = self._source
-        index = {e: i for i, e in enumerate(matcher.gazetteer.ids)}
-
-        def label(entity_id: str) -> str | None:
-            if groups is None:
-                return entity_id
-            if entity_id not in index:
-                # A threat actor named by a numbering scheme: counted as itself, if at all.
-                return entity_id if entity_id in self.labels else None
-            g = groups[index[entity_id]]
-            return None if g < 0 else group_labels[g]
-
+        else:
+            sources = self._sources
         out: list[dict[str, Any]] = []
-        for doc, text in enumerate(texts):
-            mentions = [(m.start, label(m.entity_id)) for m in matcher.find(text)]
-            if not {a, b} <= {x for _, x in mentions}:
-                continue
-            for start, end in self._units(text):
-                inside = {x for s, x in mentions if start <= s < end}
-                if a in inside and b in inside:
-                    out.append({"doc": doc, "start": start, "end": end, "text": text[start:end]})
-                    if limit is not None and len(out) >= limit:
-                        return out
+        offset = 0
+        for part, part_matcher in sources:
+            left = None if limit is None else limit - len(out)
+            if left is not None and left <= 0:
+                break
+            for doc, start, end in self._counts.evidence(part_matcher, part, a, b, limit=left):
+                text = part[doc]
+                out.append(
+                    {"doc": offset + doc, "start": start, "end": end, "text": text[start:end]}
+                )
+            offset += len(part)
         return out
-
-    def _units(self, text: str) -> list[tuple[int, int]]:
-        from cybernexus._core import segment
-
-        if self.scope == "document":
-            return [(0, len(text))]
-        if self.scope == "paragraph":
-            return [(s, e) for s, e in segment(text)["paragraphs"]]
-        if self.scope == "sentence":
-            return [(s, e) for s, e, _ in segment(text)["sentences"]]
-        k = int(self.scope.split(":")[1])
-        tokens = [m.start() for m in re.finditer(r"\w+", text)]
-        bounds = [*tokens[::k], len(text)]
-        return list(itertools.pairwise(bounds))
 
     def __add__(self, other: object) -> Cooccurrence:
         if not isinstance(other, Cooccurrence):
             return NotImplemented
-        if other.scope != self.scope:
-            raise ValueError(
-                f"cannot add counts of scope {other.scope!r} to counts of scope {self.scope!r}"
-            )
-        import scipy.sparse
-
-        labels = sorted(set(self.labels) | set(other.labels))
-        index = {label: i for i, label in enumerate(labels)}
-        info = dict(zip(self.labels, zip(self.names, self.kinds, strict=True), strict=True))
-        info.update(zip(other.labels, zip(other.names, other.kinds, strict=True), strict=True))
-        total = None
-        for part in (self, other):
-            coo = part.counts.tocoo()
-            remap = np.asarray([index[label] for label in part.labels], dtype=np.int64)
-            moved = scipy.sparse.coo_array(
-                (coo.data, (remap[coo.row], remap[coo.col])), shape=(len(labels), len(labels))
-            ).tocsr()
-            total = moved if total is None else total + moved
-        assert total is not None
-        total.sort_indices()
-        return Cooccurrence(
-            self.n_units + other.n_units,
-            labels,
-            [info[label][0] for label in labels],
-            [info[label][1] for label in labels],
-            total.indptr.astype(np.int64),
-            total.indices.astype(np.int64),
-            total.data.astype(np.int64),
-            scope=self.scope,
-            min_count=self.min_count,
+        sources = (
+            self._sources + other._sources
+            if self._sources is not None and other._sources is not None
+            else None
         )
+        return Cooccurrence(self._counts + other._counts, min_count=self.min_count, sources=sources)
+
+    def __radd__(self, other: object) -> Cooccurrence:
+        # sum(parts) starts from 0.
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self
+        return NotImplemented
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Cooccurrence):
             return NotImplemented
-        return (
-            self.n_units == other.n_units
-            and self.labels == other.labels
-            and self.scope == other.scope
-            and np.array_equal(self._indptr, other._indptr)
-            and np.array_equal(self._indices, other._indices)
-            and np.array_equal(self._data, other._data)
-        )
+        return self._counts == other._counts
 
     __hash__ = None  # type: ignore[assignment]
 
 
+def _sparse_column(values: Any, at: Any, length: int, fill: float) -> Any:
+    """A pandas SparseArray of ``length`` holding ``values`` at positions ``at`` (increasing) and ``fill``
+    elsewhere, built without a dense array."""
+    import pandas as pd
+
+    sparse: Any = pd.arrays.SparseArray
+    at = np.asarray(at, dtype=np.int32)
+    if hasattr(sparse, "from_indices"):  # pandas >= 3.1
+        return sparse.from_indices(values, at, length, fill_value=fill, dtype=values.dtype)
+    # Older pandas: the sparse index its own from_spmatrix builds (the constructor's argument, deprecated in 3.1).
+    from pandas._libs.sparse import IntIndex
+
+    index: Any = IntIndex
+    return sparse(values, sparse_index=index(length, at), fill_value=fill, dtype=values.dtype)
+
+
+#: The value of a measure for a pair that never co-occurs, where it does not depend on the margins.
+_FILL: dict[str, float] = {
+    "count": 0.0,
+    "lift": 0.0,
+    "jaccard": 0.0,
+    "dice": 0.0,
+    "npmi": -1.0,
+    "pmi": float("-inf"),
+}
+
 RollUp = Literal["country"] | Mapping[str, str]
 
 #: Kinds that exist so that their longer names win over a country's ("South China Sea", "US$"), and that are not
-#: counted unless ``kinds`` names them.
+#: counted unless ``kinds`` names them (the core's rule; listed here for the documentation).
 SHIELD_KINDS = frozenset({"region", "currency"})
 
 
@@ -436,66 +437,30 @@ def _check_min_count(min_count: object) -> None:
         raise ValueError(f"min_count must be at least 1, got {min_count}")
 
 
-def _kinds(gazetteer: Gazetteer, kinds: object) -> list[str] | None:
-    """``kinds`` as a list. A kind that no entity of the gazetteer has is refused: it would count nothing, and is
-    far more often a typo ("threat-actor") than a wish."""
+def _kind_list(kinds: object) -> list[str] | None:
+    """``kinds`` as a list of str (the core checks that each is a kind of the gazetteer)."""
     if kinds is None:
         return None
     kind_list = [kinds] if isinstance(kinds, str) else kinds
     if isinstance(kind_list, (bytes, Mapping)) or not isinstance(kind_list, Iterable):
         raise TypeError(f"kinds must be a str or an iterable of str, got {type(kinds).__name__}")
     kind_list = list(kind_list)
-    known = gazetteer.stats()["by_kind"]
     for kind in kind_list:
         if not isinstance(kind, str):
             raise TypeError(
                 f"kinds must be a str or an iterable of str, got an item of {type(kind).__name__}"
             )
-        if kind not in known:
-            raise ValueError(
-                f"no entity has kind {kind!r} (the kinds are: {', '.join(sorted(known))})"
-            )
     return kind_list
 
 
-def _groups(
-    gazetteer: Gazetteer, kinds: list[str] | None, rollup: RollUp | None
-) -> tuple[list[int] | None, list[str], list[str], list[str]]:
-    """What each entity is counted as (a group index or -1), and the groups' labels, names and kinds.
-
-    ``kinds=None`` counts every kind but the shields (:data:`SHIELD_KINDS`)."""
-    if kinds is None and rollup is None:
-        # Every entity counts as itself: the labels come straight from the core, no Entity objects needed.
-        ids, all_kinds, names, _, _ = gazetteer._labels()
-        if not SHIELD_KINDS.intersection(all_kinds):
-            return None, ids, names, all_kinds
-        counted = [-1 if k in SHIELD_KINDS else i for i, k in enumerate(all_kinds)]
-        return counted, ids, names, all_kinds
-    if kinds is None:
-        kinds = sorted({e.kind for e in gazetteer} - SHIELD_KINDS)
-    entities = list(gazetteer)
-    by_id = {e.id: e for e in entities}
-    if isinstance(rollup, str) and rollup != "country":
-        raise ValueError(
-            f"rollup must be 'country' or a mapping of entity ids to group ids, got {rollup!r}"
-        )
-    target: dict[str, str] = {}
-    for e in entities:
-        if kinds is not None and e.kind not in kinds:
-            continue
-        if rollup == "country":
-            code = e.attrs.get("iso2") or e.attrs.get("country") or e.attrs.get("sponsor") or ""
-            target[e.id] = f"country:{code}" if re.fullmatch(r"[A-Z]{2}", code) else e.id
-        elif isinstance(rollup, Mapping):
-            target[e.id] = str(rollup.get(e.id, e.id))
-        else:
-            target[e.id] = e.id
-    labels = sorted(set(target.values()))
-    index = {label: i for i, label in enumerate(labels)}
-    groups = [index[target[e.id]] if e.id in target else -1 for e in entities]
-    names = [by_id[g].name if g in by_id else g for g in labels]
-    group_kinds = [by_id[g].kind if g in by_id else "group" for g in labels]
-    return groups, labels, names, group_kinds
+def _rollup(rollup: object) -> str | dict[str, str] | None:
+    if rollup is None or isinstance(rollup, str):
+        return rollup
+    if isinstance(rollup, Mapping):
+        return {str(k): str(v) for k, v in rollup.items()}
+    raise TypeError(
+        f"rollup must be 'country', a mapping of entity ids to group ids, or None, got {type(rollup).__name__}"
+    )
 
 
 def cooccurrence(
@@ -524,7 +489,8 @@ def cooccurrence(
         window: Tokens per block, for ``scope="window"`` only.
         kinds: Only count entities of this kind or kinds. By default every kind but regions and currencies, which
             the built-in gazetteer has so that their names are not read as countries ("South China Sea", "US$");
-            name them here to count them.
+            name them here to count them. A kind that no entity has is refused (a ValueError), not counted as
+            nothing.
         rollup: Count entities as a group before counting: ``"country"`` counts an agency as its country and a
             threat actor as its sponsor (entities without one stay themselves), or give a mapping of entity ids to
             group ids. A unit counts a group once, however many of its members it mentions.
@@ -542,22 +508,23 @@ def cooccurrence(
 
     Raises:
         TypeError: ``texts`` is not an iterable of ``str``, or an option has the wrong type.
-        ValueError: an unknown scope or rollup, a missing or unexpected ``window``, ``min_count < 1``, a unit
-            over ``max_unit_entities``.
+        ValueError: an unknown scope, kind or rollup, a missing or unexpected ``window``, ``min_count < 1``, a
+            unit over ``max_unit_entities``.
     """
     matcher = builtin_matcher() if matcher is None else matcher
     if not isinstance(matcher, Matcher):
         raise TypeError(f"matcher must be a Matcher, got {type(matcher).__name__}")
     if not is_arrow(texts):
         check_texts(texts)
-    kind_list = _kinds(matcher.gazetteer, kinds)
     _check_min_count(min_count)
-    if rollup is not None and not isinstance(rollup, (str, Mapping)):
-        raise TypeError(
-            f"rollup must be 'country', a mapping of entity ids to group ids, or None, got {type(rollup).__name__}"
-        )
-    resolved = _groups(matcher.gazetteer, kind_list, rollup)
-    scope_name = f"window:{window}" if scope == "window" else scope
+    options: dict[str, Any] = {
+        "scope": scope,
+        "window": window,
+        "kinds": _kind_list(kinds),
+        "rollup": _rollup(rollup),
+        "n_threads": n_threads,
+        "max_unit_entities": max_unit_entities,
+    }
     if (
         not isinstance(texts, (list, tuple, str, bytes))
         and not is_arrow(texts)
@@ -566,80 +533,16 @@ def cooccurrence(
         # An iterator or generator: count it batch by batch in bounded memory, and add the parts (exact).
         from cybernexus.stream import _progress, batched
 
-        def count(batch: list[str]) -> Cooccurrence:
-            return _count(
-                batch,
-                matcher,
-                resolved,
-                scope,
-                window,
-                scope_name,
-                min_count,
-                n_threads,
-                max_unit_entities,
-            )
-
         # Starting from the counts of no text keeps the result well defined for an empty stream.
-        total = count([])
+        total = _cooccurrence(matcher, [], **options)
         for batch in _progress(batched(texts, batch_size), progress, "batch"):
-            total = total + count(batch)
-        return total
-    result = _count(
-        texts, matcher, resolved, scope, window, scope_name, min_count, n_threads, max_unit_entities
+            total = total + _cooccurrence(matcher, batch, **options)
+        return Cooccurrence(total, min_count=min_count)
+    counts = _cooccurrence(matcher, texts, **options)
+    sources: list[tuple[Sequence[str], Matcher]] | None = (
+        [(texts, matcher)] if isinstance(texts, (list, tuple)) else None
     )
-    if isinstance(texts, (list, tuple)):
-        result._source = (texts, matcher, resolved[0], resolved[1])
-    return result
-
-
-def _count(
-    texts: Texts,
-    matcher: Matcher,
-    resolved: tuple[list[int] | None, list[str], list[str], list[str]],
-    scope: Scope,
-    window: int | None,
-    scope_name: str,
-    min_count: int,
-    n_threads: int | None,
-    max_unit_entities: int | None = MAX_UNIT_ENTITIES,
-) -> Cooccurrence:
-    """Count ``texts`` in the core and label the rows (sorted by label, so that any two results add up)."""
-    import scipy.sparse
-
-    groups, labels, names, kinds_of = resolved
-    n_units, ids, indptr, indices, data, extra = _cooccurrence_counts(
-        matcher,
-        texts,
-        scope=scope,
-        window=window,
-        groups=groups,
-        n_threads=n_threads,
-        patterns="threat_actor" in kinds_of or groups is None,
-        max_unit_entities=max_unit_entities,
-    )
-    # Threat actors named by a numbering scheme ("UNC4841") have numbers past the gazetteer's, labelled here.
-    more = {number: (label, name, kind) for number, label, name, kind in extra}
-
-    def label_of(g: int) -> tuple[str, str, str]:
-        return more[g] if g in more else (labels[g], names[g], kinds_of[g])
-
-    present = ids.tolist()
-    perm = np.argsort(np.asarray([label_of(g)[0] for g in present], dtype=object), kind="stable")
-    order = [present[p] for p in perm]
-    n = len(present)
-    matrix = scipy.sparse.csr_array((data, indices, indptr), shape=(n, n))[perm][:, perm].tocsr()
-    matrix.sort_indices()
-    return Cooccurrence(
-        n_units,
-        [label_of(g)[0] for g in order],
-        [label_of(g)[1] for g in order],
-        [label_of(g)[2] for g in order],
-        matrix.indptr.astype(np.int64),
-        matrix.indices.astype(np.int64),
-        matrix.data.astype(np.int64),
-        scope=scope_name,
-        min_count=min_count,
-    )
+    return Cooccurrence(counts, min_count=min_count, sources=sources)
 
 
 def _period(date: object, period: str) -> str:

@@ -1,84 +1,165 @@
 //! Co-occurrence counting: argument conversion around [`crate::cooccurrence`].
 
+use std::collections::BTreeMap;
+
 use numpy::IntoPyArray;
 use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
 
 use super::args::{self, threads};
 use super::errors::type_error;
 use super::matcher::PyMatcher;
 use super::text::Texts;
-use crate::cooccurrence::{cooccurrence_capped, Groups, Scope};
+use crate::cooccurrence::{count_table, evidence, Grouping, Rollup, Scope, Table};
 
-/// What `_cooccurrence_counts` returns: `(n_units, entities, indptr, indices, data, extra)`.
-type CountsArrays = (
-    u64,
-    Py<PyAny>,
-    Py<PyAny>,
-    Py<PyAny>,
-    Py<PyAny>,
-    Vec<(i64, String, String, String)>,
-);
+/// Co-occurrence counts of a corpus, labelled and mergeable (see ``cybernexus.Cooccurrence``, which wraps this).
+///
+/// ``a + b`` adds the counts of two disjoint corpora, exactly, and refuses (``ValueError``) counts made with
+/// another gazetteer, matcher rules, scope, kinds or roll-up. Pickles as a compact binary form.
+#[pyclass(frozen, eq, module = "cybernexus._core", name = "Counts")]
+#[derive(PartialEq)]
+pub struct PyCounts {
+    inner: Table,
+}
 
-/// Co-occurrence counts of `texts` (see ``cybernexus.cooccurrence``, which wraps this).
-///
-/// ``max_unit_entities`` caps the distinct ids of one unit (``None``: no cap; the package passes
-/// ``MAX_UNIT_ENTITIES`` by default); a unit with more raises ValueError.
-///
-/// ``groups`` gives, for each gazetteer entity, what it is counted as: an id (its own index, or a group's) or -1
-/// to leave it out; ``None`` counts every entity as itself.
-///
-/// Threat actors named by a numbering scheme (entity numbers past the gazetteer's, see
-/// ``Gazetteer::pattern_entity_number``) count as themselves when ``patterns`` is true, else not at all.
-///
-/// Returns ``(n_units, ids, indptr, indices, data, extra)``: a CSR matrix over the counted ``ids`` (int32,
-/// increasing), with int64 ``indptr``, ``indices`` and ``data``; ``extra`` labels the ids that are such threat actors
-/// as ``(id number, entity id, name, kind)``.
+fn matcher_of<'a, 'py>(matcher: &'a Bound<'py, PyAny>) -> PyResult<&'a Bound<'py, PyMatcher>> {
+    matcher
+        .cast::<PyMatcher>()
+        .map_err(|_| type_error("matcher", "a Matcher", matcher))
+}
+
+/// ``rollup`` as the core's type: ``None``, ``"country"``, or a dict of ``str`` to ``str``.
+fn rollup(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Rollup> {
+    let expected = "'country', a dict of entity ids to group ids, or None";
+    match obj.filter(|o| !o.is_none()) {
+        None => Ok(Rollup::None),
+        Some(o) if o.is_instance_of::<PyString>() => match o.extract::<&str>()? {
+            "country" => Ok(Rollup::Country),
+            other => Err(crate::Error::choice("rollup", expected, other).into()),
+        },
+        Some(o) => o
+            .extract::<BTreeMap<String, String>>()
+            .map(Rollup::Map)
+            .map_err(|_| type_error("rollup", expected, o)),
+    }
+}
+
+/// Count ``texts`` (see ``cybernexus.cooccurrence``, which wraps this). ``kinds``: the kinds to count (``None``:
+/// every kind but regions and currencies); ``rollup``: ``None``, ``"country"`` or a dict of ids to group ids;
+/// ``max_unit_entities``: the most distinct ids of one unit (``None``: no cap).
 #[pyfunction]
-#[pyo3(signature = (matcher, texts, /, *, scope = "sentence", window = None, groups = None, n_threads = None, patterns = true, max_unit_entities = None))]
+#[pyo3(signature = (matcher, texts, /, *, scope = "sentence", window = None, kinds = None, rollup = None, n_threads = None, max_unit_entities = None))]
 #[allow(clippy::too_many_arguments)]
-pub fn _cooccurrence_counts<'py>(
+pub fn _cooccurrence<'py>(
     py: Python<'py>,
     matcher: &Bound<'py, PyAny>,
     texts: &Bound<'py, PyAny>,
     scope: &str,
     window: Option<&Bound<'py, PyAny>>,
-    groups: Option<Vec<i64>>,
+    kinds: Option<Vec<String>>,
+    rollup: Option<&Bound<'py, PyAny>>,
     n_threads: Option<&Bound<'py, PyAny>>,
-    patterns: bool,
     max_unit_entities: Option<&Bound<'py, PyAny>>,
-) -> PyResult<CountsArrays> {
+) -> PyResult<PyCounts> {
     let max_unit = args::limit(max_unit_entities, "max_unit_entities")?.unwrap_or(usize::MAX);
-    let matcher = matcher
-        .cast::<PyMatcher>()
-        .map_err(|_| type_error("matcher", "a Matcher", matcher))?;
+    let matcher = matcher_of(matcher)?;
     let scope = Scope::parse(scope, args::window(window)?)?;
+    let grouping = Grouping::new(kinds, self::rollup(rollup)?);
     let n_threads = threads(n_threads)?;
     let texts = Texts::extract(texts, "texts")?;
     let strs = texts.strs(py, "texts")?;
     let core = matcher.get().core();
-    let gazetteer = core.gazetteer();
-    let groups = Groups::new(gazetteer.len(), groups.as_deref(), patterns)?;
-    let (n_units, (entities, indptr, indices, data)) =
-        super::interrupt::detach(py, strs.iter().map(|s| s.len()).sum(), || {
-            cooccurrence_capped(core, &strs, scope, |e| groups.id(e), n_threads, max_unit)
-                .map(|c| (c.n_units, c.to_csr()))
-        })?;
-    let extra = gazetteer
-        .entities_past_own(&entities)
-        .into_iter()
-        .map(|(e, entity)| (i64::from(e), entity.id, entity.name, entity.kind))
-        .collect();
-    // Entity numbers fit in i32: the gazetteer refuses more entities and schemes.
-    #[allow(clippy::cast_possible_wrap)]
-    let entities: Vec<i32> = entities.into_iter().map(|e| e as i32).collect();
-    Ok((
-        n_units,
-        entities.into_pyarray(py).into_any().unbind(),
-        indptr.into_pyarray(py).into_any().unbind(),
-        indices.into_pyarray(py).into_any().unbind(),
-        data.into_pyarray(py).into_any().unbind(),
-        extra,
-    ))
+    let inner = super::interrupt::detach(py, strs.iter().map(|s| s.len()).sum(), || {
+        count_table(core, &strs, scope, &grouping, n_threads, max_unit)
+    })?;
+    Ok(PyCounts { inner })
+}
+
+/// Rebuild pickled counts.
+#[pyfunction]
+pub fn _counts_from_bytes(state: &[u8]) -> PyResult<PyCounts> {
+    Ok(PyCounts {
+        inner: Table::from_bytes(state)?,
+    })
+}
+
+#[pymethods]
+impl PyCounts {
+    /// Number of units.
+    #[getter]
+    fn n_units(&self) -> u64 {
+        self.inner.n_units
+    }
+
+    /// The unit: ``"document"``, ``"paragraph"``, ``"sentence"`` or ``"window:<k>"``.
+    #[getter]
+    fn scope(&self) -> &str {
+        &self.inner.key.scope
+    }
+
+    /// The counted entities (or groups), sorted by id: ``(ids, names, kinds)``.
+    fn labels(&self) -> (Vec<&str>, Vec<&str>, Vec<&str>) {
+        let l = &self.inner.labels;
+        (
+            l.iter().map(|l| l.id.as_str()).collect(),
+            l.iter().map(|l| l.name.as_str()).collect(),
+            l.iter().map(|l| l.kind.as_str()).collect(),
+        )
+    }
+
+    /// The full symmetric matrix in label order as CSR arrays ``(indptr, indices, data)`` (int64).
+    fn csr(&self, py: Python<'_>) -> (Py<PyAny>, Py<PyAny>, Py<PyAny>) {
+        let (indptr, indices, data) = self.inner.to_csr();
+        let array = |v: Vec<i64>| v.into_pyarray(py).into_any().unbind();
+        (array(indptr), array(indices), array(data))
+    }
+
+    /// The units of ``texts`` (the counted corpus, in order) that hold both ``a`` and ``b``: ``[(doc, start, end)]``
+    /// in code points, at most ``limit``.
+    #[pyo3(signature = (matcher, texts, a, b, /, *, limit = None))]
+    fn evidence<'py>(
+        &self,
+        py: Python<'py>,
+        matcher: &Bound<'py, PyAny>,
+        texts: &Bound<'py, PyAny>,
+        a: &str,
+        b: &str,
+        limit: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Vec<(usize, usize, usize)>> {
+        let limit = args::limit(limit, "limit")?;
+        let matcher = matcher_of(matcher)?;
+        let texts = Texts::extract(texts, "texts")?;
+        let strs = texts.strs(py, "texts")?;
+        let core = matcher.get().core();
+        Ok(py.detach(|| evidence(core, &strs, &self.inner, (a, b), limit))?)
+    }
+
+    fn __add__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let Ok(other) = other.cast::<PyCounts>() else {
+            return Ok(py.NotImplemented());
+        };
+        let inner = self.inner.add(&other.get().inner)?;
+        Ok(Bound::new(py, PyCounts { inner })?.into_any().unbind())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<Counts: {} entities, {} units ({})>",
+            self.inner.labels.len(),
+            self.inner.n_units,
+            self.inner.key.scope
+        )
+    }
+
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+        let rebuild = py
+            .import("cybernexus._core")?
+            .getattr("_counts_from_bytes")?;
+        Ok((rebuild, (PyBytes::new(py, &self.inner.to_bytes()),)))
+    }
 }
 
 /// Paragraphs and sentences of ``text``, as Python ``str`` offsets.
