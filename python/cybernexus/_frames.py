@@ -17,7 +17,37 @@ if TYPE_CHECKING:
     from cybernexus._core import MentionTable
 
 
-def mention_table_to_pandas(table: MentionTable, texts: Texts | None = None) -> pd.DataFrame:
+def _ids_of(table: MentionTable, ids: Any, *, arrow: bool = False) -> Any:
+    """The document ids given for a table's texts, one per text, as a numpy array (strings as objects), or, for
+    ``arrow``, a pyarrow array as given."""
+    if ids is None:
+        return None
+    if isinstance(ids, (str, bytes)) or not hasattr(ids, "__len__"):
+        raise TypeError(f"ids must be a sequence with one id per text, got {type(ids).__name__}")
+    if len(ids) != table.n_docs:
+        raise ValueError(
+            f"ids has {len(ids)} items but the table was built from {table.n_docs} texts"
+        )
+    is_arrow = type(ids).__module__.startswith("pyarrow")
+    if arrow and is_arrow:
+        return ids
+    if is_arrow:
+        return np.asarray(ids.to_numpy(zero_copy_only=False))
+    if hasattr(ids, "to_numpy"):  # pandas and polars columns: their values, not their index
+        ids = ids.to_numpy()
+    values = np.asarray(ids)
+    return values.astype(object) if values.dtype.kind == "U" else values
+
+
+def _string_dtype(pd: Any) -> Any:
+    """The string dtype this pandas gives a column of ``str`` (``str`` on pandas 3, ``object`` before): every
+    string column gets it explicitly, so that a batch without mentions has the same dtypes as one with."""
+    return pd.Series(["x"]).dtype
+
+
+def mention_table_to_pandas(
+    table: MentionTable, texts: Texts | None = None, ids: Any = None
+) -> pd.DataFrame:
     """Label a :class:`MentionTable`; see ``MentionTable.to_pandas``."""
     try:
         import pandas as pd
@@ -25,9 +55,11 @@ def mention_table_to_pandas(table: MentionTable, texts: Texts | None = None) -> 
         raise ImportError(
             "MentionTable.to_pandas() needs pandas: pip install 'cybernexus[pandas]'"
         ) from err
+    doc_ids = _ids_of(table, ids)
     ids, kinds, names, alias_offsets, alias_texts = table._labels()
     entity = np.asarray(table.entity)
     alias = np.asarray(table.alias)
+    strings = _string_dtype(pd)
     kind_categories = sorted(set(kinds))
     kind_code = {k: i for i, k in enumerate(kind_categories)}
     kind_codes = np.array([kind_code[k] for k in kinds], dtype=np.int32)
@@ -42,10 +74,15 @@ def mention_table_to_pandas(table: MentionTable, texts: Texts | None = None) -> 
             "kind": pd.Categorical.from_codes(
                 kind_codes[entity], categories=pd.Index(kind_categories)
             ),
-            "name": np.asarray(names, dtype=object)[entity],
-            "alias": np.asarray(alias_texts, dtype=object)[alias_index],
+            "name": pd.Series(np.asarray(names, dtype=object)[entity], dtype=strings),
+            "alias": pd.Series(np.asarray(alias_texts, dtype=object)[alias_index], dtype=strings),
         }
     )
+    if doc_ids is not None:
+        column = pd.Series(doc_ids[table.doc])
+        if column.dtype == object:
+            column = column.astype(strings)
+        frame.insert(0, "id", column)
     if table.sentence is not None and table.paragraph is not None:
         frame["sentence"] = table.sentence
         frame["paragraph"] = table.paragraph
@@ -62,12 +99,15 @@ def mention_table_to_pandas(table: MentionTable, texts: Texts | None = None) -> 
             raise ValueError(
                 f"texts has {len(docs)} items but the table was built from {table.n_docs} texts"
             )
-        frame["text"] = [
-            docs[d][s:e]
-            for d, s, e in zip(
-                table.doc.tolist(), table.start.tolist(), table.end.tolist(), strict=True
-            )
-        ]
+        frame["text"] = pd.Series(
+            [
+                docs[d][s:e]
+                for d, s, e in zip(
+                    table.doc.tolist(), table.start.tolist(), table.end.tolist(), strict=True
+                )
+            ],
+            dtype=strings,
+        )
     return frame
 
 
@@ -112,7 +152,9 @@ def _as_list(texts: Texts) -> list[str]:
     return list(texts)
 
 
-def mention_table_to_arrow(table: MentionTable) -> pa.Table:
+def mention_table_to_arrow(
+    table: MentionTable, dictionary: bool = True, ids: Any = None
+) -> pa.Table:
     """Label a :class:`MentionTable` as a pyarrow Table; see ``MentionTable.to_arrow``."""
     try:
         import pyarrow as pa
@@ -120,31 +162,47 @@ def mention_table_to_arrow(table: MentionTable) -> pa.Table:
         raise ImportError(
             "MentionTable.to_arrow() needs pyarrow: pip install 'cybernexus[arrow]'"
         ) from err
+    if not isinstance(dictionary, bool):
+        raise TypeError(f"dictionary must be a bool, got {type(dictionary).__name__}")
+    doc_ids = _ids_of(table, ids, arrow=True)
     ids, kinds, names, alias_offsets, alias_texts = table._labels()
     entity = np.asarray(table.entity)
     alias_index = np.asarray(alias_offsets, dtype=np.int64)[entity] + table.alias
 
-    def dictionary(codes: npt.NDArray[Any], labels: list[str]) -> pa.DictionaryArray[Any, Any]:
+    def labelled(codes: npt.NDArray[Any], labels: list[str]) -> pa.Array[Any]:
         # Arrow allows repeated dictionary values, but pandas categories must be unique (two entities can share a
         # name, two aliases a text): index the distinct labels.
         distinct, inverse = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
-        return pa.DictionaryArray.from_arrays(
-            inverse.astype(np.int32)[codes], pa.array(distinct.tolist(), pa.string())
-        )
+        values = pa.array(distinct.tolist(), pa.string())
+        if not dictionary:
+            return values.take(pa.array(inverse.astype(np.int32)[codes], pa.int32()))
+        return pa.DictionaryArray.from_arrays(inverse.astype(np.int32)[codes], values)
 
-    # Numeric columns are wrapped, not copied; labels are dictionary-encoded (one string per label, not per row).
+    def or_null(codes: npt.NDArray[Any], labels: Sequence[str | None]) -> pa.Array[Any]:
+        column = _dictionary_or_null(codes, labels)
+        return column if dictionary else column.cast(pa.string())
+
+    id_column = {}
+    if doc_ids is not None:
+        values = doc_ids if isinstance(doc_ids, (pa.Array, pa.ChunkedArray)) else pa.array(doc_ids)
+        if pa.types.is_dictionary(values.type) and not dictionary:
+            values = values.cast(values.type.value_type)
+        id_column = {"id": values.take(pa.array(table.doc))}
+    # Numeric columns are wrapped, not copied; labels are dictionary-encoded (one string per label, not per row)
+    # unless plain strings are asked for.
     return pa.table(
-        {
+        id_column
+        | {
             "doc": pa.array(table.doc),
             "start": pa.array(table.start),
             "end": pa.array(table.end),
-            "entity_id": dictionary(entity, ids),
-            "kind": dictionary(entity, kinds),
-            "name": dictionary(entity, names),
-            "alias": dictionary(alias_index, alias_texts),
-            "resolved_by": _dictionary_or_null(table.resolved_by, table.resolved_by_names()),
+            "entity_id": labelled(entity, ids),
+            "kind": labelled(entity, kinds),
+            "name": labelled(entity, names),
+            "alias": labelled(alias_index, alias_texts),
+            "resolved_by": or_null(table.resolved_by, table.resolved_by_names()),
             "ambiguous": pa.array(table.ambiguous),
-            "via": _dictionary_or_null(table.via, table.via_names()),
+            "via": or_null(table.via, table.via_names()),
         }
         | (
             {"sentence": pa.array(table.sentence), "paragraph": pa.array(table.paragraph)}
@@ -152,3 +210,14 @@ def mention_table_to_arrow(table: MentionTable) -> pa.Table:
             else {}
         )
     )
+
+
+def mention_table_to_polars(table: MentionTable, dictionary: bool = True, ids: Any = None) -> Any:
+    """Label a :class:`MentionTable` as a polars DataFrame; see ``MentionTable.to_polars``."""
+    try:
+        import polars as pl
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "MentionTable.to_polars() needs polars: pip install 'cybernexus[polars]'"
+        ) from err
+    return pl.from_arrow(mention_table_to_arrow(table, dictionary, ids))

@@ -688,26 +688,55 @@ impl PyMentionTable {
         Via::NAMES.to_vec()
     }
 
-    /// A pandas DataFrame with columns ``doc, start, end, entity_id, kind, name, alias`` (and ``text`` when the
-    /// matched ``texts`` are given). Needs pandas.
-    #[pyo3(signature = (texts = None))]
+    /// A pandas DataFrame with columns ``doc, start, end, entity_id, kind, name, alias, resolved_by, ambiguous,
+    /// via`` (plus ``sentence, paragraph`` when segmented, ``id`` first when ``ids`` are given, ``text`` last when
+    /// the matched ``texts`` are given). The dtypes are the same whether or not the table holds mentions
+    /// (int64; categoricals for ``entity_id, kind, resolved_by, via``; pandas' string dtype for ``name, alias,
+    /// text``; ``id`` as given). Needs pandas.
+    ///
+    /// Args:
+    ///     texts: The texts that were matched, to add each mention's text.
+    ///     ids: One id per matched text (a list, numpy array, pandas or Arrow column): the ``id`` of each
+    ///         mention's document, so that results join back to their source.
+    #[pyo3(signature = (texts = None, *, ids = None))]
     fn to_pandas<'py>(
         slf: &Bound<'py, Self>,
         texts: Option<&Bound<'py, PyAny>>,
+        ids: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        slf.py()
-            .import("cybernexus._frames")?
-            .getattr("mention_table_to_pandas")?
-            .call1((slf, texts))
+        frames(slf, "mention_table_to_pandas")?.call1((slf, texts, ids))
     }
 
-    /// A pyarrow Table with columns ``doc, start, end`` (int64) and ``entity_id, kind, name, alias``
-    /// (dictionary-encoded strings: one string per entity, not per row), plus ``sentence, paragraph`` when
-    /// segmented. The numeric columns share memory with this table's arrays. Needs pyarrow.
-    fn to_arrow<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        slf.py()
-            .import("cybernexus._frames")?
-            .getattr("mention_table_to_arrow")?
-            .call1((slf,))
+    /// A pyarrow Table with columns ``doc, start, end`` (int64), ``entity_id, kind, name, alias, resolved_by,
+    /// via`` (strings), ``ambiguous`` (bool), plus ``sentence, paragraph`` (int64) when segmented and ``id`` first
+    /// when ``ids`` are given. The numeric columns share memory with this table's arrays. Needs pyarrow.
+    ///
+    /// Args:
+    ///     dictionary: Dictionary-encode the string columns (one string per entity, not per row); ``False`` gives
+    ///         plain ``string`` columns, which Spark's ``mapInArrow`` and other readers without dictionaries take.
+    ///     ids: One id per matched text, as for :meth:`to_pandas`.
+    #[pyo3(signature = (*, dictionary = true, ids = None))]
+    fn to_arrow<'py>(
+        slf: &Bound<'py, Self>,
+        dictionary: bool,
+        ids: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        frames(slf, "mention_table_to_arrow")?.call1((slf, dictionary, ids))
     }
+
+    /// A polars DataFrame with the columns of :meth:`to_arrow` (categoricals, or strings with
+    /// ``dictionary=False``). Needs polars.
+    #[pyo3(signature = (*, dictionary = true, ids = None))]
+    fn to_polars<'py>(
+        slf: &Bound<'py, Self>,
+        dictionary: bool,
+        ids: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        frames(slf, "mention_table_to_polars")?.call1((slf, dictionary, ids))
+    }
+}
+
+/// A conversion function of ``cybernexus._frames``.
+fn frames<'py>(slf: &Bound<'py, PyMentionTable>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    slf.py().import("cybernexus._frames")?.getattr(name)
 }
