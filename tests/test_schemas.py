@@ -18,7 +18,7 @@ WITHOUT = ["Nothing here.", "Nor here."]
 
 
 def dtypes(frame: pd.DataFrame) -> dict[str, str]:
-    return {name: str(dtype) for name, dtype in frame.dtypes.items()}
+    return {str(name): str(dtype) for name, dtype in frame.dtypes.items()}
 
 
 @pytest.mark.parametrize("segments", [False, True])

@@ -182,12 +182,14 @@ def mention_table_to_arrow(
         column = _dictionary_or_null(codes, labels)
         return column if dictionary else column.cast(pa.string())
 
-    id_column = {}
+    id_column: dict[str, Any] = {}
     if doc_ids is not None:
-        values = doc_ids if isinstance(doc_ids, (pa.Array, pa.ChunkedArray)) else pa.array(doc_ids)
+        values: Any = (
+            doc_ids if isinstance(doc_ids, (pa.Array, pa.ChunkedArray)) else pa.array(doc_ids)
+        )
         if pa.types.is_dictionary(values.type) and not dictionary:
             values = values.cast(values.type.value_type)
-        id_column = {"id": values.take(pa.array(table.doc))}
+        id_column = {"id": values.take(np.asarray(table.doc))}
     # Numeric columns are wrapped, not copied; labels are dictionary-encoded (one string per label, not per row)
     # unless plain strings are asked for.
     return pa.table(
