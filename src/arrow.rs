@@ -195,6 +195,8 @@ enum Layout {
     LargeUtf8,
     /// `string_view`: 16-byte views into variadic buffers.
     Utf8View,
+    /// `null`: every row null (what pandas exports for an object column of only `None`, or an empty one).
+    Null,
 }
 
 fn layout_of(schema: &ArrowSchema, what: &str) -> Result<Layout> {
@@ -215,6 +217,7 @@ fn layout_of(schema: &ArrowSchema, what: &str) -> Result<Layout> {
         "u" => Ok(Layout::Utf8),
         "U" => Ok(Layout::LargeUtf8),
         "vu" => Ok(Layout::Utf8View),
+        "n" => Ok(Layout::Null),
         "z" | "Z" | "vz" => Err(Error::NotText(format!(
             "{what} is an Arrow binary column, not strings: decode it to UTF-8 text first"
         ))),
@@ -345,6 +348,9 @@ impl StringColumn {
     }
 }
 
+/// The longest column of the `null` type read (it has no buffer whose size would bound a bogus length).
+const MAX_NULL_ROWS: usize = 1 << 32;
+
 fn invalid(what: &str, doc: usize, why: &str) -> Error {
     Error::InvalidArgument(format!("{what}: malformed Arrow data at row {doc}: {why}"))
 }
@@ -410,6 +416,14 @@ unsafe fn read_chunk<'a>(
     let length = non_negative(array.length, what, first, "length")?;
     let offset = non_negative(array.offset, what, first, "offset")?;
     if length == 0 {
+        return Ok(());
+    }
+    if layout == Layout::Null {
+        // No buffer to check the length against: a length no real column of nulls has is refused, not allocated.
+        if length > MAX_NULL_ROWS {
+            return Err(invalid(what, first, "a null column longer than 2^32 rows"));
+        }
+        out.extend(std::iter::repeat_n("", length));
         return Ok(());
     }
     // Every layout has at least three: validity, offsets or views, and the data (or the variadic buffer sizes).
@@ -499,6 +513,7 @@ unsafe fn read_chunk<'a>(
                 out.push(utf8(bytes, what, doc)?);
             }
         }
+        Layout::Null => unreachable!("invariant: null columns return above"),
     }
     Ok(())
 }

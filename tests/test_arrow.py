@@ -225,3 +225,16 @@ def test_iter_find_slices_arrow_columns() -> None:
     assert len(expected) == len(TEXTS)
     with pytest.raises(ValueError, match="batch_size must be at least 1"):
         next(cx.iter_find(pa.array(TEXTS), MATCHER, batch_size=0))
+
+
+def test_a_column_of_only_nulls_is_documents_without_text() -> None:
+    """pandas exports an object column of only None (or an empty one) as Arrow's null type: each row is an
+    empty document, as a null string is, not a type error (a Dask partition can be all None)."""
+    import pandas as pd
+
+    for column in (pa.array([None, None, None]), pd.Series([None, None, None], dtype=object)):
+        table = MATCHER.find_table(column)
+        assert (table.n_docs, len(table)) == (3, 0)
+        assert cx.cooccurrence(column, MATCHER, scope="document").n_units == 3
+    assert MATCHER.find_table(pd.Series([], dtype=object)).n_docs == 0
+    assert pa.types.is_null(pa.array([None, None]).type)
