@@ -63,18 +63,8 @@ def reference(texts: list[str | None]) -> pd.DataFrame:
 
 
 def rows(f: pd.DataFrame) -> list[tuple[object, ...]]:
-    cols = [
-        "id",
-        "start",
-        "end",
-        "entity_id",
-        "kind",
-        "name",
-        "alias",
-        "resolved_by",
-        "ambiguous",
-        "via",
-    ]
+    # The engines' columns (those of mention_meta), compared as plain values.
+    cols = [c for c in ("id", *MATCHER.find_table([]).to_pandas().columns) if c != "doc" and c in f]
     return sorted(
         tuple(None if pd.isna(v) else str(v) if not isinstance(v, (int, bool)) else v for v in r)
         for r in f[cols].astype(object).itertuples(index=False)

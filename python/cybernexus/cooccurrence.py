@@ -463,6 +463,26 @@ def _rollup(rollup: object) -> str | dict[str, str] | None:
     )
 
 
+def _options(
+    scope: object,
+    window: object,
+    kinds: object,
+    rollup: object,
+    n_threads: object,
+    max_unit_entities: object,
+) -> dict[str, Any]:
+    """The keyword arguments of ``_core._cooccurrence``, with ``kinds`` and ``rollup`` converted (the core checks
+    every value); shared by the one-process, Dask and Spark entry points."""
+    return {
+        "scope": scope,
+        "window": window,
+        "kinds": _kind_list(kinds),
+        "rollup": _rollup(rollup),
+        "n_threads": n_threads,
+        "max_unit_entities": max_unit_entities,
+    }
+
+
 def cooccurrence(
     texts: Texts,
     matcher: Matcher | None = None,
@@ -517,14 +537,7 @@ def cooccurrence(
     if not is_arrow(texts):
         check_texts(texts)
     _check_min_count(min_count)
-    options: dict[str, Any] = {
-        "scope": scope,
-        "window": window,
-        "kinds": _kind_list(kinds),
-        "rollup": _rollup(rollup),
-        "n_threads": n_threads,
-        "max_unit_entities": max_unit_entities,
-    }
+    options = _options(scope, window, kinds, rollup, n_threads, max_unit_entities)
     if (
         not isinstance(texts, (list, tuple, str, bytes))
         and not is_arrow(texts)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from cybernexus._core import MAX_UNIT_ENTITIES, Counts, Matcher, _cooccurrence
 from cybernexus._workers import MatcherHandle, check_threads
-from cybernexus.cooccurrence import Cooccurrence, _check_min_count, _kind_list, _rollup
+from cybernexus.cooccurrence import Cooccurrence, _check_min_count, _options
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -252,14 +252,7 @@ def cooccurrence(
     if isinstance(split_every, bool) or not isinstance(split_every, int) or split_every < 2:
         raise ValueError(f"split_every must be an int of at least 2, got {split_every!r}")
     handle = MatcherHandle(matcher)
-    options: dict[str, Any] = {
-        "scope": scope,
-        "window": window,
-        "kinds": _kind_list(kinds),
-        "rollup": _rollup(rollup),
-        "n_threads": check_threads(n_threads),
-        "max_unit_entities": max_unit_entities,
-    }
+    options = _options(scope, window, kinds, rollup, check_threads(n_threads), max_unit_entities)
     # Fail here, on the client, for bad options, not in every task.
     _cooccurrence(handle.matcher, [], **options)
     if isinstance(data, dd.DataFrame):

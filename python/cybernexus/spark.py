@@ -21,7 +21,7 @@ from typing import Any
 
 from cybernexus._core import MAX_UNIT_ENTITIES, Matcher, _cooccurrence, _counts_from_bytes
 from cybernexus._workers import MatcherHandle, check_threads
-from cybernexus.cooccurrence import Cooccurrence, _check_min_count, _kind_list, _rollup
+from cybernexus.cooccurrence import Cooccurrence, _check_min_count, _options
 
 __all__ = ["cooccurrence", "find_mentions", "mention_schema"]
 
@@ -146,14 +146,7 @@ def cooccurrence(
         raise KeyError(f"no column {text!r} in the DataFrame (columns: {', '.join(df.columns)})")
     _check_min_count(min_count)
     handle = MatcherHandle(matcher)
-    options: dict[str, Any] = {
-        "scope": scope,
-        "window": window,
-        "kinds": _kind_list(kinds),
-        "rollup": _rollup(rollup),
-        "n_threads": check_threads(n_threads),
-        "max_unit_entities": max_unit_entities,
-    }
+    options = _options(scope, window, kinds, rollup, check_threads(n_threads), max_unit_entities)
     # Bad options fail here, on the driver, not in every task.
     total = _cooccurrence(handle.matcher, [], **options)
     shared = df.sparkSession.sparkContext.broadcast(handle)
