@@ -1,0 +1,159 @@
+"""Mentions and co-occurrence on Dask and Spark against one process, on a Parquet file of news-like text.
+
+    python benchmarks/bench_engines.py --mb 200
+
+Writes the bundled sample corpus, repeated to ``--mb`` MB, as a Parquet file (columns ``id``, ``text``; row groups of
+``--rows`` rows), then times, each after a warm-up run:
+
+* one process: ``pyarrow.parquet.read_table`` and ``Matcher.find_table`` on 1 thread (and on all cores);
+* Dask, ``LocalCluster(n_workers=2, processes=True, threads_per_worker=1)``: ``cybernexus.dask.find_mentions``
+  (mentions counted per partition, so that they are made on the workers and not gathered) and
+  ``cybernexus.dask.cooccurrence``; worker peak RSS read on each worker;
+* Spark ``local[2]``: ``cybernexus.spark.find_mentions(...).count()`` and ``cybernexus.spark.cooccurrence``.
+
+Prints a Markdown table with the speed-ups against one process on one thread. The counts are checked equal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import cybernexus as cx
+
+
+def corpus_file(path: Path, mb: float, rows_per_group: int) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data = Path(cx.__file__).parent / "data"
+    lines = [
+        *(data / "sample_texts.jsonl").open(encoding="utf-8"),
+        *(data / "misp_descriptions.jsonl").open(),
+    ]
+    sample = [json.loads(line)["text"] for line in lines]
+    texts: list[str] = []
+    size = 0
+    while size < mb * 1e6:
+        for t in sample:
+            texts.append(t)
+            size += len(t.encode())
+    table = pa.table(
+        {"id": pa.array(range(len(texts)), pa.int64()), "text": pa.array(texts, pa.string())}
+    )
+    pq.write_table(table, path, row_group_size=rows_per_group)
+    return size
+
+
+def best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    fn()
+    times, out = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), out
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--mb", type=float, default=200)
+    parser.add_argument("--rows", type=int, default=20_000, help="rows per Parquet row group")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-spark", action="store_true")
+    args = parser.parse_args()
+
+    import pyarrow.parquet as pq
+
+    work = Path(tempfile.mkdtemp(prefix="cx-engines-"))
+    path = work / "news.parquet"
+    size = corpus_file(path, args.mb, args.rows)
+    matcher = cx.Matcher()
+    rows: list[tuple[str, float, str]] = []
+
+    def one(n_threads: int | None) -> tuple[int, Any]:
+        column = pq.read_table(path, columns=["text"])["text"]
+        return len(matcher.find_table(column, n_threads=n_threads)), None
+
+    base, (n_mentions, _) = best(lambda: one(1), args.repeat)
+    rows.append(("one process, find_table, 1 thread", base, ""))
+    t, _ = best(lambda: one(None), args.repeat)
+    rows.append(("one process, find_table, all cores", t, ""))
+    t, whole = best(
+        lambda: cx.cooccurrence(
+            pq.read_table(path, columns=["text"])["text"], matcher, n_threads=1
+        ),
+        1,
+    )
+    rows.append(("one process, cooccurrence, 1 thread", t, ""))
+
+    import dask.dataframe as dd
+    from distributed import Client, LocalCluster
+
+    import cybernexus.dask as cxd
+
+    with (
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
+    ):
+        ddf = dd.read_parquet(path, split_row_groups=True)
+        count = lambda: int(cxd.find_mentions(ddf).map_partitions(len).compute().sum())
+        t, n = best(count, args.repeat)
+        assert n == n_mentions, (n, n_mentions)
+        rss = max(client.run(peak_rss_mb).values())
+        rows.append(("Dask, find_mentions, 2 workers", t, f"worker peak RSS {rss:.0f} MB"))
+        t, co = best(lambda: cxd.cooccurrence(ddf, matcher=matcher), args.repeat)
+        assert co == whole
+        rss = max(client.run(peak_rss_mb).values())
+        rows.append(("Dask, cooccurrence, 2 workers", t, f"worker peak RSS {rss:.0f} MB"))
+
+    if not args.no_spark:
+        os.environ["PYSPARK_PYTHON"] = sys.executable
+        from pyspark.sql import SparkSession
+
+        import cybernexus.spark as cxs
+
+        spark = (
+            SparkSession.builder.master("local[2]")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.memory", "2g")
+            .getOrCreate()
+        )
+        sdf = spark.read.parquet(str(path))
+        t, n = best(lambda: cxs.find_mentions(sdf).count(), args.repeat)
+        assert n == n_mentions, (n, n_mentions)
+        rows.append(("Spark local[2], find_mentions", t, ""))
+        t, co = best(lambda: cxs.cooccurrence(sdf, matcher=matcher), args.repeat)
+        assert co == whole
+        rows.append(("Spark local[2], cooccurrence", t, ""))
+        spark.stop()
+
+    print(
+        f"\n{size / 1e6:.0f} MB of text, {n_mentions:,} mentions, {os.cpu_count()} logical CPUs\n"
+    )
+    print("| run | seconds | MB/s | speed-up vs one process, 1 thread | notes |")
+    print("|:---|---:|---:|---:|:---|")
+    for name, seconds, notes in rows:
+        print(
+            f"| {name} | {seconds:.2f} | {size / 1e6 / seconds:.1f} | {base / seconds:.2f}x | {notes} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
