@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from cybernexus._core import MAX_UNIT_ENTITIES, Counts, Matcher, _cooccurrence
+from cybernexus._data import builtin_matcher
 from cybernexus._workers import MatcherHandle, check_threads
 from cybernexus.cooccurrence import Cooccurrence, _check_min_count, _options
 
@@ -44,10 +45,11 @@ def mention_meta(
     ``segments=True``."""
     import pandas as pd
 
-    handle = MatcherHandle(matcher)
-    return _frame(
-        handle.matcher, pd.Series([], dtype=id_dtype), pd.Series([], dtype=object), segments
-    )
+    # Only the default is resolved here: a MatcherHandle would pickle and hash the whole matcher again.
+    matcher = builtin_matcher() if matcher is None else matcher
+    if not isinstance(matcher, Matcher):
+        raise TypeError(f"matcher must be a Matcher, got {type(matcher).__name__}")
+    return _frame(matcher, pd.Series([], dtype=id_dtype), pd.Series([], dtype=object), segments)
 
 
 def _categories(matcher: Matcher) -> dict[str, pd.CategoricalDtype]:
