@@ -25,6 +25,7 @@ pub mod context;
 pub mod cooccurrence;
 pub mod error;
 pub mod gazetteer;
+pub mod labels;
 pub mod matcher;
 pub mod normalize;
 pub mod parallel;

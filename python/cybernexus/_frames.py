@@ -165,18 +165,16 @@ def mention_table_to_arrow(
     if not isinstance(dictionary, bool):
         raise TypeError(f"dictionary must be a bool, got {type(dictionary).__name__}")
     doc_ids = _ids_of(table, ids, arrow=True)
-    ids, kinds, names, alias_offsets, alias_texts = table._labels()
-    entity = np.asarray(table.entity)
-    alias_index = np.asarray(alias_offsets, dtype=np.int64)[entity] + table.alias
+    entity_ids, kinds, names, aliases = table._label_columns()
 
-    def labelled(codes: npt.NDArray[Any], labels: list[str]) -> pa.Array[Any]:
-        # Arrow allows repeated dictionary values, but pandas categories must be unique (two entities can share a
-        # name, two aliases a text): index the distinct labels.
-        distinct, inverse = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
-        values = pa.array(distinct.tolist(), pa.string())
-        if not dictionary:
-            return values.take(pa.array(inverse.astype(np.int32)[codes], pa.int32()))
-        return pa.DictionaryArray.from_arrays(inverse.astype(np.int32)[codes], values)
+    def labelled(column: tuple[npt.NDArray[np.int32], list[str]]) -> pa.Array[Any]:
+        # The core encodes over the distinct labels the rows use (pandas categories must be unique: two entities can
+        # share a name, two aliases a text).
+        codes, labels = column
+        values = pa.array(labels, pa.string())
+        return (
+            values.take(codes) if not dictionary else pa.DictionaryArray.from_arrays(codes, values)
+        )
 
     def or_null(codes: npt.NDArray[Any], labels: Sequence[str | None]) -> pa.Array[Any]:
         column = _dictionary_or_null(codes, labels)
@@ -198,10 +196,10 @@ def mention_table_to_arrow(
             "doc": pa.array(table.doc),
             "start": pa.array(table.start),
             "end": pa.array(table.end),
-            "entity_id": labelled(entity, ids),
-            "kind": labelled(entity, kinds),
-            "name": labelled(entity, names),
-            "alias": labelled(alias_index, alias_texts),
+            "entity_id": labelled(entity_ids),
+            "kind": labelled(kinds),
+            "name": labelled(names),
+            "alias": labelled(aliases),
             "resolved_by": or_null(table.resolved_by, table.resolved_by_names()),
             "ambiguous": pa.array(table.ambiguous),
             "via": or_null(table.via, table.via_names()),

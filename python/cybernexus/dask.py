@@ -70,17 +70,53 @@ def _categories(matcher: Matcher) -> dict[str, pd.CategoricalDtype]:
 def _frame(
     matcher: Matcher, ids: pd.Series, texts: Any, segments: bool, n_threads: int | None = 1
 ) -> pd.DataFrame:
-    """The mentions of one partition, in the schema of :func:`mention_meta`."""
-    frame = matcher.find_table(texts, n_threads=n_threads, segments=segments).to_pandas(
-        ids=ids.to_numpy()
+    """The mentions of one partition, in the schema of :func:`mention_meta`.
+
+    Built from the table's codes, not through ``MentionTable.to_pandas``: its categoricals span the whole gazetteer
+    and would have to be recast here, which cost more than the matching of a partition."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    from cybernexus._frames import _labelled
+
+    table = matcher.find_table(texts, n_threads=n_threads, segments=segments)
+    entity_ids, _, names, aliases = table._label_columns(expand=True)
+    kind_codes, kind_labels = table._label_columns()[1]
+
+    def strings(column: tuple[Any, Any]) -> pa.Array[Any]:
+        # large_string buffers spelled out in the core: wrapped, not copied; and what pandas' Arrow-backed strings
+        # hold, so no cast on the way.
+        offsets, data = column
+        return pa.LargeStringArray.from_buffers(
+            len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data)
+        )
+
+    # Arrow to pandas gives the string dtype this pandas gives a column of str, as mention_meta does.
+    labels = pa.table(
+        {"entity_id": strings(entity_ids), "name": strings(names), "alias": strings(aliases)}
+    ).to_pandas()
+    categories = _categories(matcher)
+    kind_position = np.array(
+        [categories["kind"].categories.get_loc(k) for k in kind_labels], dtype=np.int32
     )
-    frame["id"] = frame["id"].astype(ids.dtype)
-    frame = frame.drop(columns="doc")
-    strings = frame["name"].dtype
-    frame["entity_id"] = frame["entity_id"].astype(object).astype(strings)
-    for column, dtype in _categories(matcher).items():
-        frame[column] = frame[column].astype(object).astype(dtype)
-    return frame.reset_index(drop=True)
+    columns: dict[str, Any] = {
+        "id": ids.take(table.doc).reset_index(drop=True),
+        "start": table.start,
+        "end": table.end,
+        "entity_id": labels["entity_id"],
+        "kind": pd.Categorical.from_codes(kind_position[kind_codes], dtype=categories["kind"]),
+        "name": labels["name"],
+        "alias": labels["alias"],
+    }
+    if segments:
+        columns |= {"sentence": table.sentence, "paragraph": table.paragraph}
+    columns |= {
+        "resolved_by": _labelled(pd, table.resolved_by, table.resolved_by_names()),
+        "ambiguous": table.ambiguous,
+        "via": _labelled(pd, table.via, table.via_names()),
+    }
+    return pd.DataFrame(columns)
 
 
 def _partition_mentions(

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use numpy::IntoPyArray;
+use numpy::{IntoPyArray, PyReadonlyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
@@ -13,6 +13,7 @@ use super::gazetteer::{labels, Labels, PyGazetteer};
 use super::interrupt;
 use super::text::{borrow_str, Texts};
 use crate::context::Resolution;
+use crate::labels::{label_columns, Dictionary, LabelColumns};
 use crate::matcher::{Located, Match, Matcher, Offsets, Overlaps, Resolve, Rules, Via};
 
 /// One mention of an entity in a text.
@@ -680,6 +681,43 @@ impl PyMentionTable {
     fn _labels(&self) -> Labels<'_> {
         let own = self.gazetteer.get().inner.entities();
         labels(own.iter().chain(self.extra.iter()))
+    }
+
+    /// The label columns ``entity_id, kind, name, alias``, each dictionary-encoded over the labels the rows use:
+    /// ``(codes, values)`` with ``values[codes[i]]`` row ``i``'s label (int32 codes; distinct values in order of
+    /// first use). With ``expand=True`` each column is instead ``(offsets, data)``, Arrow's ``large_string``
+    /// buffers (int64 offsets into UTF-8 bytes, as numpy arrays).
+    #[pyo3(signature = (*, expand = false))]
+    fn _label_columns<'py>(&self, py: Python<'py>, expand: bool) -> PyResult<Bound<'py, PyTuple>> {
+        let entity: PyReadonlyArray1<'py, i32> = self.entity.bind(py).extract()?;
+        let alias: PyReadonlyArray1<'py, i32> = self.alias.bind(py).extract()?;
+        let own = self.gazetteer.get().inner.entities();
+        let (entity, alias) = (entity.as_slice()?, alias.as_slice()?);
+        // Under the GIL: the positions are borrowed from numpy arrays that Python code could otherwise change.
+        let columns = label_columns(entity, alias, own, &self.extra)
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let LabelColumns {
+            id,
+            kind,
+            name,
+            alias,
+        } = columns;
+        let column = |d: Dictionary<'_>| -> PyResult<Bound<'py, PyAny>> {
+            if expand {
+                let (offsets, data) = py.detach(|| d.expand());
+                (offsets.into_pyarray(py), data.into_pyarray(py))
+                    .into_pyobject(py)
+                    .map(Bound::into_any)
+            } else {
+                (d.codes.into_pyarray(py), d.values)
+                    .into_pyobject(py)
+                    .map(Bound::into_any)
+            }
+        };
+        PyTuple::new(
+            py,
+            [column(id)?, column(kind)?, column(name)?, column(alias)?],
+        )
     }
 
     /// The labels of the :attr:`via` codes: ``labels[code]``.
