@@ -152,3 +152,22 @@ def test_bad_input() -> None:
         cxd.cooccurrence(frame(["x"], 1), kinds="threat-actor")
     with pytest.raises(ValueError, match="split_every"):
         cxd.cooccurrence(frame(["x"], 1), split_every=1)
+
+
+def test_kind_categories_follow_each_matchers_gazetteer() -> None:
+    """The categories are cached per matcher: two matchers never share them, and a dropped matcher leaves the
+    cache."""
+    import gc
+
+    example = cx.Matcher(cx.example_gazetteer())
+    kinds = sorted({e.kind for e in cx.example_gazetteer()} | {"threat_actor"})
+    assert list(cxd.mention_meta(example)["kind"].cat.categories) == kinds
+    builtin = sorted(set(MATCHER.gazetteer.stats()["by_kind"]) | {"threat_actor"})
+    assert builtin != kinds
+    assert list(cxd.mention_meta(MATCHER)["kind"].cat.categories) == builtin
+    assert list(cxd.mention_meta(example)["kind"].cat.categories) == kinds
+    assert example in cxd._CATEGORIES
+    n = len(cxd._CATEGORIES)
+    del example
+    gc.collect()
+    assert len(cxd._CATEGORIES) == n - 1

@@ -13,6 +13,7 @@ once and keeps it (see ``cybernexus._workers``), never once per partition. Each 
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -52,8 +53,22 @@ def mention_meta(
     return _frame(matcher, pd.Series([], dtype=id_dtype), pd.Series([], dtype=object), segments)
 
 
+#: The categories of each matcher that built partitions in this process (reading the gazetteer's kinds costs a few
+#: milliseconds, a noticeable share of a partition's time).
+_CATEGORIES: weakref.WeakKeyDictionary[Matcher, dict[str, pd.CategoricalDtype]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _categories(matcher: Matcher) -> dict[str, pd.CategoricalDtype]:
     """Fixed categories of the categorical columns: the same for every partition, whatever it mentions."""
+    cached = _CATEGORIES.get(matcher)
+    if cached is None:
+        cached = _CATEGORIES[matcher] = _read_categories(matcher)
+    return cached
+
+
+def _read_categories(matcher: Matcher) -> dict[str, pd.CategoricalDtype]:
     import pandas as pd
 
     from cybernexus._core import MentionTable
@@ -81,8 +96,7 @@ def _frame(
     from cybernexus._frames import _labelled
 
     table = matcher.find_table(texts, n_threads=n_threads, segments=segments)
-    entity_ids, _, names, aliases = table._label_columns(expand=True)
-    kind_codes, kind_labels = table._label_columns()[1]
+    entity_ids, (kind_codes, kind_labels), names, aliases = table._label_columns(expand=True)
 
     def strings(column: tuple[Any, Any]) -> pa.Array[Any]:
         # large_string buffers spelled out in the core: wrapped, not copied; and what pandas' Arrow-backed strings

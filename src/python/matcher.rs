@@ -211,7 +211,7 @@ impl EntityStrings {
 /// Building one over the built-in gazetteer takes about 10 ms and 2 MB. A matcher is immutable and thread-safe:
 /// share one between threads, and pickle it to send it to worker processes (it is rebuilt from its gazetteer on
 /// unpickling).
-#[pyclass(frozen, module = "cybernexus._core", name = "Matcher")]
+#[pyclass(frozen, weakref, module = "cybernexus._core", name = "Matcher")]
 pub struct PyMatcher {
     inner: Arc<Matcher>,
     gazetteer: Py<PyGazetteer>,
@@ -685,8 +685,9 @@ impl PyMentionTable {
 
     /// The label columns ``entity_id, kind, name, alias``, each dictionary-encoded over the labels the rows use:
     /// ``(codes, values)`` with ``values[codes[i]]`` row ``i``'s label (int32 codes; distinct values in order of
-    /// first use). With ``expand=True`` each column is instead ``(offsets, data)``, Arrow's ``large_string``
-    /// buffers (int64 offsets into UTF-8 bytes, as numpy arrays).
+    /// first use). With ``expand=True`` the ``entity_id, name, alias`` columns are instead ``(offsets, data)``,
+    /// Arrow's ``large_string`` buffers (int64 offsets into UTF-8 bytes, as numpy arrays); ``kind`` stays encoded,
+    /// as every frame keeps it categorical.
     #[pyo3(signature = (*, expand = false))]
     fn _label_columns<'py>(&self, py: Python<'py>, expand: bool) -> PyResult<Bound<'py, PyTuple>> {
         let entity: PyReadonlyArray1<'py, i32> = self.entity.bind(py).extract()?;
@@ -702,7 +703,7 @@ impl PyMentionTable {
             name,
             alias,
         } = columns;
-        let column = |d: Dictionary<'_>| -> PyResult<Bound<'py, PyAny>> {
+        let column = |d: Dictionary<'_>, expand: bool| -> PyResult<Bound<'py, PyAny>> {
             if expand {
                 let (offsets, data) = py.detach(|| d.expand());
                 (offsets.into_pyarray(py), data.into_pyarray(py))
@@ -716,7 +717,7 @@ impl PyMentionTable {
         };
         PyTuple::new(
             py,
-            [column(id)?, column(kind)?, column(name)?, column(alias)?],
+            [column(id, expand)?, column(kind, false)?, column(name, expand)?, column(alias, expand)?],
         )
     }
 
