@@ -8,8 +8,12 @@ Writes the bundled sample corpus, repeated to ``--mb`` MB, as a Parquet file (co
 * one process: ``pyarrow.parquet.read_table`` and ``Matcher.find_table`` on 1 thread (and on all cores);
 * Dask, ``LocalCluster(n_workers=2, processes=True, threads_per_worker=1)``: ``cybernexus.dask.find_mentions``
   (mentions counted per partition, so that they are made on the workers and not gathered) and
-  ``cybernexus.dask.cooccurrence``; worker peak RSS read on each worker;
-* Spark ``local[2]``: ``cybernexus.spark.find_mentions(...).count()`` and ``cybernexus.spark.cooccurrence``.
+  ``cybernexus.dask.cooccurrence``; each worker's own peak RSS (``VmHWM``, reset before each run);
+* Spark ``local[2]``: ``cybernexus.spark.find_mentions(...).count()`` and ``cybernexus.spark.cooccurrence``; the
+  peak RSS of Spark's Python workers and of the JVM, sampled from outside every 20 ms.
+
+Each engine also gets a floor: the same job with the matching left out (Dask reads its partitions; Spark sends its
+Arrow batches to Python and back), which is what the engine costs before cybernexus does anything.
 
 Prints a Markdown table with the speed-ups against one process on one thread. The counts are checked equal.
 """
@@ -49,7 +53,9 @@ def corpus_file(path: Path, mb: float, rows_per_group: int) -> int:
     table = pa.table(
         {"id": pa.array(range(len(texts)), pa.int64()), "text": pa.array(texts, pa.string())}
     )
-    pq.write_table(table, path, row_group_size=rows_per_group)
+    # No dictionary encoding: the corpus repeats a sample, which a dictionary would store once (200 MB of text in a
+    # 6 MB file), so that Spark, which splits a file by its bytes, would put nearly every row group in one task.
+    pq.write_table(table, path, row_group_size=rows_per_group, use_dictionary=False)
     return size
 
 
@@ -120,6 +126,14 @@ class TreeRss:
         self._thread.join()
 
 
+def _rows(batches: Any) -> Any:
+    """A ``mapInArrow`` function that only counts rows: what Spark costs before any matching."""
+    import pyarrow as pa
+
+    n = sum(b.num_rows for b in batches)
+    yield pa.record_batch([pa.array([n], pa.int64())], names=["n"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -166,6 +180,10 @@ def main() -> None:
         Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):
         ddf = dd.read_parquet(path, split_row_groups=True)
+        # The text's length, not len(): Dask answers len() from the Parquet footers without reading a page.
+        floor = lambda: ddf["text"].map_partitions(lambda s: s.str.len().sum()).compute()
+        t, _ = best(floor, args.repeat)
+        rows.append(("Dask, read the partitions only (the floor)", t, ""))
         count = lambda: int(cxd.find_mentions(ddf).map_partitions(len).compute().sum())
         client.run(reset_peak_rss)
         t, n = best(count, args.repeat)
@@ -191,6 +209,8 @@ def main() -> None:
             .getOrCreate()
         )
         sdf = spark.read.parquet(str(path))
+        t, _ = best(lambda: sdf.mapInArrow(_rows, "n BIGINT").collect(), args.repeat)
+        rows.append(("Spark local[2], batches to Python only (the floor)", t, ""))
         with TreeRss() as rss_tree:
             t, n = best(lambda: cxs.find_mentions(sdf).count(), args.repeat)
         assert n == n_mentions, (n, n_mentions)
