@@ -717,7 +717,12 @@ impl PyMentionTable {
         };
         PyTuple::new(
             py,
-            [column(id, expand)?, column(kind, false)?, column(name, expand)?, column(alias, expand)?],
+            [
+                column(id, expand)?,
+                column(kind, false)?,
+                column(name, expand)?,
+                column(alias, expand)?,
+            ],
         )
     }
 
