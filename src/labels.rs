@@ -236,27 +236,11 @@ mod tests {
                 .collect();
             let l = label_columns(&entity, &alias, entities, &[]).unwrap();
             let record = |e: &i32| &entities[at(*e)];
-            assert_eq!(
-                expand(&l.id),
-                entity
-                    .iter()
-                    .map(|e| record(e).id.as_str())
-                    .collect::<Vec<_>>()
-            );
-            assert_eq!(
-                expand(&l.kind),
-                entity
-                    .iter()
-                    .map(|e| record(e).kind.as_str())
-                    .collect::<Vec<_>>()
-            );
-            assert_eq!(
-                expand(&l.name),
-                entity
-                    .iter()
-                    .map(|e| record(e).name.as_str())
-                    .collect::<Vec<_>>()
-            );
+            let field =
+                |f: fn(&Entity) -> &str| entity.iter().map(|e| f(record(e))).collect::<Vec<_>>();
+            assert_eq!(expand(&l.id), field(|r| &r.id));
+            assert_eq!(expand(&l.kind), field(|r| &r.kind));
+            assert_eq!(expand(&l.name), field(|r| &r.name));
             let texts: Vec<&str> = entity
                 .iter()
                 .zip(&alias)
