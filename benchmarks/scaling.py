@@ -2,7 +2,8 @@
 
     python benchmarks/scaling.py [--case NAME ...] [--start N] [--steps K] [--repeat R]
 
-Each case is timed at ``start``, ``2 * start``, ... (``steps`` sizes), best of ``repeat`` (3); a linear cost doubles per
+Each case is timed at ``start``, ``2 * start``, ... (``steps`` sizes), best of ``repeat`` (3)
+runs taken in turns with the garbage collector off (see :func:`best_times`); a linear cost doubles per
 doubling (ratio 2.0), a quadratic one quadruples. The cases:
 
 * ``one_entity_aliases``: one entity with N distinct aliases (``Gazetteer.from_records``).
@@ -18,6 +19,7 @@ doubling (ratio 2.0), a quadratic one quadruples. The cases:
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import time
 from collections.abc import Callable
@@ -25,12 +27,28 @@ from collections.abc import Callable
 import cybernexus as cx
 
 
-def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
+def best_times(fns: list[Callable[[], object]], repeat: int = 3) -> list[float]:
+    """Best of ``repeat`` runs of each function, the runs taken in turns (one of each per round, so that a slow spell
+    of the machine touches every size alike) and with Python's cyclic garbage collector off while a run is timed, as
+    ``timeit`` does (a collection that happens to fall inside one size's runs is not that size's cost)."""
+    best = [float("inf")] * len(fns)
+    was_enabled = gc.isenabled()
+    try:
+        for _ in range(repeat):
+            for i, fn in enumerate(fns):
+                gc.collect()
+                gc.disable()
+                t0 = time.perf_counter()
+                result = fn()
+                elapsed = time.perf_counter() - t0
+                gc.enable()
+                del result
+                best[i] = min(best[i], elapsed)
+    finally:
+        if was_enabled:
+            gc.enable()
+        else:
+            gc.disable()
     return best
 
 
@@ -123,7 +141,7 @@ def main() -> None:
         make, default_start = CASES[name]
         start = args.start or default_start
         sizes = [start * 2**k for k in range(args.steps)]
-        times = [best_of(make(n), args.repeat) for n in sizes]
+        times = best_times([make(n) for n in sizes], args.repeat)
         ratios = [b / a if a > 0 else float("nan") for a, b in itertools.pairwise(times)]
         print(
             f"| {name} | {', '.join(f'{n:,}' for n in sizes)} | {', '.join(f'{t:.4f}' for t in times)} | "

@@ -29,7 +29,7 @@ mod table;
 pub use grouping::{Grouping, Label, Plan, Rollup, SHIELD_KINDS};
 pub use table::{Key, Table};
 
-use crate::error::{Error, Result};
+use crate::error::{reserve, Error, Result};
 use crate::matcher::{Match, Matcher, Offsets, Scratch};
 use crate::normalize::{is_ascii_word, is_word};
 use crate::parallel;
@@ -361,22 +361,23 @@ impl<'a> Counter<'a> {
     }
 
     /// Add the units of one document.
-    fn document(&mut self, text: &str) {
+    fn document(&mut self, text: &str) -> Result<()> {
         self.matcher
-            .find_into(text, Offsets::Bytes, &mut self.scratch, &mut self.mentions);
+            .find_into(text, Offsets::Bytes, &mut self.scratch, &mut self.mentions)?;
         let id = self.id;
         match self.scope {
             Scope::Document => {
+                reserve(&mut self.unit, self.mentions.len())?;
                 self.unit
                     .extend(self.mentions.iter().filter_map(|m| id(m.entity)));
                 self.flush(Unit::Document);
-                return;
+                return Ok(());
             }
-            Scope::Paragraph => self.splitter.paragraphs(text, &mut self.spans),
-            Scope::Sentence => self.splitter.sentences(text, &mut self.spans),
+            Scope::Paragraph => self.splitter.paragraphs(text, &mut self.spans)?,
+            Scope::Sentence => self.splitter.sentences(text, &mut self.spans)?,
             Scope::Window(k) => {
                 self.windows(text, k);
-                return;
+                return Ok(());
             }
         }
         // Mentions and spans are both sorted by start: walk them together. A mention belongs to the span it starts
@@ -398,6 +399,7 @@ impl<'a> Counter<'a> {
             self.flush(Unit::Span(at));
         }
         self.mentions = mentions;
+        Ok(())
     }
 
     /// Add the blocks of `k` tokens of one document.
@@ -488,29 +490,25 @@ where
         .enumerate()
         .map(|(i, c)| (i * chunk, c))
         .collect();
-    let partial = parallel::map(&chunks, n_threads, |&(first, docs)| {
+    let partial = parallel::try_map(&chunks, n_threads, |&(first, docs)| {
         let mut counter = Counter::new(matcher, scope, &id);
         counter.max_unit = max_unit;
         for (d, text) in docs.iter().enumerate() {
-            counter.document(text.as_ref());
+            counter.document(text.as_ref())?;
             if let Some(n) = counter.too_big {
-                return Err((first + d, n));
+                let doc = first + d;
+                return Err(Error::InvalidArgument(format!(
+                    "document {doc} has a unit naming {n} distinct entities, more than max_unit_entities={max_unit} \
+                     (it alone would add {} pairs); count a smaller scope, or raise the cap",
+                    n * (n + 1) / 2
+                )));
             }
         }
         Ok(counter.counts)
     })?;
     let mut total = Counts::default();
-    for p in &partial {
-        match p {
-            Ok(counts) => total.merge(counts),
-            Err((doc, n)) => {
-                return Err(Error::InvalidArgument(format!(
-                    "document {doc} has a unit naming {n} distinct entities, more than max_unit_entities={max_unit} \
-                     (it alone would add {} pairs); count a smaller scope, or raise the cap",
-                    n * (n + 1) / 2
-                )))
-            }
-        }
+    for counts in &partial {
+        total.merge(counts);
     }
     Ok(total)
 }
@@ -594,7 +592,7 @@ where
             break;
         }
         let text = text.as_ref();
-        counter.document(text);
+        counter.document(text)?;
         let Some((_, found)) = &mut counter.evidence else {
             unreachable!("invariant: set above")
         };

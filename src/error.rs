@@ -96,6 +96,11 @@ pub enum Error {
     /// A thread pool could not be started.
     #[error("cannot start a thread pool: {0}")]
     ThreadPool(String),
+    /// Memory for a buffer whose size the input sets (the folded copy of a document, its mentions, a table's
+    /// columns) could not be had. Stable Rust aborts the process when an ordinary allocation fails, so these
+    /// buffers grow through [`reserve`], which reports the failure instead (a `MemoryError` in Python).
+    #[error("not enough memory for this input: {0}")]
+    OutOfMemory(String),
     /// Serialised gazetteer state could not be decoded.
     #[error("cannot decode gazetteer state: {0}")]
     State(String),
@@ -137,4 +142,32 @@ impl Error {
     pub(crate) fn choice(what: &str, choices: &str, got: &str) -> Error {
         Error::InvalidArgument(format!("{what} must be {choices}, got {got:?}"))
     }
+}
+
+/// Make room for `additional` more items in `v`, or [`Error::OutOfMemory`] if the allocator cannot.
+///
+/// Why by hand: `Vec::push` and `extend` abort the process on a failed allocation (there is no stable way to make
+/// them unwind, and a global allocator must not), so a document too large for the memory left would kill the
+/// Python interpreter. The buffers whose size the input decides call this before they grow; small per-span
+/// scratch vectors do not, since the input-sized buffers beside them fail first. The fast path is one comparison.
+#[inline]
+pub(crate) fn reserve<T>(v: &mut Vec<T>, additional: usize) -> Result<()> {
+    if v.capacity() - v.len() >= additional {
+        return Ok(());
+    }
+    v.try_reserve(additional).map_err(|e| out_of_memory(&e))
+}
+
+/// [`reserve`] for a `String`.
+#[inline]
+pub(crate) fn reserve_str(s: &mut String, additional: usize) -> Result<()> {
+    if s.capacity() - s.len() >= additional {
+        return Ok(());
+    }
+    s.try_reserve(additional).map_err(|e| out_of_memory(&e))
+}
+
+#[cold]
+fn out_of_memory(e: &std::collections::TryReserveError) -> Error {
+    Error::OutOfMemory(e.to_string())
 }

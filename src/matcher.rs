@@ -29,7 +29,7 @@ use std::cmp::Reverse;
 use std::sync::{Arc, OnceLock};
 
 use crate::context::{self, Resolution};
-use crate::error::{Error, Result};
+use crate::error::{reserve, Error, Result};
 use crate::gazetteer::Gazetteer;
 use crate::normalize::{
     count_chars, is_word, normalize_collapsed, normalize_with, CharCursor, Spare,
@@ -291,6 +291,22 @@ impl MatchTable {
         self.doc.is_empty()
     }
 
+    /// Room for `additional` more rows in every column (the segment columns only `with_segments`).
+    fn reserve(&mut self, additional: usize, with_segments: bool) -> Result<()> {
+        reserve(&mut self.doc, additional)?;
+        reserve(&mut self.start, additional)?;
+        reserve(&mut self.end, additional)?;
+        reserve(&mut self.entity, additional)?;
+        reserve(&mut self.alias, additional)?;
+        if with_segments {
+            reserve(&mut self.sentence, additional)?;
+            reserve(&mut self.paragraph, additional)?;
+        }
+        reserve(&mut self.resolved_by, additional)?;
+        reserve(&mut self.ambiguous, additional)?;
+        reserve(&mut self.via, additional)
+    }
+
     /// Number the threat actors named by a numbering scheme densely: entity numbers past the gazetteer's (see
     /// [`Gazetteer::pattern_entity_number`]) become `gazetteer.len() + k` for the k-th distinct one in increasing
     /// order, so that a label table of the gazetteer's entities followed by the returned ones covers every row.
@@ -466,20 +482,40 @@ impl Matcher {
     }
 
     /// Every mention in `text`, sorted by start, then longest first, then entity index.
+    ///
+    /// # Panics
+    ///
+    /// If the memory for the text's mentions or its folded copy cannot be had ([`Matcher::try_find`] reports that
+    /// as an error instead).
     pub fn find(&self, text: &str, offsets: Offsets) -> Vec<Match> {
-        let mut scratch = Scratch::default();
-        let mut out = Vec::new();
-        self.find_into(text, offsets, &mut scratch, &mut out);
-        out
+        self.try_find(text, offsets)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// [`Matcher::find`], with a failed allocation of an input-sized buffer reported as an error.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfMemory`].
+    pub fn try_find(&self, text: &str, offsets: Offsets) -> Result<Vec<Match>> {
+        let mut scratch = Scratch::default();
+        let mut out = Vec::new();
+        self.find_into(text, offsets, &mut scratch, &mut out)?;
+        Ok(out)
+    }
+
+    /// The mentions of `text` into `out` (emptied first), with the buffers of `scratch`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfMemory`] when a buffer that grows with the text cannot (see [`crate::error::reserve`]).
     pub(crate) fn find_into(
         &self,
         text: &str,
         offsets: Offsets,
         scratch: &mut Scratch,
         out: &mut Vec<Match>,
-    ) {
+    ) -> Result<()> {
         let Scratch {
             hits,
             ends,
@@ -489,7 +525,7 @@ impl Matcher {
             splitter,
         } = scratch;
         hits.clear();
-        let norm = normalize_with(text, spare);
+        let norm = normalize_with(text, spare)?;
         let haystack = norm.text.as_bytes();
         let identity = norm.map.is_identity();
         let all = self.overlaps == Overlaps::All;
@@ -500,11 +536,16 @@ impl Matcher {
             0usize,
             WALK_BUDGET_PER_BYTE * haystack.len() + WALK_BUDGET_BASE,
         );
+        // The first failed allocation; the walk skips every start after it.
+        let mut failed: Option<Error> = None;
         self.trie.for_each_start_resumable(haystack, |p, resume| {
             // A start inside the last chosen mention cannot be chosen. The offset map is monotone (and maps character
             // boundaries one to one), so `p` before the mention's end in the searched bytes is before it in the
             // original; the second test only makes that explicit where the map is not the identity.
-            if cost > budget || (p < taken_norm && (identity || norm.map.to_original(p) < taken)) {
+            if failed.is_some()
+                || cost > budget
+                || (p < taken_norm && (identity || norm.map.to_original(p) < taken))
+            {
                 return;
             }
             ends.clear();
@@ -516,36 +557,49 @@ impl Matcher {
             // Longest first: with leftmost-longest selection the first candidate accepted at a start is the pick.
             for &(ne, pattern) in ends.iter().rev() {
                 let end = norm.map.to_original(ne);
-                if self.accept_span(text, start, end, pattern, all, hits, picks) && !all {
-                    (taken_norm, taken) = (ne, end);
-                    break;
+                match self.accept_span(text, start, end, pattern, all, hits, picks) {
+                    Ok(true) if !all => {
+                        (taken_norm, taken) = (ne, end);
+                        break;
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
                 }
             }
         });
         let ascii = norm.ascii;
         norm.recycle(spare);
+        if let Some(e) = failed {
+            return Err(e);
+        }
         if cost > budget {
             hits.clear();
-            self.find_with_automaton(text, hits, picks);
+            self.find_with_automaton(text, hits, picks)?;
         }
         out.clear();
         if all {
             hits.sort_unstable_by_key(|h| (h.start, Reverse(h.end), h.entity));
         }
         if self.rules.patterns {
-            self.add_pattern_hits(text, hits);
+            self.add_pattern_hits(text, hits)?;
         }
-        self.refine(text, hits, picks, splitter, sentences);
+        self.refine(text, hits, picks, splitter, sentences)?;
         // In leftmost-longest mode the hits are already in order and do not overlap.
+        reserve(out, hits.len())?;
         out.extend(hits.iter().copied().map(Hit::into_match));
         if offsets == Offsets::Chars && !ascii {
             to_char_offsets(text, out);
         }
+        Ok(())
     }
 
     /// Check the candidate `text[start..end]` (pattern `pattern`) and push its hits: boundaries on the original text,
     /// then each candidate entity's case policy, then the URL rule and the shields; where several entities remain,
-    /// the context chooses (see [`Matcher::choose`]). Returns whether anything was pushed.
+    /// the context chooses (see [`Matcher::choose`]). Returns whether anything was pushed, or
+    /// [`Error::OutOfMemory`] if `hits` cannot grow.
     #[allow(clippy::too_many_arguments)]
     fn accept_span(
         &self,
@@ -556,9 +610,9 @@ impl Matcher {
         all: bool,
         hits: &mut Vec<Hit>,
         picks: &mut Vec<Pick>,
-    ) -> bool {
+    ) -> Result<bool> {
         if !at_boundaries(text, start, end) {
-            return false;
+            return Ok(false);
         }
         let span = &text[start..end];
         let candidates = self.gazetteer.candidates(pattern);
@@ -590,7 +644,7 @@ impl Matcher {
         // The URL rule is the dearest check and the same for every candidate of the span: run it once, and only for a
         // span that some candidate's case policy accepts (most rejected spans are acronyms in lower case).
         if picks.is_empty() || in_url_or_path(text, start, end) {
-            return false;
+            return Ok(false);
         }
         if self.rules.shields
             && picks
@@ -600,7 +654,7 @@ impl Matcher {
         {
             picks.retain(|p| self.kinds[p.entity as usize] != Kind::Country);
             if picks.is_empty() {
-                return false;
+                return Ok(false);
             }
         }
         if picks.len() == 1 && self.rules.resolve != Resolve::None {
@@ -622,6 +676,7 @@ impl Matcher {
             support: p.support,
             pattern,
         };
+        reserve(hits, if all { picks.len() } else { 1 })?;
         if all {
             // Every reading: the chosen one with its resolution, the others as ambiguous alternatives.
             for (i, p) in picks.iter().enumerate() {
@@ -634,7 +689,7 @@ impl Matcher {
         } else {
             hits.push(hit(&picks[chosen], resolved, ambiguous));
         }
-        true
+        Ok(true)
     }
 
     /// "The Conti ransomware gang": a software name that ends with its type ("Conti ransomware", "Winnti malware")
@@ -703,7 +758,7 @@ impl Matcher {
     /// a threat actor of its own ([`Gazetteer::entity_at`]). With leftmost-longest selection a scheme name replaces
     /// the shorter mentions inside it and yields to a mention as long or longer; with `overlaps="all"` it is added
     /// unless an alias names the same span. The URL and path rule applies.
-    fn add_pattern_hits(&self, text: &str, hits: &mut Vec<Hit>) {
+    fn add_pattern_hits(&self, text: &str, hits: &mut Vec<Hit>) -> Result<()> {
         let index = self.gazetteer.scheme_index();
         let all = self.overlaps == Overlaps::All;
         let first_new = hits.len();
@@ -738,6 +793,7 @@ impl Matcher {
             if all {
                 // A span that the gazetteer names as written keeps only its own readings.
                 if !old.iter().any(|h| h.start == start && h.end == end) {
+                    reserve(hits, 1)?;
                     hits.push(hit);
                 }
                 continue;
@@ -756,10 +812,11 @@ impl Matcher {
                 h.end = h.start;
                 removed = true;
             }
+            reserve(hits, 1)?;
             hits.push(hit);
         }
         if hits.len() == first_new {
-            return;
+            return Ok(());
         }
         if removed {
             hits.retain(|h| h.end > h.start);
@@ -769,6 +826,7 @@ impl Matcher {
         } else {
             hits.sort_unstable_by_key(|h| h.start);
         }
+        Ok(())
     }
 
     /// The rules that need every hit of the text: acronyms the document defines, one sense per document, support.
@@ -780,12 +838,12 @@ impl Matcher {
         picks: &mut Vec<Pick>,
         splitter: &mut crate::segment::Splitter,
         sentences: &mut Vec<crate::segment::Span>,
-    ) {
+    ) -> Result<()> {
         if hits.is_empty() {
-            return;
+            return Ok(());
         }
         let all = self.overlaps == Overlaps::All;
-        if self.rules.acronyms && Self::add_defined_acronyms(text, hits) {
+        if self.rules.acronyms && Self::add_defined_acronyms(text, hits)? {
             if all {
                 hits.sort_unstable_by_key(|h| (h.start, Reverse(h.end), h.entity));
             } else {
@@ -796,14 +854,15 @@ impl Matcher {
             self.one_sense_per_document(text, hits, picks);
         }
         if hits.iter().any(|h| h.support) {
-            self.drop_unsupported(text, hits, splitter, sentences);
+            self.drop_unsupported(text, hits, splitter, sentences)?;
         }
+        Ok(())
     }
 
     /// Add the mentions of acronyms defined after a mention ("Golden Chickens (GC)"): the acronym in brackets and
     /// every later occurrence of it, written the same way, at word boundaries and outside other mentions, name the
     /// same entity (first definition wins). Returns whether a hit was added.
-    fn add_defined_acronyms(text: &str, hits: &mut Vec<Hit>) -> bool {
+    fn add_defined_acronyms(text: &str, hits: &mut Vec<Hit>) -> Result<bool> {
         let mut defined: Vec<(usize, usize, Hit)> = Vec::new();
         for h in hits.iter() {
             if h.via == Via::Acronym {
@@ -821,7 +880,7 @@ impl Matcher {
             defined.push((s, e, *h));
         }
         if defined.is_empty() {
-            return false;
+            return Ok(false);
         }
         // The spans already taken, as sorted disjoint intervals (hits are sorted by start).
         let mut taken: Vec<(usize, usize)> = Vec::new();
@@ -847,6 +906,7 @@ impl Matcher {
                 {
                     continue;
                 }
+                reserve(hits, 1)?;
                 hits.push(Hit {
                     start,
                     end,
@@ -859,7 +919,7 @@ impl Matcher {
                 });
             }
         }
-        hits.len() > before
+        Ok(hits.len() > before)
     }
 
     /// With [`Resolve::Document`]: a mention whose shared name got no cue takes the reading that the cues of the
@@ -933,7 +993,7 @@ impl Matcher {
         hits: &mut Vec<Hit>,
         splitter: &mut crate::segment::Splitter,
         sentences: &mut Vec<crate::segment::Span>,
-    ) {
+    ) -> Result<()> {
         // Sorted, so that a document with many such hits costs n log n, not n squared.
         let mut confirmed: Vec<u32> = hits
             .iter()
@@ -954,13 +1014,13 @@ impl Matcher {
         confirmed.dedup();
         let open = |h: &Hit| h.support && confirmed.binary_search(&h.entity).is_err();
         if !hits.iter().any(open) {
-            return;
+            return Ok(());
         }
         let agency_open = hits
             .iter()
             .any(|h| open(h) && self.kind(h.entity) == Kind::Agency);
         if agency_open {
-            splitter.sentences(text, sentences);
+            splitter.sentences(text, sentences)?;
         }
         let sentence_of = |at: usize| sentences.partition_point(|s| s.end <= at);
         // Hits are sorted by start, so their sentences are in order too.
@@ -977,6 +1037,7 @@ impl Matcher {
                 || (self.kind(h.entity) == Kind::Agency
                     && supporters.binary_search(&sentence_of(h.start)).is_ok())
         });
+        Ok(())
     }
 
     /// The kind of an entity of a hit: a gazetteer entity's own, or a threat actor for the entities that numbering
@@ -996,7 +1057,12 @@ impl Matcher {
     /// almost matches again and again ("a a a ... a b" against "a a a a ...") makes the walks cost the text's length
     /// times the alias's (measured: 2 MB of text, a 1,000-word alias, 4.2 s). The automaton reads each byte once
     /// whatever the aliases. Natural text reads about 0.5 bytes per byte in walks (the 50 MB benchmark corpus).
-    fn find_with_automaton(&self, text: &str, hits: &mut Vec<Hit>, picks: &mut Vec<Pick>) {
+    fn find_with_automaton(
+        &self,
+        text: &str,
+        hits: &mut Vec<Hit>,
+        picks: &mut Vec<Pick>,
+    ) -> Result<()> {
         let all = self.overlaps == Overlaps::All;
         let automaton = self.automaton.get_or_init(|| {
             let patterns = self.gazetteer.pattern_texts().iter().map(String::as_str);
@@ -1010,10 +1076,10 @@ impl Matcher {
                 .ok()
         });
         let Some(automaton) = automaton else {
-            return;
+            return Ok(());
         };
         // The automaton needs white-space runs collapsed in the text it reads.
-        let norm = normalize_collapsed(text);
+        let norm = normalize_collapsed(text)?;
         let haystack = norm.text.as_bytes();
         let word = is_ascii_word;
         for m in automaton.find_overlapping_iter(haystack) {
@@ -1052,7 +1118,7 @@ impl Matcher {
                 all,
                 hits,
                 picks,
-            );
+            )?;
             if let (true, Some(i)) = (accepted, slot) {
                 // The new pick (pushed last) replaces the one at `i` and everything after it.
                 let last = hits.len() - 1;
@@ -1060,6 +1126,7 @@ impl Matcher {
                 hits.truncate(i + 1);
             }
         }
+        Ok(())
     }
 
     /// [`Matcher::find`] over many texts on `n_threads` threads (see [`parallel::map`]); one vector per text, in
@@ -1070,23 +1137,30 @@ impl Matcher {
         offsets: Offsets,
         n_threads: Option<usize>,
     ) -> Result<Vec<Vec<Match>>> {
-        parallel::map(texts, n_threads, |t| self.find(t.as_ref(), offsets))
+        parallel::try_map(texts, n_threads, |t| self.try_find(t.as_ref(), offsets))
     }
 
     /// [`Matcher::find`], and with `segments` the sentence and paragraph of each match (see
     /// [`crate::segment::locate`]).
-    pub fn find_located(&self, text: &str, offsets: Offsets, segments: bool) -> Located {
-        let matches = self.find(text, offsets);
-        let places = segments.then(|| {
-            let mut places = Vec::with_capacity(matches.len());
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfMemory`] (see [`Matcher::try_find`]).
+    pub fn find_located(&self, text: &str, offsets: Offsets, segments: bool) -> Result<Located> {
+        let matches = self.try_find(text, offsets)?;
+        let places = if segments {
+            let mut places = Vec::new();
+            reserve(&mut places, matches.len())?;
             crate::segment::Splitter::default().locate(
                 text,
                 matches.iter().map(|m| m.byte_start),
                 |s, p| places.push((s, p)),
-            );
-            places
-        });
-        (matches, places)
+            )?;
+            Some(places)
+        } else {
+            None
+        };
+        Ok((matches, places))
     }
 
     /// [`Matcher::find_located`] over many texts (see [`Matcher::find_many`]).
@@ -1097,7 +1171,7 @@ impl Matcher {
         segments: bool,
         n_threads: Option<usize>,
     ) -> Result<Vec<Located>> {
-        parallel::map(texts, n_threads, |t| {
+        parallel::try_map(texts, n_threads, |t| {
             self.find_located(t.as_ref(), offsets, segments)
         })
     }
@@ -1136,18 +1210,19 @@ impl Matcher {
         if first < texts.len() {
             chunks.push(first..texts.len());
         }
-        let parts = parallel::map(&chunks, n_threads, |range| {
+        let parts = parallel::try_map(&chunks, n_threads, |range| {
             let mut part = MatchTable::default();
             let (mut scratch, mut found) = (Scratch::default(), Vec::new());
             let mut splitter = crate::segment::Splitter::default();
             for doc in range.clone() {
                 let text = texts[doc].as_ref();
-                self.find_into(text, offsets, &mut scratch, &mut found);
+                self.find_into(text, offsets, &mut scratch, &mut found)?;
+                part.reserve(found.len(), segments)?;
                 if segments {
                     splitter.locate(text, found.iter().map(|m| m.byte_start), |s, p| {
                         part.sentence.push(s);
                         part.paragraph.push(p);
-                    });
+                    })?;
                 }
                 // Offsets fit in i64 (a str holds at most isize::MAX bytes) and entity and alias indices in i32
                 // (the gazetteer refuses more), so these casts cannot wrap.
@@ -1163,24 +1238,14 @@ impl Matcher {
                     part.via.push(m.via.code());
                 }
             }
-            part
+            Ok(part)
         })?;
         if parts.len() <= 1 {
             return Ok(parts.into_iter().next().unwrap_or_default());
         }
         let total = parts.iter().map(MatchTable::len).sum();
-        let mut table = MatchTable {
-            doc: Vec::with_capacity(total),
-            start: Vec::with_capacity(total),
-            end: Vec::with_capacity(total),
-            entity: Vec::with_capacity(total),
-            alias: Vec::with_capacity(total),
-            sentence: Vec::with_capacity(if segments { total } else { 0 }),
-            paragraph: Vec::with_capacity(if segments { total } else { 0 }),
-            resolved_by: Vec::with_capacity(total),
-            ambiguous: Vec::with_capacity(total),
-            via: Vec::with_capacity(total),
-        };
+        let mut table = MatchTable::default();
+        table.reserve(total, segments)?;
         for part in &parts {
             table.doc.extend_from_slice(&part.doc);
             table.start.extend_from_slice(&part.start);
@@ -1504,7 +1569,8 @@ mod tests {
             for text in texts {
                 let trie = m.find(text, Offsets::Bytes);
                 let mut hits = Vec::new();
-                m.find_with_automaton(text, &mut hits, &mut Vec::new());
+                m.find_with_automaton(text, &mut hits, &mut Vec::new())
+                    .unwrap();
                 if overlaps == Overlaps::All {
                     hits.sort_unstable_by_key(|h| (h.start, Reverse(h.end), h.entity));
                 }
@@ -1546,7 +1612,8 @@ mod tests {
             }
             let trie = m.find(&text, Offsets::Bytes);
             let mut hits = Vec::new();
-            m.find_with_automaton(&text, &mut hits, &mut Vec::new());
+            m.find_with_automaton(&text, &mut hits, &mut Vec::new())
+                .unwrap();
             let automaton: Vec<Match> = hits.into_iter().map(Hit::into_match).collect();
             checked += usize::from(trie.len() > 1);
             assert_eq!(trie, automaton, "{text:?}");

@@ -22,6 +22,8 @@
 
 use std::borrow::Cow;
 
+use crate::error::{reserve, reserve_str, Result};
+
 use unicode_general_category::{get_general_category, GeneralCategory as Gc};
 
 /// Map typographic variants to their ASCII form; every other character is returned unchanged.
@@ -261,8 +263,12 @@ impl Normalized<'_> {
 }
 
 /// Prepare `text` for searching; see the module documentation.
+///
+/// # Panics
+///
+/// If the folded copy cannot be allocated ([`normalize_with`] reports that as an error instead).
 pub fn normalize(text: &str) -> Normalized<'_> {
-    normalize_with(text, &mut Spare::default())
+    normalize_with(text, &mut Spare::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// [`normalize`], writing into buffers taken from `spare` (give them back with [`Normalized::recycle`]).
@@ -270,46 +276,60 @@ pub fn normalize(text: &str) -> Normalized<'_> {
 /// Performance note: a fresh copy per document cost two allocations per 2 KB article, and with two threads the
 /// allocator's work on so many small blocks kept them from doubling the speed (1.7x against 1.9x on 200 KB
 /// reports).
-pub fn normalize_with<'a>(text: &'a str, spare: &mut Spare) -> Normalized<'a> {
+///
+/// # Errors
+///
+/// [`Error::OutOfMemory`] if the copy cannot be allocated.
+pub fn normalize_with<'a>(text: &'a str, spare: &mut Spare) -> Result<Normalized<'a>> {
     let bytes = text.as_bytes();
     let mut i = ascii_prefix(bytes);
     if i == bytes.len() {
-        return Normalized {
+        return Ok(Normalized {
             text: Cow::Borrowed(text),
             map: OffsetMap::default(),
             ascii: true,
-        };
+        });
     }
     let mut out = std::mem::take(&mut spare.text);
     out.clear();
-    out.reserve(text.len());
+    reserve_str(&mut out, text.len())?;
     out.push_str(&text[..i]);
     let mut checkpoints = std::mem::take(&mut spare.checkpoints);
     checkpoints.clear();
     while let Some(c) = text[i..].chars().next() {
         i += c.len_utf8();
         let folded = if c.is_whitespace() { ' ' } else { fold_char(c) };
+        // Folding can lengthen a character (U+023E, two bytes, folds to U+2C66, three), so the room reserved for
+        // the text's own length may run out.
+        reserve_str(&mut out, 4)?;
         out.push(folded);
         if folded.len_utf8() != c.len_utf8() {
+            reserve(&mut checkpoints, 1)?;
             checkpoints.push((out.len(), i));
         }
         // Copy the ASCII stretch that follows in one go.
         let j = i + ascii_prefix(&bytes[i..]);
+        reserve_str(&mut out, j - i)?;
         out.push_str(&text[i..j]);
         i = j;
     }
-    Normalized {
+    Ok(Normalized {
         text: Cow::Owned(out),
         map: OffsetMap { checkpoints },
         ascii: false,
-    }
+    })
 }
 
 /// A normalised copy of `text` in which every white-space run is one space, as an automaton that reads every byte
 /// needs (the trie reads runs itself; see [`normalize`]). ASCII letters keep their case. Used only where the trie's
 /// walks would be too dear (see the matcher), so it is written for clarity, not speed.
-pub fn normalize_collapsed(text: &str) -> Normalized<'_> {
-    let mut out = String::with_capacity(text.len());
+///
+/// # Errors
+///
+/// [`Error::OutOfMemory`] if the copy cannot be allocated.
+pub fn normalize_collapsed(text: &str) -> Result<Normalized<'_>> {
+    let mut out = String::new();
+    reserve_str(&mut out, text.len())?;
     let mut checkpoints = Vec::new();
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -318,23 +338,27 @@ pub fn normalize_collapsed(text: &str) -> Normalized<'_> {
             while let Some((j, d)) = chars.next_if(|&(_, d)| d.is_whitespace()) {
                 end = j + d.len_utf8();
             }
+            reserve_str(&mut out, 1)?;
             out.push(' ');
             if end - i != 1 {
+                reserve(&mut checkpoints, 1)?;
                 checkpoints.push((out.len(), end));
             }
         } else {
             let folded = if c.is_ascii() { c } else { fold_char(c) };
+            reserve_str(&mut out, 4)?;
             out.push(folded);
             if folded.len_utf8() != c.len_utf8() {
+                reserve(&mut checkpoints, 1)?;
                 checkpoints.push((out.len(), i + c.len_utf8()));
             }
         }
     }
-    Normalized {
+    Ok(Normalized {
         text: Cow::Owned(out),
         map: OffsetMap { checkpoints },
         ascii: text.is_ascii(),
-    }
+    })
 }
 
 /// Converts byte offsets of one text to code-point offsets (Python `str` indices) in one pass: each call counts only

@@ -14,7 +14,7 @@
 //! pools' bookkeeping but not their threads, so using a pool there would wait forever. A `pthread_atfork` child
 //! hook records the fork, and from then on the child runs everything on the calling thread.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Once};
@@ -84,18 +84,64 @@ fn pool(k: usize) -> Result<Arc<rayon::ThreadPool>> {
     Ok(pool)
 }
 
+/// Whether rayon's global pool runs, starting it if need be.
+///
+/// Rayon panics where its global pool cannot start (no memory or no thread left at the first parallel call: a
+/// `PanicException` in Python), and it tries only once per process. Here a pool that did not start answers false,
+/// and the callers then work on the calling thread: slower, but the call still succeeds or fails for its own reason
+/// (a `MemoryError`).
+fn global_pool() -> bool {
+    static READY: AtomicBool = AtomicBool::new(false);
+    static FAILED: AtomicBool = AtomicBool::new(false);
+    if READY.load(Ordering::Acquire) {
+        return true;
+    }
+    if FAILED.load(Ordering::Acquire) {
+        return false;
+    }
+    match rayon::ThreadPoolBuilder::new().build_global() {
+        // Only a pool that could not start has a cause; "already initialized" (by an earlier use) has none.
+        Err(e) if std::error::Error::source(&e).is_some() => {
+            FAILED.store(true, Ordering::Release);
+            false
+        }
+        _ => {
+            READY.store(true, Ordering::Release);
+            true
+        }
+    }
+}
+
 thread_local! {
-    /// The stop flag of the work this thread runs under [`with_stop`], if any.
-    static STOP: RefCell<Option<Arc<AtomicBool>>> = const { RefCell::new(None) };
+    /// The stop flag of the work this thread runs under [`with_stop`], if any (null: none).
+    ///
+    /// A plain pointer rather than an `Arc`: a thread-local with a destructor makes glibc allocate on the thread's
+    /// first use of it, and when that allocation fails glibc aborts the process ("failed to register TLS
+    /// destructor"). The Python glue starts a thread per watched call, so that was the abort left when memory ran
+    /// out.
+    static STOP: Cell<*const AtomicBool> = const { Cell::new(std::ptr::null()) };
 }
 
 /// Run `work` on this thread with `stop` as the flag that [`map`] checks (the flag in force before is restored
-/// after). The flag is read on the thread that calls [`map`] and shared with its workers.
-pub fn with_stop<R>(stop: Arc<AtomicBool>, work: impl FnOnce() -> R) -> R {
-    let before = STOP.with(|s| s.replace(Some(stop)));
-    let result = work();
-    STOP.with(|s| *s.borrow_mut() = before);
-    result
+/// after, also if `work` panics). The flag is read on the thread that calls [`map`] and shared with its workers.
+pub fn with_stop<R>(stop: &AtomicBool, work: impl FnOnce() -> R) -> R {
+    struct Restore(*const AtomicBool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            STOP.with(|s| s.set(self.0));
+        }
+    }
+    let _restore = Restore(STOP.with(|s| s.replace(stop)));
+    work()
+}
+
+/// The flag of the innermost [`with_stop`] running on this thread.
+fn current_stop<'a>() -> Option<&'a AtomicBool> {
+    let ptr = STOP.with(Cell::get);
+    // Safety: a non-null pointer was set by `with_stop` on this thread from a borrow that lasts until it puts the
+    // previous pointer back, which it does only when its `work` returns or unwinds. Every caller of this function
+    // runs inside that `work` and drops the reference before returning, so the flag outlives every use.
+    unsafe { ptr.as_ref() }
 }
 
 /// `items.iter().map(f).collect()`, spread over `n_threads` threads; the result is in input order.
@@ -111,24 +157,104 @@ where
     F: Fn(&T) -> R + Sync + Send,
 {
     check_threads(n_threads)?;
-    let stop = STOP.with(|s| s.borrow().clone());
-    let stopped = || stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed));
+    let stop = current_stop();
+    let stopped = || stop.is_some_and(|s| s.load(Ordering::Relaxed));
     let one = |item: &T| if stopped() { None } else { Some(f(item)) };
-    let results: Vec<Option<R>> =
-        if items.len() <= 1 || n_threads == Some(1) || parallelism_disabled_by_fork() {
-            items.iter().map(one).collect()
-        } else {
-            register_fork_hook();
-            POOL_USED.store(true, Ordering::SeqCst);
-            match n_threads {
-                None => items.par_iter().map(one).collect(),
-                Some(k) => pool(k)?.install(|| items.par_iter().map(one).collect()),
-            }
-        };
+    let results: Vec<Option<R>> = if items.len() <= 1
+        || n_threads == Some(1)
+        || parallelism_disabled_by_fork()
+        || (n_threads.is_none() && !global_pool())
+    {
+        items.iter().map(one).collect()
+    } else {
+        register_fork_hook();
+        POOL_USED.store(true, Ordering::SeqCst);
+        match n_threads {
+            None => items.par_iter().map(one).collect(),
+            // A pool whose threads cannot start (see `global_pool`): the calling thread does the work.
+            Some(k) => match pool(k) {
+                Ok(pool) => pool.install(|| items.par_iter().map(one).collect()),
+                Err(_) => items.iter().map(one).collect(),
+            },
+        }
+    };
     results
         .into_iter()
         .collect::<Option<Vec<R>>>()
         .ok_or(Error::Cancelled)
+}
+
+/// Run `work` under the stop flag `stop` (see [`with_stop`]) on a thread of rayon's global pool, while this thread
+/// waits and calls `poll` every `every`; once `poll` returns true the flag is raised. Returns what `work` returned.
+///
+/// Why a pool thread and not one started per call: a new thread sets up its thread-locals (the standard
+/// library's among them) on first use, and when glibc cannot allocate for that it aborts the process, which made
+/// a call that ran out of memory kill the interpreter. The pool's threads are started once and kept. In a fork
+/// of a process that used pools ([`parallelism_disabled_by_fork`]) the work runs here, without `poll`.
+///
+/// # Panics
+///
+/// If `work` panics (the panic is passed on once the work has ended).
+pub fn run_watched<R: Send>(
+    stop: &AtomicBool,
+    work: impl FnOnce() -> R + Send,
+    every: std::time::Duration,
+    mut poll: impl FnMut() -> bool,
+) -> R {
+    /// Marks the work done (and wakes the waiter) when dropped: after it returns, and also if it panics.
+    struct Done<'a>(&'a AtomicBool, std::thread::Thread);
+    impl Drop for Done<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Release);
+            self.1.unpark();
+        }
+    }
+    // Without a pool (a fork, or threads that cannot start), the work runs here and unwatched; a pool that
+    // cannot start is reported by the work's own parallel calls.
+    if parallelism_disabled_by_fork() || !global_pool() {
+        return with_stop(stop, work);
+    }
+    register_fork_hook();
+    POOL_USED.store(true, Ordering::SeqCst);
+    let done = AtomicBool::new(false);
+    let result = Mutex::new(None);
+    let waiter = std::thread::current();
+    rayon::in_place_scope(|scope| {
+        scope.spawn(|_| {
+            let _done = Done(&done, waiter);
+            let r = with_stop(stop, work);
+            *result
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(r);
+        });
+        let mut raised = false;
+        while !done.load(Ordering::Acquire) {
+            std::thread::park_timeout(every);
+            if !raised && !done.load(Ordering::Acquire) && poll() {
+                stop.store(true, Ordering::Relaxed);
+                raised = true;
+            }
+        }
+    });
+    // The scope passes a panic of the work on above, so the work returned.
+    result
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .expect("invariant: the work returned, or its panic was passed on")
+}
+
+/// [`map`] of a fallible `f`: the first error (in input order) if any item failed.
+///
+/// # Errors
+///
+/// As [`map`], and the error of a failed item.
+pub fn try_map<T, R, F>(items: &[T], n_threads: Option<usize>, f: F) -> Result<Vec<R>>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> Result<R> + Sync + Send,
+{
+    map(items, n_threads, f)?.into_iter().collect()
 }
 
 #[cfg(test)]
@@ -150,7 +276,7 @@ mod tests {
         for n in [Some(1), Some(2), Some(4)] {
             let stop = Arc::new(AtomicBool::new(false));
             let done = std::sync::atomic::AtomicUsize::new(0);
-            let result = with_stop(Arc::clone(&stop), || {
+            let result = with_stop(&stop, || {
                 map(&items, n, |&x| {
                     if x == 10 {
                         stop.store(true, Ordering::Relaxed);
@@ -169,10 +295,7 @@ mod tests {
             // Outside `with_stop`, and with the flag down, nothing is skipped.
             assert_eq!(map(&items, n, |&x| x).unwrap(), items);
             stop.store(false, Ordering::Relaxed);
-            assert_eq!(
-                with_stop(Arc::clone(&stop), || map(&items, n, |&x| x)).unwrap(),
-                items
-            );
+            assert_eq!(with_stop(&stop, || map(&items, n, |&x| x)).unwrap(), items);
         }
     }
 

@@ -531,3 +531,88 @@ def test_nested_aliases_keep_the_fallback_search_in_bounded_memory() -> None:
     assert [int(x) for x in ends.split()] == want_ends
     assert ids.split() == want_ids
     assert grown_mb < 150, grown_mb
+
+
+OUT_OF_MEMORY_CHILD = textwrap.dedent(
+    """
+    import resource
+    import cybernexus as cx
+
+    m = cx.Matcher()
+    unit = "Russia and APT28 met the GRU in Germany. \\u00dcberall: T\\u00fcrkiye said so...\\n"
+    big = unit * (4 * 2**20 // len(unit))
+
+    def run(text):
+        return %(call)s
+
+    def summary(result):
+        if isinstance(result, dict):
+            return result
+        if isinstance(result, list):
+            return [summary(r) for r in result]
+        if hasattr(result, "to_pandas"):
+            return result.to_pandas().to_dict("list")
+        return (result.start, result.end, result.entity_id)
+
+    # Lazy tables and the thread pools made before the limit (a thread started with no memory left can abort in
+    # glibc, which no library can catch); the buffers of `big` are all new.
+    run(unit * 8)
+    m.find_table([unit * 8] * 400, n_threads=2)
+    m.find_table([unit * 8] * 400)
+    vm = int(open("/proc/self/statm").read().split()[0]) * 4096
+    outcomes, answers = [], []
+    for k in range(18):
+        limit = vm + int(2**20 * 1.5**k)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.RLIM_INFINITY))
+        try:
+            result = run(big)
+        except MemoryError:
+            outcome = "MemoryError"
+        else:
+            outcome = "ok"
+        finally:
+            resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        if outcome == "ok":
+            answers.append(repr(summary(result)))
+            del result
+        outcomes.append(outcome)
+    # The answer without a limit, made last: memory that the allocator keeps for reuse after a call would let
+    # the later calls succeed within limits they would otherwise exceed.
+    expected = repr(summary(run(big)))
+    outcomes = [o if o != "ok" else ("ok" if answers.pop(0) == expected else "DIFFERENT") for o in outcomes]
+    print(" ".join(outcomes))
+    """
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS and /proc are Linux's")
+@pytest.mark.parametrize(
+    "call",
+    [
+        "[mm for mm in m.find(text)]",
+        "m.find_many([text, 'Iran'], segments=True)",
+        "m.find_table([text, 'Iran'], n_threads=2)",
+        "m.find_table([text], segments=True, n_threads=1)",
+        "cx.cooccurrence([text], m, scope='sentence', n_threads=1).to_pandas().to_dict()",
+        "cx.cooccurrence([text], m, scope='paragraph', n_threads=1).to_pandas().to_dict()",
+        "cx.segment(text)",
+    ],
+)
+def test_running_out_of_memory_is_a_memory_error_not_an_abort(call: str) -> None:
+    """Before: a failed allocation in the core aborted the interpreter ("memory allocation of 671088640 bytes
+    failed", SIGABRT), pyo3 turned a failed str, tuple or list into a PanicException, and a str whose UTF-8 copy
+    could not be made was reported as holding a lone surrogate. Now, under a tightening address-space limit, each
+    call either returns the same answer as without one or raises MemoryError, and the process lives on."""
+    out = subprocess.run(
+        [sys.executable, "-c", OUT_OF_MEMORY_CHILD % {"call": call}],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    outcomes = out.stdout.split()
+    assert len(outcomes) == 18, out.stdout + out.stderr[-3000:]
+    assert set(outcomes) <= {"ok", "MemoryError"}, outcomes
+    # The tightest limits fail and the loosest succeed: the scan crossed the call's real need.
+    assert outcomes[0] == "MemoryError" and outcomes[-1] == "ok", outcomes

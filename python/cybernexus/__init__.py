@@ -11,8 +11,9 @@ into your Python strings. The matching runs in a Rust core, in parallel, with th
 
 from __future__ import annotations
 
-from cybernexus._core import Entity, Gazetteer, Matcher, Mention, MentionTable, __version__, segment
+from cybernexus._core import Entity, Gazetteer, Matcher, Mention, MentionTable, __version__
 from cybernexus._data import example_gazetteer, sample_corpus, sample_texts
+from cybernexus._segment import segment
 from cybernexus.cooccurrence import Cooccurrence, cooccurrence, cooccurrence_by_period
 from cybernexus.display import highlight
 from cybernexus.errors import CybernexusError, GazetteerError, TextEncodingError

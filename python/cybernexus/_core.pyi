@@ -24,7 +24,7 @@ __all__ = [
     "_counts_from_bytes",
     "_gazetteer_from_bytes",
     "_matcher_from_state",
-    "segment",
+    "_segment",
 ]
 
 __version__: str
@@ -243,7 +243,7 @@ def _matcher_from_state(
     resolve: str = "local",
     flags: tuple[bool, bool, bool, bool, bool] = ...,
 ) -> Matcher: ...
-def segment(text: str, /) -> dict[str, list[tuple[int, ...]]]: ...
+def _segment(text: str, /) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
 
 @final
 class Counts:

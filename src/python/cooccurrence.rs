@@ -11,6 +11,7 @@ use super::errors::type_error;
 use super::matcher::PyMatcher;
 use super::text::Texts;
 use crate::cooccurrence::{count_table, evidence, Grouping, Rollup, Scope, Table};
+use crate::error::reserve;
 
 /// Co-occurrence counts of a corpus, labelled and mergeable (see ``cybernexus.Cooccurrence``, which wraps this).
 ///
@@ -162,39 +163,36 @@ impl PyCounts {
     }
 }
 
-/// Paragraphs and sentences of ``text``, as Python ``str`` offsets.
-///
-/// Returns ``{"paragraphs": [(start, end), ...], "sentences": [(start, end, paragraph), ...]}``: spans without
-/// surrounding white space, in order; each sentence gives the index of its paragraph. Paragraphs are separated by
-/// blank lines, or are lines when the text has no blank line; a sentence ends at ``.``, ``!``, ``?`` or ``…``
-/// (with any closing quotes or brackets) followed by white space and a word that does not start in lower case,
-/// except after an abbreviation or initial ("U.S.", "Feb.", "J. Smith") unless a sentence opener such as "The"
-/// follows, and except inside brackets or quotations.
-///
-/// Raises:
-///     TypeError: ``text`` is not a ``str``.
-///     TextEncodingError: ``text`` holds a lone surrogate.
+/// The paragraphs and sentences of ``text`` as two flat ``int64`` arrays of ``str`` offsets: ``[start, end, ...]``
+/// and ``[start, end, paragraph, ...]``. ``cybernexus.segment`` makes the tuples (in Python, where a failed
+/// allocation is a ``MemoryError``; pyo3 panics when a tuple cannot be allocated).
 #[pyfunction]
 #[pyo3(signature = (text, /))]
-pub fn segment<'py>(
+pub fn _segment<'py>(
     py: Python<'py>,
     text: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
     let s = super::text::borrow_str(text, "text")?;
-    let segments = py.detach(|| crate::segment::segment_chars(s));
-    let out = pyo3::types::PyDict::new(py);
-    let paragraphs: Vec<(usize, usize)> = segments
-        .paragraphs
-        .iter()
-        .map(|p| (p.start, p.end))
-        .collect();
-    let sentences: Vec<(usize, usize, u32)> = segments
-        .sentences
-        .iter()
-        .zip(&segments.sentence_paragraph)
-        .map(|(s, &p)| (s.start, s.end, p))
-        .collect();
-    out.set_item("paragraphs", paragraphs)?;
-    out.set_item("sentences", sentences)?;
-    Ok(out)
+    let (paragraphs, sentences) = py.detach(|| -> crate::error::Result<_> {
+        let segments = crate::segment::segment_chars(s)?;
+        let mut paragraphs: Vec<i64> = Vec::new();
+        reserve(&mut paragraphs, 2 * segments.paragraphs.len())?;
+        let mut sentences: Vec<i64> = Vec::new();
+        reserve(&mut sentences, 3 * segments.sentences.len())?;
+        // Offsets into a str fit in i64 (a str holds at most isize::MAX code points).
+        #[allow(clippy::cast_possible_wrap)]
+        {
+            for p in &segments.paragraphs {
+                paragraphs.extend([p.start as i64, p.end as i64]);
+            }
+            for (s, &p) in segments.sentences.iter().zip(&segments.sentence_paragraph) {
+                sentences.extend([s.start as i64, s.end as i64, i64::from(p)]);
+            }
+        }
+        Ok((paragraphs, sentences))
+    })?;
+    Ok((
+        paragraphs.into_pyarray(py).into_any(),
+        sentences.into_pyarray(py).into_any(),
+    ))
 }

@@ -25,6 +25,7 @@ impl From<Error> for PyErr {
             Error::RecordType { .. } => PyTypeError::new_err(err.to_string()),
             Error::Encoding(message) => TextEncodingError::new_err(message),
             Error::ThreadPool(message) => PyOSError::new_err(message),
+            Error::OutOfMemory(_) => pyo3::exceptions::PyMemoryError::new_err(err.to_string()),
             Error::Cancelled => pyo3::exceptions::PyKeyboardInterrupt::new_err(err.to_string()),
             other => GazetteerError::new_err(other.to_string()),
         }

@@ -11,7 +11,7 @@ use super::args::threads;
 use super::errors::type_error;
 use super::gazetteer::{labels, Labels, PyGazetteer};
 use super::interrupt;
-use super::text::{borrow_str, Texts};
+use super::text::{borrow_str, intern_str, new_list, new_str, Texts};
 use crate::context::Resolution;
 use crate::labels::{label_columns, Dictionary, LabelColumns};
 use crate::matcher::{Located, Match, Matcher, Offsets, Overlaps, Resolve, Rules, Via};
@@ -178,22 +178,27 @@ struct EntityStrings {
 }
 
 impl EntityStrings {
-    fn new(py: Python<'_>, e: &crate::gazetteer::Entity) -> EntityStrings {
-        EntityStrings {
-            id: PyString::new(py, &e.id).unbind(),
-            kind: PyString::intern(py, &e.kind).unbind(),
-            name: PyString::new(py, &e.name).unbind(),
+    fn new(py: Python<'_>, e: &crate::gazetteer::Entity) -> PyResult<EntityStrings> {
+        Ok(EntityStrings {
+            id: new_str(py, &e.id)?.unbind(),
+            kind: intern_str(py, &e.kind)?.unbind(),
+            name: new_str(py, &e.name)?.unbind(),
             aliases: e
                 .aliases
                 .iter()
-                .map(|a| PyString::new(py, &a.text).unbind())
-                .collect(),
+                .map(|a| new_str(py, &a.text).map(Bound::unbind))
+                .collect::<PyResult<_>>()?,
             forms: e
                 .aliases
                 .iter()
-                .map(|a| a.form.as_deref().map(|f| PyString::intern(py, f).unbind()))
-                .collect(),
-        }
+                .map(|a| {
+                    a.form
+                        .as_deref()
+                        .map(|f| intern_str(py, f).map(Bound::unbind))
+                        .transpose()
+                })
+                .collect::<PyResult<_>>()?,
+        })
     }
 }
 
@@ -230,7 +235,7 @@ impl PyMatcher {
         text: &str,
         m: &Match,
         place: Option<(i64, i64)>,
-    ) -> PyMention {
+    ) -> PyResult<PyMention> {
         let made;
         let e = if let Some(e) = self.strings.get(m.entity as usize) {
             e
@@ -241,14 +246,14 @@ impl PyMatcher {
                 .gazetteer()
                 .entity_at(m.entity)
                 .map(|e| EntityStrings::new(py, &e))
-                .expect("invariant: the matcher only reports entities its gazetteer numbers");
+                .expect("invariant: the matcher only reports entities its gazetteer numbers")?;
             &made
         };
         let a = m.alias as usize;
-        PyMention {
+        Ok(PyMention {
             start: m.start,
             end: m.end,
-            text: PyString::new(py, &text[m.byte_start..m.byte_end]).unbind(),
+            text: new_str(py, &text[m.byte_start..m.byte_end])?.unbind(),
             entity_id: e.id.clone_ref(py),
             kind: e.kind.clone_ref(py),
             name: e.name.clone_ref(py),
@@ -259,10 +264,11 @@ impl PyMatcher {
             resolved_by: m
                 .resolved_by
                 .name()
-                .map(|r| PyString::intern(py, r).unbind()),
+                .map(|r| intern_str(py, r).map(Bound::unbind))
+                .transpose()?,
             ambiguous: m.ambiguous,
-            via: PyString::intern(py, m.via.as_str()).unbind(),
-        }
+            via: intern_str(py, m.via.as_str())?.unbind(),
+        })
     }
 
     fn mentions<'py>(
@@ -276,8 +282,10 @@ impl PyMatcher {
             .iter()
             .enumerate()
             .map(|(i, m)| {
-                let object =
-                    Bound::new(py, self.mention(py, text, m, places.as_ref().map(|p| p[i])))?;
+                let object = Bound::new(
+                    py,
+                    self.mention(py, text, m, places.as_ref().map(|p| p[i]))?,
+                )?;
                 // Safety: untracking only takes the object off the cyclic collector's lists (CPython does the same
                 // for tuples of atomic objects); the collector would find nothing to do with it: a Mention made
                 // here refers only to exact `str` objects and holds no container, so it can never be part of a
@@ -287,7 +295,7 @@ impl PyMatcher {
                 Ok(object)
             })
             .collect::<PyResult<Vec<_>>>()?;
-        PyList::new(py, objects)
+        new_list(py, objects)
     }
 }
 
@@ -398,7 +406,7 @@ impl PyMatcher {
             .entities()
             .iter()
             .map(|e| EntityStrings::new(py, e))
-            .collect();
+            .collect::<PyResult<_>>()?;
         let inner = py.detach(|| Matcher::with_rules(core, mode, rules))?;
         Ok(PyMatcher {
             inner: Arc::new(inner),
@@ -457,7 +465,7 @@ impl PyMatcher {
         segments: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         let s = borrow_str(text, "text")?;
-        let found = py.detach(|| self.inner.find_located(s, Offsets::Chars, segments));
+        let found = py.detach(|| self.inner.find_located(s, Offsets::Chars, segments))?;
         let _pause = GcPause::over(py, found.0.len())?;
         self.mentions(py, s, &found)
     }
@@ -488,7 +496,7 @@ impl PyMatcher {
                 .find_many_located(&strs, Offsets::Chars, segments, n_threads)
         })?;
         let _pause = GcPause::over(py, found.iter().map(|(m, _)| m.len()).sum())?;
-        PyList::new(
+        new_list(
             py,
             strs.iter()
                 .zip(&found)

@@ -25,7 +25,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[pyo3::pymodule(gil_used = false)]
 mod _core {
     #[pymodule_export]
-    use super::cooccurrence::{_cooccurrence, _counts_from_bytes, segment, PyCounts};
+    use super::cooccurrence::{_cooccurrence, _counts_from_bytes, _segment, PyCounts};
     #[pymodule_export]
     use super::gazetteer::{_gazetteer_from_bytes, PyEntity, PyGazetteer};
     #[pymodule_export]

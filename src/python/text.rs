@@ -51,8 +51,14 @@ pub(crate) fn borrow_str<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<
         }
         return Err(type_error(what, "str", obj));
     };
-    s.to_str()
-        .map_err(|err| TextEncodingError::new_err(format!("{what} {}", surrogate(obj.py(), &err))))
+    s.to_str().map_err(|err| {
+        // Building the UTF-8 copy can also fail for want of memory: that is a MemoryError, not a bad text.
+        if err.is_instance_of::<pyo3::exceptions::PyUnicodeEncodeError>(obj.py()) {
+            TextEncodingError::new_err(format!("{what} {}", surrogate(obj.py(), &err)))
+        } else {
+            err
+        }
+    })
 }
 
 /// Why a `str` has no UTF-8 form, from the error `PyString::to_str` raised: `contains a lone surrogate at index 5,
@@ -110,4 +116,53 @@ fn borrow_all<'a>(items: &'a [Bound<'_, PyAny>], what: &str) -> PyResult<Vec<&'a
         .enumerate()
         .map(|(i, item)| borrow_str(item, &format!("{what}[{i}]")))
         .collect()
+}
+
+// Making Python objects where a failed allocation must be a `MemoryError`: pyo3's `PyString::new`,
+// `PyString::intern` and `PyList::new` panic when CPython returns NULL (a `PanicException`, which `except
+// Exception` does not catch), and the mentions of one large call are millions of such objects.
+
+/// A new `str` holding `s`, or the `MemoryError` CPython raised.
+pub(crate) fn new_str<'py>(py: Python<'py>, s: &str) -> PyResult<Bound<'py, PyString>> {
+    // A `&str` is at most isize::MAX bytes, so its length fits in Py_ssize_t.
+    #[allow(clippy::cast_possible_wrap)]
+    let len = s.len() as pyo3::ffi::Py_ssize_t;
+    // Safety: `s` is valid UTF-8 of `len` bytes, the interpreter is attached (`py`), and the pointer returned is a
+    // new reference (or NULL with an exception set, which `from_owned_ptr_or_err` turns into the error).
+    unsafe {
+        let ptr = pyo3::ffi::PyUnicode_FromStringAndSize(s.as_ptr().cast(), len);
+        Ok(Bound::from_owned_ptr_or_err(py, ptr)?.cast_into_unchecked())
+    }
+}
+
+/// [`new_str`], interned (one shared object per distinct text, as `sys.intern`).
+pub(crate) fn intern_str<'py>(py: Python<'py>, s: &str) -> PyResult<Bound<'py, PyString>> {
+    let fresh = new_str(py, s)?;
+    let mut ptr = fresh.into_ptr();
+    // Safety: `ptr` is a new, owned reference to an exact `str`; `PyUnicode_InternInPlace` may replace it with the
+    // interned object (dropping our reference and handing us a new one), and never makes it NULL.
+    unsafe {
+        pyo3::ffi::PyUnicode_InternInPlace(&raw mut ptr);
+        Ok(Bound::from_owned_ptr(py, ptr).cast_into_unchecked())
+    }
+}
+
+/// A list of `items`, or the `MemoryError` CPython raised.
+pub(crate) fn new_list<'py, T>(
+    py: Python<'py>,
+    items: Vec<Bound<'py, T>>,
+) -> PyResult<Bound<'py, pyo3::types::PyList>> {
+    // A vector's length is at most isize::MAX.
+    #[allow(clippy::cast_possible_wrap)]
+    let len = items.len() as pyo3::ffi::Py_ssize_t;
+    // Safety: a new list of `len` empty slots (or NULL with an exception set), attached to the interpreter; each slot
+    // is filled once, in range, with a reference `into_ptr` gives up, which `PyList_SetItem` steals.
+    unsafe {
+        let list = Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyList_New(len))?;
+        for (i, item) in items.into_iter().enumerate() {
+            #[allow(clippy::cast_possible_wrap)]
+            pyo3::ffi::PyList_SetItem(list.as_ptr(), i as pyo3::ffi::Py_ssize_t, item.into_ptr());
+        }
+        Ok(list.cast_into_unchecked())
+    }
 }

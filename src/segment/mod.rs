@@ -34,6 +34,8 @@ pub use paragraphs::paragraphs;
 use paragraphs::paragraphs_into;
 use sentences::{sentences_in, Scratch};
 
+use crate::error::{reserve, Result};
+
 /// A span of text, in byte offsets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Span {
@@ -64,31 +66,48 @@ pub struct Splitter {
 
 impl Splitter {
     /// The paragraph spans of `text` (as [`paragraphs`]) into `out`, cleared first.
-    pub fn paragraphs(&mut self, text: &str, out: &mut Vec<Span>) {
-        paragraphs_into(text, &mut self.lines, out);
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::OutOfMemory`] if the spans cannot be allocated (as for every method here).
+    pub fn paragraphs(&mut self, text: &str, out: &mut Vec<Span>) -> Result<()> {
+        paragraphs_into(text, &mut self.lines, out)
     }
 
     /// The sentence spans of `text` (as [`segment`]) into `out`, cleared first.
-    pub fn sentences(&mut self, text: &str, out: &mut Vec<Span>) {
-        paragraphs_into(text, &mut self.lines, &mut self.paragraphs);
+    ///
+    /// # Errors
+    ///
+    /// As [`Splitter::paragraphs`].
+    pub fn sentences(&mut self, text: &str, out: &mut Vec<Span>) -> Result<()> {
+        paragraphs_into(text, &mut self.lines, &mut self.paragraphs)?;
         out.clear();
         for &para in &self.paragraphs {
-            sentences_in(text, para, &mut self.scratch, out);
+            sentences_in(text, para, &mut self.scratch, out)?;
         }
+        Ok(())
     }
 
     /// The sentence and paragraph index of each byte offset of `starts` (not decreasing, as the starts of the
     /// matcher's mentions) in `text`, -1 where it lies outside every one: `f(sentence, paragraph)` per start, in
     /// order.
+    ///
+    /// # Errors
+    ///
+    /// As [`Splitter::paragraphs`].
     pub fn locate(
         &mut self,
         text: &str,
         starts: impl IntoIterator<Item = usize>,
         mut f: impl FnMut(i64, i64),
-    ) {
+    ) -> Result<()> {
         // `sentences` also leaves the paragraphs of `text` in `self.paragraphs`.
         let mut sentences = std::mem::take(&mut self.sentences);
-        self.sentences(text, &mut sentences);
+        let split = self.sentences(text, &mut sentences);
+        if let Err(e) = split {
+            self.sentences = sentences;
+            return Err(e);
+        }
         // Both span lists and the starts are in order: one cursor each.
         let (mut s, mut p) = (0, 0);
         let index = |i: Option<usize>| i.and_then(|i| i64::try_from(i).ok()).unwrap_or(-1);
@@ -99,6 +118,7 @@ impl Splitter {
             );
         }
         self.sentences = sentences;
+        Ok(())
     }
 }
 
@@ -113,48 +133,74 @@ pub(crate) fn span_index(spans: &[Span], i: &mut usize, at: usize) -> Option<usi
 }
 
 /// Paragraphs and sentences of `text`.
+///
+/// # Panics
+///
+/// If the spans cannot be allocated ([`try_segment`] reports that as an error instead).
 pub fn segment(text: &str) -> Segments {
-    let mut segments = Segments {
-        paragraphs: paragraphs(text),
-        ..Segments::default()
-    };
+    try_segment(text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`segment`], with a failed allocation reported.
+///
+/// # Errors
+///
+/// [`crate::Error::OutOfMemory`].
+pub fn try_segment(text: &str) -> Result<Segments> {
+    let mut segments = Segments::default();
+    paragraphs_into(text, &mut Vec::new(), &mut segments.paragraphs)?;
     let mut scratch = Scratch::default();
     for (p, &para) in segments.paragraphs.iter().enumerate() {
-        sentences_in(text, para, &mut scratch, &mut segments.sentences);
+        sentences_in(text, para, &mut scratch, &mut segments.sentences)?;
         let n = segments.sentences.len() - segments.sentence_paragraph.len();
+        reserve(&mut segments.sentence_paragraph, n)?;
         segments
             .sentence_paragraph
             .extend(std::iter::repeat_n(p as u32, n));
     }
-    segments
+    Ok(segments)
 }
 
 /// The sentence and paragraph of each byte offset of `starts` (not decreasing) in `text`, -1 where it lies outside
 /// every one.
+///
+/// # Panics
+///
+/// If memory runs out (see [`try_segment`]).
 pub fn locate(text: &str, starts: &[usize]) -> Vec<(i64, i64)> {
     let mut out = Vec::with_capacity(starts.len());
-    Splitter::default().locate(text, starts.iter().copied(), |s, p| out.push((s, p)));
+    Splitter::default()
+        .locate(text, starts.iter().copied(), |s, p| out.push((s, p)))
+        .unwrap_or_else(|e| panic!("{e}"));
     out
 }
 
 /// [`segment`] with code-point offsets (Python `str` indices) instead of byte offsets.
 ///
+/// # Errors
+///
+/// [`crate::Error::OutOfMemory`] (see [`try_segment`]).
+///
 /// # Panics
 ///
 /// Never: every offset looked up was collected first.
-pub fn segment_chars(text: &str) -> Segments {
-    let mut s = segment(text);
+pub fn segment_chars(text: &str) -> Result<Segments> {
+    let mut s = try_segment(text)?;
     // Every offset, sorted, converted in one pass over the text.
-    let mut offsets: Vec<usize> = s
-        .paragraphs
-        .iter()
-        .chain(&s.sentences)
-        .flat_map(|span| [span.start, span.end])
-        .collect();
+    let mut offsets: Vec<usize> = Vec::new();
+    reserve(&mut offsets, 2 * (s.paragraphs.len() + s.sentences.len()))?;
+    offsets.extend(
+        s.paragraphs
+            .iter()
+            .chain(&s.sentences)
+            .flat_map(|span| [span.start, span.end]),
+    );
     offsets.sort_unstable();
     offsets.dedup();
     let mut cursor = crate::normalize::CharCursor::new(text);
-    let chars: Vec<usize> = offsets.iter().map(|&o| cursor.chars_at(o)).collect();
+    let mut chars: Vec<usize> = Vec::new();
+    reserve(&mut chars, offsets.len())?;
+    chars.extend(offsets.iter().map(|&o| cursor.chars_at(o)));
     let convert = |b: usize| {
         chars[offsets
             .binary_search(&b)
@@ -166,7 +212,7 @@ pub fn segment_chars(text: &str) -> Segments {
             end: convert(span.end),
         };
     }
-    s
+    Ok(s)
 }
 
 #[cfg(test)]
@@ -381,7 +427,7 @@ mod tests {
     #[test]
     fn char_offsets_count_code_points() {
         let text = "Ünïcödé ok. Next 😀.";
-        let s = segment_chars(text);
+        let s = segment_chars(text).unwrap();
         assert_eq!(
             s.sentences,
             vec![Span { start: 0, end: 11 }, Span { start: 12, end: 19 }]

@@ -1,6 +1,7 @@
 //! Paragraphs: separated by blank lines if the text has one, else one per non-blank line, else the whole text.
 
 use super::Span;
+use crate::error::{reserve, Result};
 
 pub(super) fn trimmed(text: &str, start: usize, end: usize) -> Option<Span> {
     let piece = &text[start..end];
@@ -20,22 +21,38 @@ pub(super) fn trimmed(text: &str, start: usize, end: usize) -> Option<Span> {
 }
 
 /// Paragraph spans of `text`; see the module documentation.
+///
+/// # Panics
+///
+/// If the spans cannot be allocated.
 pub fn paragraphs(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
-    paragraphs_into(text, &mut Vec::new(), &mut out);
+    paragraphs_into(text, &mut Vec::new(), &mut out).unwrap_or_else(|e| panic!("{e}"));
     out
 }
 
 /// [`paragraphs`] into `out` (cleared first), with `lines` as a reused buffer.
-pub(super) fn paragraphs_into(text: &str, lines: &mut Vec<(usize, usize)>, out: &mut Vec<Span>) {
+///
+/// # Errors
+///
+/// [`crate::Error::OutOfMemory`]: the lines grow through [`reserve`], and room for a span per line is reserved
+/// before the spans are written.
+pub(super) fn paragraphs_into(
+    text: &str,
+    lines: &mut Vec<(usize, usize)>,
+    out: &mut Vec<Span>,
+) -> Result<()> {
     out.clear();
     lines.clear();
     let mut start = 0;
     for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        reserve(lines, 1)?;
         lines.push((start, i));
         start = i + 1;
     }
+    reserve(lines, 1)?;
     lines.push((start, text.len()));
+    reserve(out, lines.len())?;
     let blank = |&(s, e): &(usize, usize)| text[s..e].trim().is_empty();
     // A blank line between two non-blank ones (leading and trailing blank lines do not count).
     let first = lines.iter().position(|l| !blank(l));
@@ -63,4 +80,5 @@ pub(super) fn paragraphs_into(text: &str, lines: &mut Vec<(usize, usize)>, out: 
     } else {
         out.extend(lines.iter().filter_map(|&(s, e)| trimmed(text, s, e)));
     }
+    Ok(())
 }

@@ -3,6 +3,7 @@
 
 use super::paragraphs::trimmed;
 use super::{words, Span};
+use crate::error::{reserve, Result};
 
 /// Characters that end a sentence.
 fn is_terminator(c: char) -> bool {
@@ -279,21 +280,32 @@ fn sentence_break(
 }
 
 /// Byte offsets of the terminators of `body`, in order.
-fn terminator_candidates(body: &str, out: &mut Vec<usize>) {
+///
+/// # Errors
+///
+/// [`crate::Error::OutOfMemory`]: a text of full stops needs eight bytes of offsets per byte of text, so the
+/// offsets grow through [`reserve`] (an error, not an abort, when memory runs out).
+fn terminator_candidates(body: &str, out: &mut Vec<usize>) -> Result<()> {
     out.clear();
     let bytes = body.as_bytes();
-    out.extend(memchr::memchr3_iter(b'.', b'!', b'?', bytes));
+    for i in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
+        reserve(out, 1)?;
+        out.push(i);
+    }
     if !body.is_ascii() {
         let before = out.len();
         // Every non-ASCII terminator is three bytes long and starts with one of these.
-        out.extend(
-            memchr::memchr3_iter(0xe2, 0xe3, 0xef, bytes)
-                .filter(|&i| char_at(body, i).is_some_and(is_terminator)),
-        );
+        for i in memchr::memchr3_iter(0xe2, 0xe3, 0xef, bytes) {
+            if char_at(body, i).is_some_and(is_terminator) {
+                reserve(out, 1)?;
+                out.push(i);
+            }
+        }
         if out.len() > before {
             out.sort_unstable();
         }
     }
+    Ok(())
 }
 
 /// Reused buffers of the sentence splitter.
@@ -305,12 +317,22 @@ pub(super) struct Scratch {
 }
 
 /// Sentence spans inside `text[para.start..para.end]`, appended to `out`.
-pub(super) fn sentences_in(text: &str, para: Span, scratch: &mut Scratch, out: &mut Vec<Span>) {
+///
+/// # Errors
+///
+/// [`crate::Error::OutOfMemory`] (room for one sentence per terminator, plus one, is reserved first).
+pub(super) fn sentences_in(
+    text: &str,
+    para: Span,
+    scratch: &mut Scratch,
+    out: &mut Vec<Span>,
+) -> Result<()> {
     let body = &text[para.start..para.end];
-    terminator_candidates(body, &mut scratch.candidates);
+    terminator_candidates(body, &mut scratch.candidates)?;
+    reserve(out, scratch.candidates.len() + 1)?;
     if scratch.candidates.is_empty() {
         out.extend(trimmed(text, para.start, para.end));
-        return;
+        return Ok(());
     }
     enclosures(body, &mut scratch.enclosed, &mut scratch.curly);
     let bytes = body.as_bytes();
@@ -333,4 +355,5 @@ pub(super) fn sentences_in(text: &str, para: Span, scratch: &mut Scratch, out: &
         }
     }
     out.extend(trimmed(text, para.start + sentence_start, para.end));
+    Ok(())
 }
