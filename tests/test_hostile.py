@@ -23,6 +23,13 @@ import cybernexus as cx
 from cybernexus.stream import InputFileError
 
 
+def run_child(code: str, *, timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter (for what may kill or hang a process), capturing its output."""
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
 @pytest.fixture(scope="module")
 def matcher() -> cx.Matcher:
     records = [
@@ -101,9 +108,7 @@ def test_ctrl_c_during_the_first_call_is_a_keyboard_interrupt(call: str) -> None
     """Before: a Ctrl-C while the first ``find_table`` or ``cooccurrence`` of a process ran surfaced as
     ``PanicException: Failed to access NumPy array API capsule``, which ``except Exception`` does not catch."""
     code = CTRL_C_CHILD % {"docs": 40000, "delay": 0.05, "repeat": 1, "call": call}
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
-    )
+    out = run_child(code, timeout=120)
     assert out.stdout.strip() == "interrupted", out.stdout + out.stderr
 
 
@@ -447,13 +452,7 @@ def test_ctrl_c_stops_the_work_not_only_the_next_call(call: str) -> None:
     """Before: Ctrl-C on a list of documents waited for all of the work (1.5-2.5 s on 300 MB). Now the waiting
     thread checks for signals while the workers run and stops them: the interrupt arrives after a small part of
     the time the whole call takes (measured in the same process, so a slow machine moves both)."""
-    out = subprocess.run(
-        [sys.executable, "-c", LATENCY_CHILD % {"call": call}],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    out = run_child(LATENCY_CHILD % {"call": call}, timeout=300)
     words = out.stdout.split()
     assert words and words[0] == "interrupted", out.stdout + out.stderr
     full, elapsed = float(words[1]), float(words[2])
@@ -513,13 +512,7 @@ def test_nested_aliases_keep_the_fallback_search_in_bounded_memory() -> None:
     process by 640 MB (2 MB: 2.5 GB). Now it chooses as the hits arrive: the process grows by a few MB, and the
     mentions are the leftmost-longest ones, computed here by hand: runs of 63 words, then the remainder."""
     depth, words = 64, 2**18
-    out = subprocess.run(
-        [sys.executable, "-c", NESTED_CHILD % {"depth": depth, "words": words}],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    out = run_child(NESTED_CHILD % {"depth": depth, "words": words}, timeout=300)
     assert out.returncode == 0, out.stderr
     first, ends, ids = out.stdout.splitlines()
     grown_mb, *starts = (int(x) for x in first.split())
@@ -603,13 +596,7 @@ def test_running_out_of_memory_is_a_memory_error_not_an_abort(call: str) -> None
     failed", SIGABRT), pyo3 turned a failed str, tuple or list into a PanicException, and a str whose UTF-8 copy
     could not be made was reported as holding a lone surrogate. Now, under a tightening address-space limit, each
     call either returns the same answer as without one or raises MemoryError, and the process lives on."""
-    out = subprocess.run(
-        [sys.executable, "-c", OUT_OF_MEMORY_CHILD % {"call": call}],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    out = run_child(OUT_OF_MEMORY_CHILD % {"call": call}, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     outcomes = out.stdout.split()
     assert len(outcomes) == 18, out.stdout + out.stderr[-3000:]
