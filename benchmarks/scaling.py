@@ -1,10 +1,13 @@
 """How the formerly super-linear cases of issue 13 grow: time at each size and the ratio per doubling.
 
-    python benchmarks/scaling.py [--case NAME ...] [--start N] [--steps K] [--repeat R]
+    python benchmarks/scaling.py [--case NAME ...] [--start N] [--steps K] [--repeat R] [--runs K]
 
 Each case is timed at ``start``, ``2 * start``, ... (``steps`` sizes), best of ``repeat`` (3)
 runs taken in turns with the garbage collector off (see :func:`best_times`); a linear cost doubles per
-doubling (ratio 2.0), a quadratic one quadruples. The cases:
+doubling (ratio 2.0), a quadratic one quadruples. With ``--runs K`` the whole measurement is made K times (each
+with its own inputs) and the table gives the median time at each size, the ratios of those medians, and the
+lowest and highest ratio of any single run: at a few milliseconds a size, one run's ratio moves by 10% or more
+from run to run (the machine, the allocator's reuse of memory, where a table falls in the caches). The cases:
 
 * ``one_entity_aliases``: one entity with N distinct aliases (``Gazetteer.from_records``).
 * ``shared_alias_all``: N entities sharing one alias, the text naming it once, ``overlaps="all"``.
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import gc
 import itertools
+import statistics
 import time
 from collections.abc import Callable
 
@@ -134,20 +138,41 @@ def main() -> None:
     parser.add_argument("--start", type=int, help="first size (default: each case's own)")
     parser.add_argument("--steps", type=int, default=4, help="number of sizes (default: 4)")
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs (default: 3)")
+    parser.add_argument(
+        "--runs", type=int, default=1, help="medians over this many measurements (default: 1)"
+    )
     args = parser.parse_args()
-    print("| case | sizes | seconds | ratio per doubling |")
-    print("|---|---|---|---|")
+    if args.runs == 1:
+        print("| case | sizes | seconds | ratio per doubling |")
+        print("|---|---|---|---|")
+    else:
+        print(
+            f"| case | sizes | median seconds of {args.runs} runs | ratio per doubling | range of runs |"
+        )
+        print("|---|---|---|---|---|")
     for name in args.case or list(CASES):
         make, default_start = CASES[name]
         start = args.start or default_start
         sizes = [start * 2**k for k in range(args.steps)]
-        times = best_times([make(n) for n in sizes], args.repeat)
-        ratios = [b / a if a > 0 else float("nan") for a, b in itertools.pairwise(times)]
-        print(
+        runs = [best_times([make(n) for n in sizes], args.repeat) for _ in range(args.runs)]
+        times = [statistics.median(at) for at in zip(*runs, strict=True)]
+        row = (
             f"| {name} | {', '.join(f'{n:,}' for n in sizes)} | {', '.join(f'{t:.4f}' for t in times)} | "
-            f"{', '.join(f'{r:.2f}' for r in ratios)} |",
-            flush=True,
+            f"{', '.join(f'{r:.2f}' for r in doublings(times))} |"
         )
+        if args.runs > 1:
+            each = [doublings(run) for run in runs]
+            row += (
+                " "
+                + ", ".join(f"{min(r):.2f}-{max(r):.2f}" for r in zip(*each, strict=True))
+                + " |"
+            )
+        print(row, flush=True)
+
+
+def doublings(times: list[float]) -> list[float]:
+    """The ratio of each time to the one before."""
+    return [b / a if a > 0 else float("nan") for a, b in itertools.pairwise(times)]
 
 
 if __name__ == "__main__":

@@ -445,7 +445,7 @@ impl Matcher {
         if gazetteer.is_empty() {
             return Err(Error::EmptyGazetteer);
         }
-        let trie = WordTrie::new(gazetteer.pattern_texts().iter().map(String::as_str))?;
+        let trie = WordTrie::new(gazetteer.pattern_texts().iter().map(|t| &**t))?;
         let kinds = gazetteer
             .entities()
             .iter()
@@ -1065,7 +1065,7 @@ impl Matcher {
     ) -> Result<()> {
         let all = self.overlaps == Overlaps::All;
         let automaton = self.automaton.get_or_init(|| {
-            let patterns = self.gazetteer.pattern_texts().iter().map(String::as_str);
+            let patterns = self.gazetteer.pattern_texts().iter().map(|t| &**t);
             // Its patterns were accepted by the trie, whose limits are tighter: the build cannot fail on them, but
             // if it did, the matcher would report nothing rather than panic.
             aho_corasick::AhoCorasick::builder()

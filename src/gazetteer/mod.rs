@@ -12,6 +12,7 @@ mod load;
 mod record;
 pub mod variants;
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
@@ -180,25 +181,35 @@ impl Candidate {
     }
 }
 
-/// Each pattern's candidates sorted by [`Candidate::key`] and laid out in one array: the texts, the ranges and the
-/// candidates of [`Gazetteer`].
-#[allow(clippy::type_complexity)]
+/// A pattern's candidates: `start..end` in [`Gazetteer`]'s candidate array.
+type Range = (u32, u32);
+
+/// The candidates, tagged with their pattern, sorted by pattern and then by [`Candidate::key`] and laid out in one
+/// array: the ranges and the candidates of [`Gazetteer`].
+///
+/// Performance note: the tags arrive almost in order (a pattern's number is given when its first alias is seen,
+/// so only repeated aliases and variants come late), which the standard library's stable sort finishes in about
+/// one pass over the runs; one vector per pattern, flattened afterwards, was one allocation per pattern.
 fn flatten(
-    patterns: Vec<(String, Vec<Candidate>)>,
-) -> Result<(Vec<String>, Vec<(u32, u32)>, Vec<Candidate>)> {
-    let mut pattern_texts = Vec::with_capacity(patterns.len());
-    let mut pattern_ranges = Vec::with_capacity(patterns.len());
-    let mut flat = Vec::with_capacity(patterns.iter().map(|(_, c)| c.len()).sum());
-    for (text, mut candidates) in patterns {
-        candidates.sort_by_key(Candidate::key);
-        let start =
-            u32::try_from(flat.len()).map_err(|_| Error::Build("too many aliases".into()))?;
-        flat.extend(candidates);
-        let end = u32::try_from(flat.len()).map_err(|_| Error::Build("too many aliases".into()))?;
-        pattern_texts.push(text);
-        pattern_ranges.push((start, end));
+    mut tagged: Vec<(u32, Candidate)>,
+    patterns: usize,
+) -> Result<(Vec<Range>, Vec<Candidate>)> {
+    let too_many = || Error::Build("too many aliases".into());
+    u32::try_from(tagged.len()).map_err(|_| too_many())?;
+    tagged.sort_by_key(|(p, c)| (*p, c.key()));
+    let mut ranges = Vec::with_capacity(patterns);
+    let mut flat = Vec::with_capacity(tagged.len());
+    for (p, candidate) in tagged {
+        while ranges.len() <= p as usize {
+            let here = flat.len() as u32;
+            ranges.push((here, here));
+        }
+        flat.push(candidate);
+        ranges[p as usize].1 = flat.len() as u32;
     }
-    Ok((pattern_texts, pattern_ranges, flat))
+    let here = flat.len() as u32;
+    ranges.resize(patterns, (here, here));
+    Ok((ranges, flat))
 }
 
 /// `s` without a leading "the" and the white space after it (any case), or `s` itself.
@@ -305,15 +316,16 @@ pub struct Gazetteer {
     entities: Vec<Entity>,
     by_id: HashMap<String, u32>,
     /// Folded alias forms, one per pattern of the matcher's trie.
-    pattern_texts: Vec<String>,
+    pattern_texts: Vec<Arc<str>>,
     /// Each pattern's candidates: `candidates[start..end]`, sorted by [`Candidate::key`].
-    pattern_ranges: Vec<(u32, u32)>,
+    pattern_ranges: Vec<Range>,
     /// The candidates of every pattern, in pattern order, in one array.
     ///
     /// Performance note: the matcher reads a pattern's candidates at every candidate end (about one per 150 bytes
     /// of text); one vector per pattern put them in 25,900 separate allocations, one more dependent load each.
     candidates: Vec<Candidate>,
-    by_pattern: HashMap<String, u32>,
+    /// Pattern numbers by folded text; the keys are shared with `pattern_texts`.
+    by_pattern: HashMap<Arc<str>, u32>,
     /// The numbering schemes (built-in and declared), compiled, and the entity and alias each known scheme name is.
     schemes: Arc<SchemeIndex>,
     /// [`Gazetteer::fingerprint`], computed on first use.
@@ -372,6 +384,50 @@ fn declared_scheme(index: usize, entity: &Entity) -> Result<Scheme> {
     })
 }
 
+/// The distinct folded alias forms, numbered in order of first appearance: one shared string per form, in the
+/// numbered list and as the key of the table that finds its number.
+struct PatternTable {
+    texts: Vec<Arc<str>>,
+    by_text: HashMap<Arc<str>, u32>,
+}
+
+impl PatternTable {
+    fn with_capacity(n: usize) -> PatternTable {
+        PatternTable {
+            texts: Vec::with_capacity(n),
+            by_text: HashMap::with_capacity(n),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// The number of `folded`, given the next one if it is new.
+    fn number(&mut self, folded: String) -> u32 {
+        // One hash per alias: the shared string is made before the look-up, and dropped if the form is known.
+        match self.by_text.entry(folded.into()) {
+            Entry::Occupied(known) => *known.get(),
+            Entry::Vacant(new) => {
+                let p = self.texts.len() as u32;
+                self.texts.push(Arc::clone(new.key()));
+                new.insert(p);
+                p
+            }
+        }
+    }
+}
+
+/// What [`Candidate::accepts`] compares a span with: the text normalised without case folding for an exact
+/// alias, and nothing for the other policies, which never read it.
+fn exact_form(text: &str, case: CasePolicy) -> Box<str> {
+    if case == CasePolicy::Exact {
+        normalize_str(text, false).into_boxed_str()
+    } else {
+        Box::default()
+    }
+}
+
 impl Gazetteer {
     /// Read a JSON gazetteer file (see [`read_json`]) and build it; every error names the file.
     ///
@@ -409,21 +465,25 @@ impl Gazetteer {
         // Sized for one pattern per alias up front: growing a table of 160k strings by doubling rehashed it eight
         // times and made the build grow faster than its input (issue 13's scaling table).
         let aliases: usize = entities.iter().map(|e| e.aliases.len()).sum();
-        let mut by_pattern: HashMap<String, u32> = HashMap::with_capacity(aliases);
-        let mut patterns: Vec<(String, Vec<Candidate>)> = Vec::with_capacity(aliases);
+        let mut patterns = PatternTable::with_capacity(aliases);
+        let mut tagged: Vec<(u32, Candidate)> = Vec::with_capacity(aliases);
         let mut declared: Vec<(usize, Scheme)> = Vec::new();
         for (index, entity) in entities.iter().enumerate() {
             let e = u32::try_from(index).map_err(|_| {
                 Error::InvalidArgument("a gazetteer holds at most 2^32 - 1 entities".into())
             })?;
-            if let Some(&first) = by_id.get(&entity.id) {
-                return Err(Error::DuplicateId {
-                    id: entity.id.clone(),
-                    first: first as usize,
-                    second: index,
-                });
+            match by_id.entry(entity.id.clone()) {
+                Entry::Occupied(first) => {
+                    return Err(Error::DuplicateId {
+                        id: entity.id.clone(),
+                        first: *first.get() as usize,
+                        second: index,
+                    });
+                }
+                Entry::Vacant(new) => {
+                    new.insert(e);
+                }
             }
-            by_id.insert(entity.id.clone(), e);
             if entity.kind == PATTERN_KIND {
                 declared.push((index, declared_scheme(index, entity)?));
                 continue;
@@ -444,22 +504,19 @@ impl Gazetteer {
                     entity: e,
                     alias: a as u32,
                     case: alias.case,
-                    exact: normalize_str(&alias.text, false).into_boxed_str(),
+                    exact: exact_form(&alias.text, alias.case),
                     variant: false,
                     article: strip_article(&folded).len() < folded.len(),
                     needs_support: alias.needs_support,
                     rank: default_rank(entity, alias),
                 };
-                let p = *by_pattern.entry(folded.clone()).or_insert_with(|| {
-                    patterns.push((folded, Vec::new()));
-                    (patterns.len() - 1) as u32
-                });
-                patterns[p as usize].1.push(candidate);
+                tagged.push((patterns.number(folded), candidate));
             }
         }
         // Variants (CamelCase joined or split) become patterns of their own, but only where no alias as written
-        // has the same folded form: an alias always beats another entity's variant.
+        // has the same folded form (an alias always beats another entity's variant), and once per entity.
         let written = patterns.len();
+        let mut varied: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
         for (e, entity) in entities.iter().enumerate() {
             for (a, alias) in entity.aliases.iter().enumerate() {
                 for (text, case) in variants::variants(entity, alias) {
@@ -467,32 +524,29 @@ impl Gazetteer {
                     if folded.is_empty() {
                         continue;
                     }
+                    let p = patterns.number(folded);
+                    if (p as usize) < written || !varied.insert((p, e as u32)) {
+                        continue;
+                    }
                     let candidate = Candidate {
                         entity: e as u32,
                         alias: a as u32,
                         case,
-                        exact: normalize_str(&text, false).into_boxed_str(),
+                        exact: exact_form(&text, case),
                         variant: true,
                         article: false,
                         needs_support: alias.needs_support,
                         rank: default_rank(entity, alias),
                     };
-                    let p = *by_pattern.entry(folded.clone()).or_insert_with(|| {
-                        patterns.push((folded, Vec::new()));
-                        (patterns.len() - 1) as u32
-                    });
-                    if p as usize >= written
-                        && !patterns[p as usize]
-                            .1
-                            .iter()
-                            .any(|c| c.entity == candidate.entity)
-                    {
-                        patterns[p as usize].1.push(candidate);
-                    }
+                    tagged.push((p, candidate));
                 }
             }
         }
-        let (pattern_texts, pattern_ranges, flat) = flatten(patterns)?;
+        let (pattern_ranges, flat) = flatten(tagged, patterns.len())?;
+        let PatternTable {
+            texts: pattern_texts,
+            by_text: by_pattern,
+        } = patterns;
         let schemes = Arc::new(SchemeIndex::new(&entities, declared)?);
         Ok(Gazetteer {
             entities,
@@ -594,7 +648,7 @@ impl Gazetteer {
     /// folded `text` and whose case policy accepts it, in gazetteer order.
     pub fn lookup(&self, text: &str) -> Vec<u32> {
         let folded = normalize_str(text, true);
-        let Some(&p) = self.by_pattern.get(&folded) else {
+        let Some(&p) = self.by_pattern.get(folded.as_str()) else {
             return Vec::new();
         };
         let span = text.trim_matches(char::is_whitespace);
@@ -613,7 +667,7 @@ impl Gazetteer {
     /// policy accepts it: the first alias of each entity, in gazetteer order.
     pub fn lookup_alias(&self, text: &str) -> Vec<(u32, u32)> {
         let folded = normalize_str(text, true);
-        let Some(&p) = self.by_pattern.get(&folded) else {
+        let Some(&p) = self.by_pattern.get(folded.as_str()) else {
             return Vec::new();
         };
         let span = text.trim_matches(char::is_whitespace);
@@ -628,7 +682,7 @@ impl Gazetteer {
     }
 
     /// The folded text of every pattern, in pattern order.
-    pub(crate) fn pattern_texts(&self) -> &[String] {
+    pub(crate) fn pattern_texts(&self) -> &[Arc<str>] {
         &self.pattern_texts
     }
 

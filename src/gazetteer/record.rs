@@ -98,8 +98,6 @@ impl RawRecord {
             return Err(fail(Some(&id), "'name' is empty".into()));
         }
         let mut aliases: Vec<Alias> = Vec::with_capacity(self.aliases.len() + 1);
-        let mut seen: std::collections::HashSet<Alias> =
-            std::collections::HashSet::with_capacity(self.aliases.len());
         for (a, raw) in self.aliases.into_iter().enumerate() {
             let (text, case, form, needs_support) = match raw {
                 RawAlias::Text(text) => (text, None, None, false),
@@ -110,7 +108,7 @@ impl RawRecord {
                     needs_support,
                 } => (text, case, form, needs_support),
             };
-            let text = text.trim_matches(char::is_whitespace).to_owned();
+            let text = trimmed(text);
             if text.is_empty() {
                 return Err(fail(Some(&id), format!("alias {a} is empty")));
             }
@@ -125,17 +123,20 @@ impl RawRecord {
                 )
             })?;
             let form = form.filter(|f| !f.trim().is_empty());
-            let alias = Alias {
+            aliases.push(Alias {
                 text,
                 case,
                 form,
                 needs_support,
-            };
-            // A set, not a search of the list: one entity may have 100k aliases (a search made that quadratic).
-            if seen.insert(alias.clone()) {
-                aliases.push(alias);
-            }
+            });
         }
+        // Repeats dropped, the first kept: by a set of borrowed aliases, not a search of the list (one entity may
+        // have 100k aliases, and a search made that quadratic), nor a set of copies (a copy of every alias).
+        let mut seen = std::collections::HashSet::with_capacity(aliases.len());
+        let first: Vec<bool> = aliases.iter().map(|alias| seen.insert(alias)).collect();
+        drop(seen);
+        let mut first = first.into_iter();
+        aliases.retain(|_| first.next().unwrap_or(true));
         if !aliases.iter().any(|a| a.text == name) {
             aliases.insert(
                 0,
@@ -159,6 +160,16 @@ impl RawRecord {
             aliases,
             attrs: self.attrs,
         })
+    }
+}
+
+/// `text` without white space at either end, reusing its buffer when there is none.
+fn trimmed(text: String) -> String {
+    let t = text.trim_matches(char::is_whitespace);
+    if t.len() == text.len() {
+        text
+    } else {
+        t.to_owned()
     }
 }
 
