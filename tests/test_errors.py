@@ -355,3 +355,11 @@ def test_a_failing_alias_iterator_propagates_its_own_error() -> None:
 
     with pytest.raises(RuntimeError, match="broken source"):
         cx.Gazetteer.from_records([{**RECORD, "aliases": aliases()}])
+
+
+def test_mention_constructor_refuses_the_lowest_int64_place() -> None:
+    """-2**63 stands for "no place" inside a Mention, so it is refused rather than read back as None."""
+    with pytest.raises(ValueError, match="must be above"):
+        cx.Mention(0, 1, "x", "id", "kind", "name", "alias", sentence=-(2**63))
+    with pytest.raises(ValueError, match="must be above"):
+        cx.Mention(0, 1, "x", "id", "kind", "name", "alias", paragraph=-(2**63))

@@ -343,3 +343,47 @@ def test_mentions_carry_their_sentence_and_paragraph() -> None:
     assert m.find_table([text]).sentence is None
     frame = table.to_pandas()
     assert frame["sentence"].tolist() == [0, 1, 2, 0]
+
+
+FIELDS = [
+    "start",
+    "end",
+    "text",
+    "entity_id",
+    "kind",
+    "name",
+    "alias",
+    "form",
+    "sentence",
+    "paragraph",
+    "resolved_by",
+    "ambiguous",
+    "via",
+]
+
+
+def test_mention_built_by_hand_keeps_every_field_and_equals_the_matchers() -> None:
+    """A Mention built from a found mention's fields (as pickle does) equals it, and one built with fields the matcher
+    never writes (a place without the other, any via or resolved_by string) keeps them exactly."""
+    m = cx.Matcher(cx.example_gazetteer())
+    for found in m.find("Fancy Bear hit Germany. The U.S. said so.", segments=True):
+        fields = {f: getattr(found, f) for f in FIELDS}
+        rebuilt = cx.Mention(**fields)
+        assert rebuilt == found and hash(rebuilt) == hash(found)
+        assert {f: getattr(rebuilt, f) for f in FIELDS} == fields
+    odd = cx.Mention(0, 1, "x", "id", "k", "n", "a", sentence=-1, via="mine", resolved_by="me")
+    assert (odd.sentence, odd.paragraph, odd.via, odd.resolved_by) == (-1, None, "mine", "me")
+    assert cx.Mention(0, 1, "x", "id", "k", "n", "a", paragraph=0).sentence is None
+    assert cx.Mention(0, 1, "x", "id", "k", "n", "a").via == "alias"
+
+
+def test_mentions_of_one_span_share_its_text_and_stay_distinct() -> None:
+    """N entities sharing an alias in overlaps="all": N mentions of one span, each with its own entity."""
+    g = cx.Gazetteer.from_records(
+        [{"id": f"e{i}", "kind": "k", "name": f"Name {i}", "aliases": ["Shared"]} for i in range(5)]
+    )
+    found = cx.Matcher(g, overlaps="all").find("a Shared b, Shared")
+    assert [(x.start, x.end, x.entity_id) for x in found] == [
+        (s, s + 6, f"e{i}") for s in (2, 12) for i in range(5)
+    ]
+    assert all(x.text == "Shared" for x in found)

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use numpy::{IntoPyArray, PyReadonlyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyList, PyString, PyTuple};
 
 use super::args::threads;
@@ -19,59 +20,51 @@ use crate::matcher::{Located, Match, Matcher, Offsets, Overlaps, Resolve, Rules,
 /// One mention of an entity in a text.
 ///
 /// ``start`` and ``end`` are positions in the Python string, so ``text[m.start:m.end] == m.text``.
-#[pyclass(frozen, get_all, module = "cybernexus._core", name = "Mention")]
+#[pyclass(frozen, module = "cybernexus._core", name = "Mention")]
 pub struct PyMention {
     /// Start position (code points).
+    #[pyo3(get)]
     start: usize,
     /// End position, exclusive.
+    #[pyo3(get)]
     end: usize,
     /// The matched text, as written.
+    #[pyo3(get)]
     text: Py<PyString>,
-    /// Id of the entity.
-    entity_id: Py<PyString>,
-    /// Kind of the entity.
-    kind: Py<PyString>,
-    /// Canonical name of the entity.
-    name: Py<PyString>,
-    /// The alias that matched, as the gazetteer writes it.
-    alias: Py<PyString>,
-    /// The alias's form (``"abbreviation"``, ``"adjective"``, ...), if the gazetteer says.
-    form: Option<Py<PyString>>,
-    /// Index of the sentence the mention starts in (with ``segments=True``; else ``None``).
-    sentence: Option<i64>,
-    /// Index of the paragraph the mention starts in (with ``segments=True``; else ``None``).
-    paragraph: Option<i64>,
-    /// How the entity was chosen where the span names several (a group and its software, two groups): the cue
-    /// (``"ransomware"``, ``"operators"``, ``"attributed to"``, ...), ``"document"`` or ``"default"``; ``None`` when
-    /// the span names one entity.
-    resolved_by: Option<Py<PyString>>,
     /// Whether the span names more than one entity and nothing decided between them (or two of the same kind).
+    #[pyo3(get)]
     ambiguous: bool,
-    /// How the span was found: ``"alias"``, ``"variant"`` (a CamelCase variant), ``"pattern"`` (a vendor's
-    /// numbering scheme) or ``"acronym"`` (defined in the text).
-    via: Py<PyString>,
+    /// The entity's strings, shared by every mention of it, and small codes for the rest: a mention is made
+    /// millions of times, and at 96 bytes (from 160 with a field per string) it costs a third less to make.
+    entity: Arc<EntityStrings>,
+    /// Sentence and paragraph, [`NO_PLACE`] where there is none.
+    place: (i64, i64),
+    alias: u32,
+    resolved_by: u16,
+    via: u8,
 }
 
 impl PyMention {
     /// Every field, in constructor order, as two tuples (pyo3 converts tuples of at most 12 items); comparing and
     /// hashing the pair is comparing and hashing the fields in order.
     fn key<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let e = &self.entity;
         let first = (
             self.start,
             self.end,
             &self.text,
-            &self.entity_id,
-            &self.kind,
-            &self.name,
-            &self.alias,
+            &e.id,
+            &e.kind,
+            &e.name,
+            self.alias(),
         );
         let second = (
-            &self.form,
-            self.sentence,
-            self.paragraph,
-            &self.resolved_by,
+            self.form(),
+            self.sentence(),
+            self.paragraph(),
+            self.resolved_by(py)?,
             self.ambiguous,
-            &self.via,
+            self.via(py)?,
         );
         (first, second).into_pyobject(py)
     }
@@ -103,20 +96,96 @@ impl PyMention {
                 "end ({end}) is before start ({start})"
             )));
         }
+        if sentence == Some(NO_PLACE) || paragraph == Some(NO_PLACE) {
+            return Err(PyValueError::new_err(format!(
+                "a sentence or paragraph index must be above {NO_PLACE}"
+            )));
+        }
+        let via = match via {
+            Some(via) => via,
+            None => codes(py)?.via[0].clone_ref(py),
+        };
+        let entity = Arc::new(EntityStrings {
+            id: entity_id,
+            kind,
+            name,
+            aliases: vec![alias],
+            forms: vec![form],
+            own: Some((resolved_by, via)),
+        });
         Ok(PyMention {
             start,
             end,
             text,
-            entity_id,
-            kind,
-            name,
-            alias,
-            form,
-            sentence,
-            paragraph,
-            resolved_by,
             ambiguous,
-            via: via.unwrap_or_else(|| PyString::intern(py, "alias").unbind()),
+            entity,
+            place: (sentence.unwrap_or(NO_PLACE), paragraph.unwrap_or(NO_PLACE)),
+            alias: 0,
+            resolved_by: 0,
+            via: 0,
+        })
+    }
+
+    /// Id of the entity.
+    #[getter]
+    fn entity_id(&self) -> &Py<PyString> {
+        &self.entity.id
+    }
+
+    /// Kind of the entity.
+    #[getter]
+    fn kind(&self) -> &Py<PyString> {
+        &self.entity.kind
+    }
+
+    /// Canonical name of the entity.
+    #[getter]
+    fn name(&self) -> &Py<PyString> {
+        &self.entity.name
+    }
+
+    /// The alias that matched, as the gazetteer writes it.
+    #[getter]
+    fn alias(&self) -> &Py<PyString> {
+        &self.entity.aliases[self.alias as usize]
+    }
+
+    /// The alias's form (``"abbreviation"``, ``"adjective"``, ...), if the gazetteer says.
+    #[getter]
+    fn form(&self) -> Option<&Py<PyString>> {
+        self.entity.forms[self.alias as usize].as_ref()
+    }
+
+    /// Index of the sentence the mention starts in (with ``segments=True``; else ``None``).
+    #[getter]
+    fn sentence(&self) -> Option<i64> {
+        Some(self.place.0).filter(|&s| s != NO_PLACE)
+    }
+
+    /// Index of the paragraph the mention starts in (with ``segments=True``; else ``None``).
+    #[getter]
+    fn paragraph(&self) -> Option<i64> {
+        Some(self.place.1).filter(|&p| p != NO_PLACE)
+    }
+
+    /// How the entity was chosen where the span names several (a group and its software, two groups): the cue
+    /// (``"ransomware"``, ``"operators"``, ``"attributed to"``, ...), ``"document"`` or ``"default"``; ``None`` when
+    /// the span names one entity.
+    #[getter]
+    fn resolved_by<'a>(&'a self, py: Python<'_>) -> PyResult<Option<&'a Py<PyString>>> {
+        Ok(match &self.entity.own {
+            Some((resolved_by, _)) => resolved_by.as_ref(),
+            None => codes(py)?.resolved_by[usize::from(self.resolved_by)].as_ref(),
+        })
+    }
+
+    /// How the span was found: ``"alias"``, ``"variant"`` (a CamelCase variant), ``"pattern"`` (a vendor's
+    /// numbering scheme) or ``"acronym"`` (defined in the text).
+    #[getter]
+    fn via<'a>(&'a self, py: Python<'_>) -> PyResult<&'a Py<PyString>> {
+        Ok(match &self.entity.own {
+            Some((_, via)) => via,
+            None => &codes(py)?.via[usize::from(self.via)],
         })
     }
 
@@ -131,8 +200,8 @@ impl PyMention {
             self.start,
             self.end,
             repr(&self.text),
-            repr(&self.entity_id),
-            repr(&self.alias)
+            repr(&self.entity.id),
+            repr(self.alias())
         )
     }
 
@@ -168,6 +237,33 @@ impl PyMention {
     }
 }
 
+/// A place that a mention built by hand does not have (the matcher gives a segmented mention both places, where
+/// the sentence may be -1; no index is ever this low).
+const NO_PLACE: i64 = i64::MIN;
+
+/// The interned names of the `via` and `resolved_by` codes, made once per process.
+struct Codes {
+    via: Vec<Py<PyString>>,
+    resolved_by: Vec<Option<Py<PyString>>>,
+}
+
+fn codes(py: Python<'_>) -> PyResult<&'static Codes> {
+    static CODES: PyOnceLock<Codes> = PyOnceLock::new();
+    CODES.get_or_try_init(py, || {
+        let name = |n: &str| intern_str(py, n).map(Bound::unbind);
+        Ok(Codes {
+            via: Via::NAMES
+                .iter()
+                .map(|n| name(n))
+                .collect::<PyResult<_>>()?,
+            resolved_by: Resolution::labels()
+                .into_iter()
+                .map(|n| n.map(name).transpose())
+                .collect::<PyResult<_>>()?,
+        })
+    })
+}
+
 /// Python strings of one entity, made once per matcher so that mentions share them.
 struct EntityStrings {
     id: Py<PyString>,
@@ -175,6 +271,8 @@ struct EntityStrings {
     name: Py<PyString>,
     aliases: Vec<Py<PyString>>,
     forms: Vec<Option<Py<PyString>>>,
+    /// `resolved_by` and `via` of a mention built by hand, which may be any strings (else the codes are read).
+    own: Option<(Option<Py<PyString>>, Py<PyString>)>,
 }
 
 impl EntityStrings {
@@ -198,6 +296,7 @@ impl EntityStrings {
                         .transpose()
                 })
                 .collect::<PyResult<_>>()?,
+            own: None,
         })
     }
 }
@@ -220,7 +319,7 @@ impl EntityStrings {
 pub struct PyMatcher {
     inner: Arc<Matcher>,
     gazetteer: Py<PyGazetteer>,
-    strings: Vec<EntityStrings>,
+    strings: Vec<Arc<EntityStrings>>,
 }
 
 impl PyMatcher {
@@ -232,42 +331,31 @@ impl PyMatcher {
     fn mention(
         &self,
         py: Python<'_>,
-        text: &str,
+        span: Py<PyString>,
         m: &Match,
         place: Option<(i64, i64)>,
     ) -> PyResult<PyMention> {
-        let made;
-        let e = if let Some(e) = self.strings.get(m.entity as usize) {
-            e
+        let entity = if let Some(e) = self.strings.get(m.entity as usize) {
+            Arc::clone(e)
         } else {
             // A threat actor named by a numbering scheme: its strings are made for this mention.
-            made = self
+            let e = self
                 .inner
                 .gazetteer()
                 .entity_at(m.entity)
-                .map(|e| EntityStrings::new(py, &e))
-                .expect("invariant: the matcher only reports entities its gazetteer numbers")?;
-            &made
+                .expect("invariant: the matcher only reports entities its gazetteer numbers");
+            Arc::new(EntityStrings::new(py, &e)?)
         };
-        let a = m.alias as usize;
         Ok(PyMention {
             start: m.start,
             end: m.end,
-            text: new_str(py, &text[m.byte_start..m.byte_end])?.unbind(),
-            entity_id: e.id.clone_ref(py),
-            kind: e.kind.clone_ref(py),
-            name: e.name.clone_ref(py),
-            alias: e.aliases[a].clone_ref(py),
-            form: e.forms[a].as_ref().map(|f| f.clone_ref(py)),
-            sentence: place.map(|p| p.0),
-            paragraph: place.map(|p| p.1),
-            resolved_by: m
-                .resolved_by
-                .name()
-                .map(|r| intern_str(py, r).map(Bound::unbind))
-                .transpose()?,
+            text: span,
             ambiguous: m.ambiguous,
-            via: intern_str(py, m.via.as_str())?.unbind(),
+            entity,
+            place: place.unwrap_or((NO_PLACE, NO_PLACE)),
+            alias: m.alias,
+            resolved_by: m.resolved_by.0,
+            via: m.via.code(),
         })
     }
 
@@ -278,18 +366,31 @@ impl PyMatcher {
         found: &Located,
     ) -> PyResult<Bound<'py, PyList>> {
         let (matches, places) = found;
+        // Mentions of one span (nested entities with `overlaps="all"`, or N entities sharing an alias) share the
+        // span's `str`, as equal strings may: one object for the span, not one per entity.
+        let mut last: Option<(usize, usize, Py<PyString>)> = None;
         let objects = matches
             .iter()
             .enumerate()
             .map(|(i, m)| {
+                let span = match &last {
+                    Some((s, e, span)) if (*s, *e) == (m.byte_start, m.byte_end) => {
+                        span.clone_ref(py)
+                    }
+                    _ => {
+                        let span = new_str(py, &text[m.byte_start..m.byte_end])?.unbind();
+                        last = Some((m.byte_start, m.byte_end, span.clone_ref(py)));
+                        span
+                    }
+                };
                 let object = Bound::new(
                     py,
-                    self.mention(py, text, m, places.as_ref().map(|p| p[i]))?,
+                    self.mention(py, span, m, places.as_ref().map(|p| p[i]))?,
                 )?;
                 // Safety: untracking only takes the object off the cyclic collector's lists (CPython does the same
                 // for tuples of atomic objects); the collector would find nothing to do with it: a Mention made
-                // here refers only to exact `str` objects and holds no container, so it can never be part of a
-                // reference cycle, and it is still freed by reference counting. `PyObject_GC_UnTrack` is valid on
+                // here refers only to exact `str` objects (its text, and its entity's through a Rust `Arc`) and
+                // holds no container, so it can never be part of a reference cycle, and it is still freed by reference counting. `PyObject_GC_UnTrack` is valid on
                 // any object of a collected type, tracked or not, with the interpreter held (it is, by `py`).
                 unsafe { pyo3::ffi::PyObject_GC_UnTrack(object.as_ptr().cast()) };
                 Ok(object)
@@ -405,9 +506,10 @@ impl PyMatcher {
         let strings = core
             .entities()
             .iter()
-            .map(|e| EntityStrings::new(py, e))
+            .map(|e| EntityStrings::new(py, e).map(Arc::new))
             .collect::<PyResult<_>>()?;
         let inner = py.detach(|| Matcher::with_rules(core, mode, rules))?;
+        codes(py)?;
         Ok(PyMatcher {
             inner: Arc::new(inner),
             gazetteer: gazetteer.clone().unbind(),
