@@ -1,7 +1,9 @@
 """Streaming: read corpora from files and match or count them in bounded memory.
 
 * :func:`read_texts` yields the documents of a file or a folder: one per line, one per JSON line (a field of
-  each object), or one per file; ``.gz`` files are decompressed on the fly.
+  each object), one per CSV/TSV row (a named column), one per Parquet row (a named column, read a row group at a
+  time), or one per file; ``.gz`` files are decompressed on the fly. :func:`read_documents` gives each one's id
+  too: an id field or column, or where it was read (``"file:line"``, ``"file:row"``, the file name).
 * :func:`iter_find` matches an iterable of texts batch by batch and yields each document's mentions.
 * :func:`find_file` matches a file or a folder batch by batch into one pandas DataFrame of mentions.
 * :func:`cooccurrence` (in :mod:`cybernexus.cooccurrence`) streams an iterator the same way.
@@ -12,6 +14,7 @@ batches, which take a few milliseconds each; ``progress=True`` shows a tqdm bar 
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
 import os
@@ -28,9 +31,20 @@ from cybernexus.errors import CybernexusError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["batched", "find_file", "iter_find", "read_texts"]
+__all__ = ["batched", "find_file", "iter_find", "read_documents", "read_texts"]
 
-Format = Literal["lines", "jsonl", "file"]
+Format = Literal["lines", "jsonl", "csv", "tsv", "parquet", "file"]
+FORMATS: tuple[str, ...] = ("lines", "jsonl", "csv", "tsv", "parquet", "file")
+#: The format a file's last suffix (``.gz`` aside) implies; any other suffix reads as ``"lines"``.
+SUFFIXES: dict[str, Format] = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
 T = TypeVar("T")
 
 
@@ -85,7 +99,7 @@ def _decode(path: Path, data: bytes, line: int) -> str:
 
 def _format_of(path: Path) -> Format:
     suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
-    return "jsonl" if suffixes and suffixes[-1] in (".jsonl", ".ndjson") else "lines"
+    return SUFFIXES.get(suffixes[-1], "lines") if suffixes else "lines"
 
 
 def _lines(f: BinaryIO | gzip.GzipFile) -> Iterator[bytes]:
@@ -97,17 +111,28 @@ def _lines(f: BinaryIO | gzip.GzipFile) -> Iterator[bytes]:
         yield from line.split(b"\r")
 
 
-def _read_file(path: Path, fmt: Format, field: str) -> Iterator[str]:
+#: A document as the readers yield it: its id (the id field's value, or where it was read; ``None`` when no id was
+#: asked for) and its text.
+Record = tuple[Any, str]
+
+
+def _read_file(path: Path, fmt: Format, field: str, id: str | None, ids: bool) -> Iterator[Record]:
     """Documents of one file; lines are decoded one by one, so an error names its line."""
+    if fmt == "parquet":
+        yield from _read_parquet(path, field, id, ids)
+        return
     try:
         with _open_binary(path) as f:
             if fmt == "file":
-                yield _decode(path, f.read(), 1)
+                yield (str(path) if ids else None), _decode(path, f.read(), 1)
+                return
+            if fmt in ("csv", "tsv"):
+                yield from _read_csv(path, f, fmt, field, id, ids)
                 return
             for number, raw in enumerate(_lines(f), start=1):
                 text = _decode(path, raw, number)
                 if fmt == "lines":
-                    yield text
+                    yield (f"{path}:{number}" if ids else None), text
                     continue
                 if not text.strip():
                     continue
@@ -120,9 +145,116 @@ def _read_file(path: Path, fmt: Format, field: str) -> Iterator[str]:
                 value = row.get(field) if isinstance(row, dict) else None
                 if not isinstance(value, str):
                     raise InputFileError(f"{path}:{number}: no string field {field!r}")
-                yield value
+                if id is not None and (not isinstance(row, dict) or row.get(id) is None):
+                    raise InputFileError(f"{path}:{number}: no id field {id!r}")
+                yield (row[id] if id is not None else f"{path}:{number}" if ids else None), value
     except (gzip.BadGzipFile, EOFError, zlib.error) as err:
         raise InputFileError(f"{path}: cannot read: {err}") from None
+
+
+def _decoded_lines(path: Path, f: BinaryIO | gzip.GzipFile) -> Iterator[str]:
+    """The lines of a file as ``str``, line ends kept (a quoted CSV field may hold them), a UTF-8 byte order mark
+    at the start dropped (spreadsheets write one)."""
+    for number, raw in enumerate(f, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        yield _decode(path, raw, number)
+
+
+def _column(path: Path, header: list[str], name: str, what: str) -> int:
+    """The position of column ``name`` in a header, which must hold it once."""
+    found = [i for i, h in enumerate(header) if h == name]
+    if len(found) != 1:
+        problem = "no" if not found else f"{len(found)} columns named"
+        raise InputFileError(
+            f"{path}:1: {problem} {what} column {name!r} (the header has {', '.join(map(repr, header))})"
+        )
+    return found[0]
+
+
+def _read_csv(
+    path: Path, f: BinaryIO | gzip.GzipFile, fmt: Format, field: str, id: str | None, ids: bool
+) -> Iterator[Record]:
+    """Rows of a CSV or TSV file with a header; the document is the ``field`` column. Quoted fields may span
+    lines; a row with more or fewer cells than the header, or a quote left open, is an error naming its line."""
+    reader = csv.reader(
+        _decoded_lines(path, f), dialect="excel-tab" if fmt == "tsv" else "excel", strict=True
+    )
+    line = 0
+    try:
+        header = next(reader, None)
+        if header is None:
+            return
+        text_at = _column(path, header, field, "text")
+        id_at = None if id is None else _column(path, header, id, "id")
+        line = reader.line_num
+        for row in reader:
+            first, line = line + 1, reader.line_num
+            if not row:
+                continue
+            if len(row) != len(header):
+                raise InputFileError(
+                    f"{path}:{first}: a row of {len(row)} cells under a header of {len(header)}"
+                )
+            doc_id = row[id_at] if id_at is not None else f"{path}:{first}" if ids else None
+            yield doc_id, row[text_at]
+    except csv.Error as err:
+        raise InputFileError(
+            f"{path}:{reader.line_num or line}: invalid {fmt.upper()}: {err}"
+        ) from None
+
+
+def _parquet_batches(
+    path: Path, field: str, id: str | None, batch_size: int | None = None
+) -> Iterator[tuple[Any, Any]]:
+    """``(ids, texts)`` Arrow arrays of a Parquet file, a row group (or ``batch_size`` rows) at a time; ``ids`` is
+    ``None`` without an ``id`` column."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as err:
+        raise ImportError("reading Parquet needs pyarrow: pip install pyarrow") from err
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as err:
+        raise InputFileError(f"{path}: not a Parquet file: {err}") from None
+    names = parquet.schema_arrow.names
+    for name, what in ((field, "text"), (id, "id")):
+        if name is not None and name not in names:
+            raise InputFileError(
+                f"{path}: no {what} column {name!r} (the columns are {', '.join(map(repr, names))})"
+            )
+    kind = parquet.schema_arrow.field(field).type
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        raise InputFileError(f"{path}: column {field!r} holds {kind}, not strings")
+    columns = [field] if id is None else [field, id]
+    parts: Iterator[pa.Table] | Iterator[pa.RecordBatch]
+    try:
+        if batch_size is None:
+            parts = (
+                parquet.read_row_group(i, columns=columns) for i in range(parquet.num_row_groups)
+            )
+        else:
+            parts = parquet.iter_batches(batch_size=batch_size, columns=columns)
+        for part in parts:
+            yield (None if id is None else part.column(id)), part.column(field)
+    except pa.ArrowException as err:
+        raise InputFileError(f"{path}: cannot read: {err}") from None
+
+
+def _read_parquet(path: Path, field: str, id: str | None, ids: bool) -> Iterator[Record]:
+    """Rows of a Parquet file; a null text is an empty document (as the matcher reads an Arrow column)."""
+    row = 0
+    for id_column, texts in _parquet_batches(path, field, id):
+        values = [t if t is not None else "" for t in texts.to_pylist()]
+        if id_column is not None:
+            doc_ids = id_column.to_pylist()
+        elif ids:
+            doc_ids = [f"{path}:{row + i}" for i in range(len(values))]
+        else:
+            doc_ids = [None] * len(values)
+        row += len(values)
+        yield from zip(doc_ids, values, strict=True)
 
 
 def _regular(path: Path) -> Path:
@@ -158,42 +290,94 @@ def read_texts(
     field: str = "text",
     follow_symlinks: bool = False,
 ) -> Iterator[str]:
-    """The documents of a file or a folder, lazily.
+    """The documents of a file or a folder, lazily (:func:`read_documents` gives each one's id too).
 
     Args:
-        source: A file (``.txt``, ``.jsonl``, ``.ndjson``, optionally ``.gz``) or a folder (its files, sorted,
-            recursively; hidden files and folders below it, whose names start with ``.``, are skipped).
+        source: A file (``.txt``, ``.jsonl``, ``.ndjson``, ``.csv``, ``.tsv``, optionally ``.gz``; ``.parquet``)
+            or a folder (its files, sorted, recursively; hidden files and folders below it, whose names start
+            with ``.``, are skipped).
         format: ``"lines"`` (a document per line; LF, CRLF and lone CR end a line), ``"jsonl"`` (a JSON object
-            per line; the document is its ``field``) or ``"file"`` (a document per file). Default: ``"jsonl"`` for
-            ``.jsonl``/``.ndjson`` files, ``"file"`` for the files of a folder, ``"lines"`` otherwise.
-        field: The JSON field holding the text, for ``"jsonl"``.
+            per line; the document is its ``field``), ``"csv"`` or ``"tsv"`` (a header, then a document per row:
+            its ``field`` column; quoted cells may span lines), ``"parquet"`` (the ``field`` column, a row group at
+            a time; needs pyarrow; a null is an empty document) or ``"file"`` (a document per file). Default: by
+            the file's suffix (``.jsonl``/``.ndjson``, ``.csv``, ``.tsv``/``.tab``, ``.parquet``/``.pq``),
+            ``"file"`` for the files of a folder, ``"lines"`` otherwise.
+        field: The JSON field or the column holding the text.
         follow_symlinks: Read files of a folder that are symlinks to places outside it (refused by default).
 
     Raises:
         FileNotFoundError: ``source`` does not exist.
         ValueError: ``source`` is empty, or ``format`` is unknown.
-        InputFileError: a file is not UTF-8, a JSON line is invalid or lacks ``field`` (the message names the file
-            and the line), a gzip file is truncated or corrupt, a file is not a regular file (a FIFO would block),
-            or a folder's file links outside it.
+        InputFileError: a file is not UTF-8, a JSON line is invalid or lacks ``field``, a CSV row has more or
+            fewer cells than the header or leaves a quote open, a column is missing (the message names the file
+            and the line), a gzip or Parquet file is truncated or corrupt, a file is not a regular file (a FIFO
+            would block), or a folder's file links outside it.
     """
+    path = _source(source, format, field, None)
+    for _, text in _records(path, format, field, None, False, follow_symlinks):
+        yield text
+
+
+def read_documents(
+    source: str | os.PathLike[str],
+    *,
+    format: Format | None = None,
+    field: str = "text",
+    id: str | None = None,
+    follow_symlinks: bool = False,
+) -> Iterator[tuple[Any, str]]:
+    """``(id, text)`` of each document of a file or a folder, lazily; see :func:`read_texts` for the formats.
+
+    The id is the ``id`` field's (or column's) value when ``id`` is given; else where the document was read:
+    ``"<file>:<line>"`` for lines, JSON lines and CSV/TSV rows (the line a row starts on), ``"<file>:<row>"`` for
+    Parquet (rows from 0), the file name for ``"file"``.
+
+    Raises:
+        InputFileError: as :func:`read_texts`, and when a JSON line lacks the ``id`` field or a file has no ``id``
+            column.
+    """
+    path = _source(source, format, field, id)
+    yield from _records(path, format, field, id, True, follow_symlinks)
+
+
+def _source(source: object, format: object, field: object, id: object) -> Path:
+    """``source`` as a path, the options checked before any file is opened."""
     if not isinstance(source, (str, os.PathLike)):
         raise TypeError(f"source must be a path (str or os.PathLike), got {type(source).__name__}")
     if not os.fspath(source):
         raise ValueError(
             "source is empty: give a file or a folder (use '.' for the working directory)"
         )
-    if format not in (None, "lines", "jsonl", "file"):
-        raise ValueError(f"format must be 'lines', 'jsonl', 'file' or None, got {format!r}")
+    if format is not None and format not in FORMATS:
+        raise ValueError(
+            f"format must be one of {', '.join(map(repr, FORMATS))} or None, got {format!r}"
+        )
     if not isinstance(field, str):
         raise TypeError(f"field must be a str, got {type(field).__name__}")
-    path = Path(source)
+    if id is not None and not isinstance(id, str):
+        raise TypeError(f"id must be a str or None, got {type(id).__name__}")
+    return Path(source)
+
+
+def _files(path: Path, format: Format | None, follow_symlinks: bool) -> list[tuple[Path, Format]]:
+    """The files to read and the format of each."""
     if path.is_dir():
-        for file in _folder_files(path, follow_symlinks):
-            yield from _read_file(file, format or "file", field)
-    elif path.exists():
-        yield from _read_file(_regular(path), format or _format_of(path), field)
-    else:
-        raise FileNotFoundError(f"no such file or folder: {path}")
+        return [(file, format or "file") for file in _folder_files(path, follow_symlinks)]
+    if path.exists():
+        return [(_regular(path), format or _format_of(path))]
+    raise FileNotFoundError(f"no such file or folder: {path}")
+
+
+def _records(
+    path: Path,
+    format: Format | None,
+    field: str,
+    id: str | None,
+    ids: bool,
+    follow_symlinks: bool,
+) -> Iterator[Record]:
+    for file, fmt in _files(path, format, follow_symlinks):
+        yield from _read_file(file, fmt, field, id, ids)
 
 
 def _matcher(matcher: object) -> Matcher:
@@ -263,6 +447,8 @@ def find_file(
     *,
     format: Format | None = None,
     field: str = "text",
+    id: str | None = None,
+    with_ids: bool = False,
     follow_symlinks: bool = False,
     batch_size: int = 5000,
     n_threads: int | None = None,
@@ -273,13 +459,17 @@ def find_file(
     The documents are read (see :func:`read_texts`) and matched ``batch_size`` at a time, so memory holds one batch
     of text plus the mentions found so far (no text). Columns as :meth:`MentionTable.to_pandas`: ``doc`` (the
     document's position in the file or folder, from 0), ``start``, ``end`` (code points), ``entity_id``, ``kind``,
-    ``name``, ``alias``. Needs pandas.
+    ``name``, ``alias``, ..., and ``id`` first with ``id`` or ``with_ids``. A Parquet file's column is matched in
+    place, a row group at a time, without a ``str`` per document. Needs pandas.
 
     Args:
         source: A file or a folder, as for :func:`read_texts`.
         matcher: Default: the built-in gazetteer.
         format: As for :func:`read_texts`.
         field: As for :func:`read_texts`.
+        id: The id field or column, as for :func:`read_texts`: its values are the ``id`` column.
+        with_ids: Add an ``id`` column: the ``id`` field's values, or where each document was read (see
+            :func:`read_texts`).
         follow_symlinks: As for :func:`read_texts`.
         batch_size: Documents per batch.
         n_threads: Threads per batch (default: all cores).
@@ -293,23 +483,29 @@ def find_file(
     """
     import pandas as pd
 
+    _check_batch_size(batch_size)
+    path = _source(source, format, field, id)
+    ids = with_ids or id is not None
     matcher = _matcher(matcher)
     frames: list[pd.DataFrame] = []
     first = 0
-    texts = read_texts(source, format=format, field=field, follow_symlinks=follow_symlinks)
 
     def joined() -> pd.DataFrame:
         if not frames:
-            return matcher.find_table([]).to_pandas()
+            return matcher.find_table([]).to_pandas(ids=[] if ids else None)
         # Every part has the same categories (one gazetteer), so the categorical columns stay categorical.
         return pd.concat(frames, ignore_index=True)
 
     try:
-        for batch in _progress(batched(texts, batch_size), progress, "batch"):
-            frame = matcher.find_table(batch, n_threads=n_threads).to_pandas()
+        for doc_ids, texts in _progress(
+            _file_batches(path, format, field, id, ids, follow_symlinks, batch_size),
+            progress,
+            "batch",
+        ):
+            frame = matcher.find_table(texts, n_threads=n_threads).to_pandas(ids=doc_ids)
             frame["doc"] += first
             frames.append(frame)
-            first += len(batch)
+            first += len(texts)
     except Exception as err:
         if first:
             # What was read before the failure is not lost: it travels with the error.
@@ -320,3 +516,22 @@ def find_file(
                 )
         raise
     return joined()
+
+
+def _file_batches(
+    path: Path,
+    format: Format | None,
+    field: str,
+    id: str | None,
+    ids: bool,
+    follow_symlinks: bool,
+    size: int,
+) -> Iterator[tuple[Any, Any]]:
+    """``(ids, texts)`` batches of at most ``size`` documents (``ids`` is ``None`` when not asked for): Arrow
+    arrays for a Parquet file, lists for the rest."""
+    for file, fmt in _files(path, format, follow_symlinks):
+        if fmt == "parquet" and (id is not None or not ids):
+            yield from _parquet_batches(file, field, id, size)
+            continue
+        for batch in batched(_read_file(file, fmt, field, id, ids), size):
+            yield ([i for i, _ in batch] if ids else None), [t for _, t in batch]
