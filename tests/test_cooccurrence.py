@@ -416,3 +416,53 @@ def test_document_scope_equals_scikit_learn(texts: list[str]) -> None:
     )
     x = vectorizer.fit_transform(texts)
     assert np.array_equal((x.T @ x).toarray(), co.counts.toarray())
+
+
+def test_gexf_nodes_are_labelled_by_name_with_ids_kept(tmp_path: Path) -> None:
+    """Gephi shows a node's label: the entity's name; the id stays the node id and an ``entity_id`` attribute."""
+    import xml.etree.ElementTree as ET
+
+    co = cx.cooccurrence([PARAGRAPH, "Sandworm and the GRU again."], MATCHER)
+    path = tmp_path / "graph.gexf"
+    co.write_gexf(path)
+    ns = {"g": "http://www.gexf.net/1.2draft"}
+    nodes = ET.parse(path).getroot().findall(".//g:node", ns)
+    assert {n.get("id"): n.get("label") for n in nodes} == dict(
+        zip(co.labels, co.names, strict=True)
+    )
+    import networkx as nx
+
+    back = nx.read_gexf(path)
+    assert back.nodes["agency:ru-gru"]["label"] == co.names[co.labels.index("agency:ru-gru")]
+    assert back.nodes["agency:ru-gru"]["entity_id"] == "agency:ru-gru"
+
+
+def test_timeline_gexf_has_per_period_edge_counts(tmp_path: Path) -> None:
+    """The timeline's edges carry each period's count as a dynamic attribute beside the summed weight."""
+    import xml.etree.ElementTree as ET
+
+    texts = ["Sofacy and NATO.", "Sandworm and the GRU.", "Sofacy again and NATO.", "NATO, Sofacy."]
+    dates = ["2024-01-15", "2024-04-01", "2024-12-31", "2024-11-02"]
+    slices = cx.cooccurrence_by_period(texts, dates, MATCHER, period="quarter")
+    path = tmp_path / "timeline.gexf"
+    cx.write_gexf_timeline(slices, path)
+    root = ET.parse(path).getroot()
+    ns = {"g": "http://www.gexf.net/1.2draft"}
+    count_id = next(
+        a.get("id")
+        for a in root.findall(".//g:attributes[@class='edge']/g:attribute", ns)
+        if a.get("title") == "count"
+    )
+    by_edge = {}
+    for edge in root.findall(".//g:edge", ns):
+        values = edge.findall(f".//g:attvalue[@for='{count_id}']", ns)
+        by_edge[frozenset((edge.get("source"), edge.get("target")))] = (
+            float(edge.get("weight")),
+            sorted((v.get("start"), v.get("end"), v.get("value")) for v in values),
+        )
+    assert by_edge[frozenset(("agency:nato", "threat_actor:apt28"))] == (
+        3.0,
+        [("2024-01-01", "2024-04-01", "1"), ("2024-10-01", "2025-01-01", "2")],
+    )
+    labels = {n.get("id"): n.get("label") for n in root.findall(".//g:node", ns)}
+    assert labels["threat_actor:apt28"] == "APT28"

@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cybernexus as cx
-from cybernexus.stream import InputFileError, read_documents
+from cybernexus import read_documents
+from cybernexus.stream import InputFileError
 
 MATCHER = cx.Matcher(cx.example_gazetteer())
 ROWS = [

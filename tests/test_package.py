@@ -76,12 +76,14 @@ def test_public_names() -> None:
         "highlight",
         "find_file",
         "iter_find",
+        "read_documents",
         "read_misp_galaxy",
         "read_stix",
         "read_texts",
         "sample_corpus",
         "sample_texts",
         "segment",
+        "write_gexf_timeline",
     }
     for name in cx.__all__:
         assert hasattr(cx, name)

@@ -14,11 +14,16 @@ from __future__ import annotations
 from cybernexus._core import Entity, Gazetteer, Matcher, Mention, MentionTable, __version__
 from cybernexus._data import example_gazetteer, sample_corpus, sample_texts
 from cybernexus._segment import segment
-from cybernexus.cooccurrence import Cooccurrence, cooccurrence, cooccurrence_by_period
+from cybernexus.cooccurrence import (
+    Cooccurrence,
+    cooccurrence,
+    cooccurrence_by_period,
+    write_gexf_timeline,
+)
 from cybernexus.display import highlight
 from cybernexus.errors import CybernexusError, GazetteerError, TextEncodingError
 from cybernexus.importers import read_misp_galaxy, read_stix
-from cybernexus.stream import find_file, iter_find, read_texts
+from cybernexus.stream import find_file, iter_find, read_documents, read_texts
 
 __all__ = [
     "Cooccurrence",
@@ -37,10 +42,12 @@ __all__ = [
     "find_file",
     "highlight",
     "iter_find",
+    "read_documents",
     "read_misp_galaxy",
     "read_stix",
     "read_texts",
     "sample_corpus",
     "sample_texts",
     "segment",
+    "write_gexf_timeline",
 ]

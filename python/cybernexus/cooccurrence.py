@@ -315,10 +315,11 @@ class Cooccurrence:
     def write_gexf(
         self, path: str | Any, measure: Measure = "npmi", *, min_count: int | None = None
     ) -> None:
-        """Write the graph of :meth:`to_networkx` as GEXF (Gephi), with kinds and weights. Needs networkx."""
+        """Write the graph of :meth:`to_networkx` as GEXF (Gephi): nodes labelled by name, with the entity id as
+        node id and as an ``entity_id`` attribute, kinds, occurrences and weights. Needs networkx."""
         import networkx as nx
 
-        nx.write_gexf(self.to_networkx(measure, min_count=min_count), path)
+        nx.write_gexf(_labelled_by_name(self.to_networkx(measure, min_count=min_count)), path)
 
     def evidence(
         self,
@@ -631,7 +632,9 @@ def write_gexf_timeline(
     """Write time slices (from :func:`cooccurrence_by_period`) as one dynamic GEXF graph for Gephi's timeline.
 
     Each node and edge carries the periods in which it appears as GEXF spells (start inclusive, end exclusive, ISO
-    dates); edge weights are the counts summed over all periods. Needs networkx.
+    dates); an edge's ``weight`` is its count summed over all periods and its ``count`` attribute is dynamic, the
+    count of each period (what Gephi's timeline shows). Nodes are labelled by name, the entity id kept as node id
+    and ``entity_id`` attribute. Needs networkx.
     """
     import networkx as nx
 
@@ -645,7 +648,18 @@ def write_gexf_timeline(
         for row in co.edges("count", min_count=min_count).to_dict("records"):
             a, b, n = row["source"], row["target"], int(row["count"])
             if not graph.has_edge(a, b):
-                graph.add_edge(a, b, weight=0, spells=[])
+                graph.add_edge(a, b, weight=0, count=[], spells=[])
             graph.edges[a, b]["weight"] += n
+            # networkx writes a list of (value, start, end) as a dynamic attribute.
+            graph.edges[a, b]["count"].append((n, start, end))
             graph.edges[a, b]["spells"].append((start, end))
-    nx.write_gexf(graph, path)
+    nx.write_gexf(_labelled_by_name(graph), path)
+
+
+def _labelled_by_name(graph: Any) -> Any:
+    """``graph`` with each node's name as its GEXF label (networkx writes a node's ``label`` attribute as the label
+    Gephi shows, and the node itself as the id) and its id also as an ``entity_id`` attribute."""
+    for node, data in graph.nodes(data=True):
+        data["label"] = data.get("name", node)
+        data["entity_id"] = node
+    return graph
