@@ -453,11 +453,11 @@ def test_timeline_gexf_has_per_period_edge_counts(tmp_path: Path) -> None:
         for a in root.findall(".//g:attributes[@class='edge']/g:attribute", ns)
         if a.get("title") == "count"
     )
-    by_edge = {}
+    by_edge: dict[frozenset[str | None], tuple[float, list[tuple[str | None, ...]]]] = {}
     for edge in root.findall(".//g:edge", ns):
         values = edge.findall(f".//g:attvalue[@for='{count_id}']", ns)
         by_edge[frozenset((edge.get("source"), edge.get("target")))] = (
-            float(edge.get("weight")),
+            float(edge.get("weight", "nan")),
             sorted((v.get("start"), v.get("end"), v.get("value")) for v in values),
         )
     assert by_edge[frozenset(("agency:nato", "threat_actor:apt28"))] == (
