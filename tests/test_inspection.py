@@ -99,3 +99,21 @@ def test_user_extension_on_top_of_the_builtin() -> None:
         ("Acme", "org:acme"),
         ("Jordan", "country:JO"),
     ]
+
+
+def test_search_ranks_whole_word_aliases_above_prefixes_and_says_which_alias() -> None:
+    """Before: ``search("bear")`` put "Bearlyfy" first and did not say why Fancy Bear was found."""
+    g = cx.Gazetteer.builtin()
+    hits = g.search("bear", with_alias=True)
+    ids = [e.id for e, _ in hits]
+    assert ids.index("threat_actor:apt28") < ids.index("threat_actor:bearlyfy")
+    assert {e.id: a for e, a in hits}["threat_actor:apt28"] == "Fancy Bear"
+    assert [e.id for e in g.search("bear")] == ids
+    # Every hit holds the query as written in the alias given, folded: an independent check of the alias.
+    assert all("bear" in a.casefold() for _, a in hits)
+    assert all(a in e.aliases for e, a in hits)
+    # Whole-word hits come before the first prefix-only hit.
+    words = [any(w == "bear" for w in a.casefold().replace("-", " ").split()) for _, a in hits]
+    first_other = words.index(False)
+    assert all(words[:first_other]) and first_other >= 10
+    assert g.search("fancy bear", with_alias=True, limit=1)[0][1] == "Fancy Bear"

@@ -2,7 +2,7 @@
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Literal, TypeAlias, final
+from typing import Any, Literal, TypeAlias, final, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -102,9 +102,26 @@ class Gazetteer:
         forms: str | Iterable[str] | None = None,
         entities: str | Iterable[str] | None = None,
     ) -> Gazetteer: ...
+    @overload
     def search(
-        self, query: str, /, *, kind: str | Iterable[str] | None = None, limit: int | None = None
+        self,
+        query: str,
+        /,
+        *,
+        kind: str | Iterable[str] | None = None,
+        limit: int | None = None,
+        with_alias: Literal[False] = False,
     ) -> list[Entity]: ...
+    @overload
+    def search(
+        self,
+        query: str,
+        /,
+        *,
+        kind: str | Iterable[str] | None = None,
+        limit: int | None = None,
+        with_alias: Literal[True],
+    ) -> list[tuple[Entity, str]]: ...
     def _labels(self) -> tuple[list[str], list[str], list[str], list[int], list[str]]: ...
     def __reduce__(self) -> tuple[Any, ...]: ...
 

@@ -872,16 +872,22 @@ impl Gazetteer {
         Ok(ids.iter().map(String::as_str).collect())
     }
 
-    /// Entities whose name or an alias contains `query` (compared folded, see [`normalize_str`]), best first:
-    /// exact name, then exact alias, then name prefix, then containment in the name, then in an alias; ties keep
-    /// gazetteer order. Only entities of `kinds` (`None`: any), at most `limit` (`None`: all). An empty query finds
-    /// nothing.
-    pub fn search(&self, query: &str, kinds: Option<&[String]>, limit: Option<usize>) -> Vec<u32> {
+    /// Entities whose name or an alias contains `query` (compared folded, see [`normalize_str`]), best first, each
+    /// with the position of the alias that matched (for a match on the name, the alias that is the name): exact
+    /// name, exact alias, the query as whole words of the name, then of an alias ("bear" in "Fancy Bear", not in
+    /// "Bearlyfy"), name prefix, alias prefix, containment in the name, then in an alias; ties keep gazetteer order.
+    /// Only entities of `kinds` (`None`: any), at most `limit` (`None`: all). An empty query finds nothing.
+    pub fn search(
+        &self,
+        query: &str,
+        kinds: Option<&[String]>,
+        limit: Option<usize>,
+    ) -> Vec<(u32, u32)> {
         let q = normalize_str(query, true);
         if q.is_empty() {
             return Vec::new();
         }
-        let mut scored: Vec<(u8, u32)> = Vec::new();
+        let mut scored: Vec<(u8, u32, u32)> = Vec::new();
         for (i, e) in self.entities.iter().enumerate() {
             if kinds.is_some_and(|k| !k.contains(&e.kind)) {
                 continue;
@@ -892,25 +898,42 @@ impl Gazetteer {
                 .iter()
                 .map(|a| normalize_str(&a.text, true))
                 .collect();
-            let score = if name == q {
-                0
-            } else if aliases.contains(&q) {
-                1
-            } else if name.starts_with(&q) {
-                2
-            } else if name.contains(&q) {
-                3
-            } else if aliases.iter().any(|a| a.contains(&q)) {
-                4
-            } else {
+            let name_at = e.aliases.iter().position(|a| a.text == e.name).unwrap_or(0);
+            // The best level of the name, then of each alias; the lowest wins, the first alias on a tie.
+            let by_name = [
+                (name == q, 0),
+                (whole_words(&name, &q), 2),
+                (name.starts_with(&q), 4),
+                (name.contains(&q), 6),
+            ]
+            .into_iter()
+            .find_map(|(hit, level)| hit.then_some((level, name_at)));
+            let by_alias = aliases
+                .iter()
+                .enumerate()
+                .filter_map(|(k, a)| {
+                    [
+                        (*a == q, 1),
+                        (whole_words(a, &q), 3),
+                        (a.starts_with(&q), 5),
+                        (a.contains(&q), 7),
+                    ]
+                    .into_iter()
+                    .find_map(|(hit, level)| hit.then_some((level, k)))
+                })
+                .min_by_key(|&(level, _)| level);
+            let Some((level, alias)) = by_name.into_iter().chain(by_alias).min_by_key(|h| h.0)
+            else {
                 continue;
             };
-            scored.push((score, i as u32));
+            // Positions within a gazetteer fit in u32 (checked when it was built).
+            #[allow(clippy::cast_possible_truncation)]
+            scored.push((level, i as u32, alias as u32));
         }
         scored.sort_unstable();
         scored
             .into_iter()
-            .map(|(_, i)| i)
+            .map(|(_, i, alias)| (i, alias))
             .take(limit.unwrap_or(usize::MAX))
             .collect()
     }
@@ -1005,6 +1028,15 @@ fn fnv1a(bytes: &[u8]) -> u64 {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     hash
+}
+
+/// Whether `query` occurs in `text` as whole words: at a place where neither the character before nor the one
+/// after is a letter or a digit.
+fn whole_words(text: &str, query: &str) -> bool {
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    text.match_indices(query).any(|(at, _)| {
+        !word(text[..at].chars().next_back()) && !word(text[at + query.len()..].chars().next())
+    })
 }
 
 #[cfg(test)]
@@ -1223,18 +1255,44 @@ mod tests {
     }
 
     #[test]
+    fn search_ranks_whole_words_above_prefixes_and_names_the_alias() {
+        let g = Gazetteer::from_records([
+            record("bearlyfy", &["Bearlyfy"]),
+            record("apt28", &["APT28", "Sofacy", "Fancy Bear"]),
+            record("smokeybear", &["SmokeyBear"]),
+            record("white", &["White Bear"]),
+            record("bear", &["BEAR"]),
+            record("polar", &["Polar", "Bearish Group"]),
+        ])
+        .unwrap();
+        // Exact name, whole words of a name, of an alias, a name prefix, an alias prefix, containment.
+        assert_eq!(
+            g.search("bear", None, None),
+            vec![(4, 0), (3, 0), (1, 2), (0, 0), (5, 1), (2, 0)]
+        );
+        assert_eq!(g.search("fancy  BEAR", None, None), vec![(1, 2)]);
+        assert_eq!(g.search("sofacy", None, None), vec![(1, 1)]);
+        assert!(whole_words("fancy bear", "bear") && whole_words("bear-like", "bear"));
+        assert!(!whole_words("bearlyfy", "bear") && !whole_words("smokeybear", "bear"));
+    }
+
+    #[test]
     fn search_by_kind() {
         let g = mixed();
-        assert_eq!(g.search("ss", None, None), vec![0, 2]);
-        assert_eq!(g.search("ss", Some(&strings(&["agency"])), None), vec![2]);
+        let ids = |hits: Vec<(u32, u32)>| hits.into_iter().map(|h| h.0).collect::<Vec<_>>();
+        assert_eq!(ids(g.search("ss", None, None)), vec![0, 2]);
+        assert_eq!(
+            ids(g.search("ss", Some(&strings(&["agency"])), None)),
+            vec![2]
+        );
         assert_eq!(
             g.search("ss", Some(&strings(&["agency"])), Some(0)),
-            Vec::<u32>::new()
+            Vec::<(u32, u32)>::new()
         );
     }
 
     #[test]
-    fn search_ranks_exact_then_prefix_then_containment() {
+    fn search_ranks_exact_then_whole_words_then_prefix_then_containment() {
         let g = Gazetteer::from_records([
             record("x", &["Bearded", "Other"]),
             record("y", &["Venomous Bear", "Snake"]),
@@ -1242,10 +1300,14 @@ mod tests {
             record("w", &["Panda", "Fancy Bear"]),
         ])
         .unwrap();
-        assert_eq!(g.search("bear", None, None), vec![2, 0, 1, 3]);
-        assert_eq!(g.search("  FANCY  bear ", None, None), vec![3]);
+        // "Venomous Bear" and "Fancy Bear" hold the word; "Bearded" only starts with it.
+        assert_eq!(
+            g.search("bear", None, None),
+            vec![(2, 0), (1, 0), (3, 1), (0, 0)]
+        );
+        assert_eq!(g.search("  FANCY  bear ", None, None), vec![(3, 1)]);
         assert!(g.search("", None, None).is_empty());
-        assert_eq!(g.search("bear", None, Some(2)), vec![2, 0]);
+        assert_eq!(g.search("bear", None, Some(2)), vec![(2, 0), (1, 0)]);
     }
 
     #[test]

@@ -521,28 +521,41 @@ impl PyGazetteer {
     }
 
     /// Entities whose name or an alias contains ``query`` (case, white space and typography folded), best match
-    /// first: exact name, exact alias, name prefix, then containment.
+    /// first: exact name, exact alias, the query as whole words of the name, then of an alias (``"bear"`` in
+    /// ``"Fancy Bear"``, not in ``"Bearlyfy"``), name prefix, alias prefix, then containment; ties keep gazetteer
+    /// order.
     ///
     /// Args:
     ///     query: Part of a name, e.g. ``"bear"``.
     ///     kind: Only entities of this kind (or kinds).
     ///     limit: At most this many results.
-    #[pyo3(signature = (query, /, *, kind = None, limit = None))]
-    fn search(
+    ///     with_alias: Return ``(entity, alias)`` pairs: the alias that matched, as the gazetteer writes it.
+    #[pyo3(signature = (query, /, *, kind = None, limit = None, with_alias = false))]
+    fn search<'py>(
         &self,
-        query: &Bound<'_, PyAny>,
-        kind: Option<&Bound<'_, PyAny>>,
-        limit: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Vec<PyEntity>> {
+        py: Python<'py>,
+        query: &Bound<'py, PyAny>,
+        kind: Option<&Bound<'py, PyAny>>,
+        limit: Option<&Bound<'py, PyAny>>,
+        with_alias: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
         let query = string_of(query, "query")?;
         let limit = super::args::limit(limit, "limit")?;
         let kinds = kind.map(|k| strings(k, "kind")).transpose()?;
-        Ok(self
-            .inner
-            .search(&query, kinds.as_deref(), limit)
+        let hits = self.inner.search(&query, kinds.as_deref(), limit);
+        let items = hits
             .into_iter()
-            .map(|i| self.entity_obj(i))
-            .collect())
+            .map(|(i, alias)| {
+                let entity = Bound::new(py, self.entity_obj(i))?.into_any();
+                if !with_alias {
+                    return Ok(entity);
+                }
+                let text = &self.inner.entities()[i as usize].aliases[alias as usize].text;
+                PyTuple::new(py, [entity, super::text::new_str(py, text)?.into_any()])
+                    .map(Bound::into_any)
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, items)
     }
 
     /// Labels for columnar results: ``(ids, kinds, names, alias_offsets, alias_texts)``; the aliases of entity
