@@ -417,7 +417,7 @@ def test_a_huge_search_limit_is_no_limit(matcher: cx.Matcher) -> None:
     with pytest.raises(ValueError, match="limit must be at least 0, got -1"):
         g.search("ir", limit=-1)
     with pytest.raises(TypeError, match="limit must be an int or None, got str"):
-        g.search("ir", limit="2")  # type: ignore[arg-type]
+        g.search("ir", limit="2")  # type: ignore[call-overload]
 
 
 LATENCY_CHILD = textwrap.dedent(

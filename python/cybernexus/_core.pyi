@@ -122,6 +122,16 @@ class Gazetteer:
         limit: int | None = None,
         with_alias: Literal[True],
     ) -> list[tuple[Entity, str]]: ...
+    @overload
+    def search(
+        self,
+        query: str,
+        /,
+        *,
+        kind: str | Iterable[str] | None = None,
+        limit: int | None = None,
+        with_alias: bool = False,
+    ) -> list[Entity] | list[tuple[Entity, str]]: ...
     def _labels(self) -> tuple[list[str], list[str], list[str], list[int], list[str]]: ...
     def __reduce__(self) -> tuple[Any, ...]: ...
 
