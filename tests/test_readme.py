@@ -7,6 +7,8 @@ import io
 import re
 from pathlib import Path
 
+import pytest
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
@@ -65,3 +67,39 @@ def test_readme_cooccurrence_example_runs() -> None:
     co = namespace["co"]
     assert isinstance(co, __import__("cybernexus").Cooccurrence)
     assert co.count("threat_actor:apt28", "agency:ru-gru") >= 1
+
+
+def test_readme_command_line_examples_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every command of "On the command line" runs, on the bundled sample corpus, and writes what it says."""
+    import json
+    import shlex
+
+    import cybernexus as cx
+    from cybernexus.cli import main
+
+    section = README.read_text(encoding="utf-8").split("## On the command line", 1)[1]
+    (block,) = re.findall(r"```sh\n(.*?)```", section.split("\n## ", 1)[0], flags=re.DOTALL)
+    commands = [shlex.split(line.split("#", 1)[0]) for line in block.splitlines() if line.strip()]
+    assert len(commands) == 6 and all(c[0] == "cybernexus" for c in commands)
+    monkeypatch.chdir(tmp_path)
+    corpus = cx.sample_corpus()
+    Path("news.jsonl").write_text("".join(json.dumps(r) + "\n" for r in corpus), encoding="utf-8")
+    Path("reports").mkdir()
+    for i, record in enumerate(corpus[:5]):
+        Path("reports", f"{i}.txt").write_text(record["text"], encoding="utf-8")
+    for argv in commands:
+        assert main(argv[1:]) == 0, argv
+        printed = capsys.readouterr().out
+        if "-o" in argv:
+            assert Path(argv[argv.index("-o") + 1]).stat().st_size > 0 and printed == ""
+        else:
+            assert printed.strip(), argv
+        if argv[1:3] == ["gazetteer", "search"]:
+            assert "threat_actor:apt28\tthreat_actor\tAPT28\tFancy Bear\n" in printed
+    import csv
+
+    with open("mentions.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert len(rows) - 1 == len(cx.find_file("news.jsonl", id="uuid")) > 1000

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from cybernexus._core import Matcher, Mention
 from cybernexus._data import builtin_matcher
 
-__all__ = ["Highlighted", "highlight"]
+__all__ = ["Highlighted", "entity_links", "highlight"]
 
 #: Background colour per kind; other kinds get the last one.
 COLOURS: dict[str, str] = {
@@ -19,6 +19,30 @@ COLOURS: dict[str, str] = {
     "currency": "#eeeeee",
     "": "#e9d8fd",
 }
+
+
+def entity_links(attrs: Mapping[str, str]) -> list[tuple[str, str]]:
+    """``(label, url)`` of the public catalogue pages an entity's attributes point to: its MITRE ATT&CK page
+    (``attck_id``: G-numbers are groups, S-numbers software), its MISP galaxy clusters (``misp_uuids``) and its
+    Malpedia entry (``malpedia``)."""
+    links = []
+    attck = attrs.get("attck_id", "").strip()
+    if attck:
+        section = "groups" if attck.startswith("G") else "software"
+        links.append((f"ATT&CK {attck}", f"https://attack.mitre.org/{section}/{attck}/"))
+    for uuid in attrs.get("misp_uuids", "").split():
+        links.append(
+            (
+                f"MISP {uuid[:8]}",
+                f"https://github.com/search?q=repo%3AMISP%2Fmisp-galaxy+{uuid}&type=code",
+            )
+        )
+    malpedia = attrs.get("malpedia", "").strip()
+    if malpedia:
+        links.append(
+            (f"Malpedia {malpedia}", f"https://malpedia.caad.fkie.fraunhofer.de/details/{malpedia}")
+        )
+    return links
 
 
 class Highlighted:

@@ -89,7 +89,7 @@ def _open_binary(path: Path) -> BinaryIO | gzip.GzipFile:
     return path.open("rb")
 
 
-def _decode(path: Path, data: bytes, line: int) -> str:
+def _decode(path: Path | str, data: bytes, line: int) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -119,40 +119,57 @@ Record = tuple[Any, str]
 def _read_file(path: Path, fmt: Format, field: str, id: str | None, ids: bool) -> Iterator[Record]:
     """Documents of one file; lines are decoded one by one, so an error names its line."""
     if fmt == "parquet":
-        yield from _read_parquet(path, field, id, ids)
+        yield from _read_parquet(path, path, field, id, ids)
         return
     try:
         with _open_binary(path) as f:
-            if fmt == "file":
-                yield (str(path) if ids else None), _decode(path, f.read(), 1)
-                return
-            if fmt in ("csv", "tsv"):
-                yield from _read_csv(path, f, fmt, field, id, ids)
-                return
-            for number, raw in enumerate(_lines(f), start=1):
-                text = _decode(path, raw, number)
-                if fmt == "lines":
-                    yield (f"{path}:{number}" if ids else None), text
-                    continue
-                if not text.strip():
-                    continue
-                try:
-                    row = json.loads(text)
-                except json.JSONDecodeError as err:
-                    raise InputFileError(f"{path}:{number}: invalid JSON: {err.msg}") from None
-                except RecursionError:
-                    raise InputFileError(f"{path}:{number}: JSON nested too deeply") from None
-                value = row.get(field) if isinstance(row, dict) else None
-                if not isinstance(value, str):
-                    raise InputFileError(f"{path}:{number}: no string field {field!r}")
-                if id is not None and (not isinstance(row, dict) or row.get(id) is None):
-                    raise InputFileError(f"{path}:{number}: no id field {id!r}")
-                yield (row[id] if id is not None else f"{path}:{number}" if ids else None), value
+            yield from _read_stream(path, f, fmt, field, id, ids)
     except (gzip.BadGzipFile, EOFError, zlib.error) as err:
         raise InputFileError(f"{path}: cannot read: {err}") from None
 
 
-def _decoded_lines(path: Path, f: BinaryIO | gzip.GzipFile) -> Iterator[str]:
+def _read_stream(
+    name: Path | str,
+    f: BinaryIO | gzip.GzipFile,
+    fmt: Format,
+    field: str,
+    id: str | None,
+    ids: bool,
+) -> Iterator[Record]:
+    """Documents of an open binary stream (a file, or standard input); ``name`` stands for it in ids and errors."""
+    if fmt == "parquet":
+        import io
+
+        yield from _read_parquet(io.BytesIO(f.read()), name, field, id, ids)
+        return
+    if fmt == "file":
+        yield (str(name) if ids else None), _decode(name, f.read(), 1)
+        return
+    if fmt in ("csv", "tsv"):
+        yield from _read_csv(name, f, fmt, field, id, ids)
+        return
+    for number, raw in enumerate(_lines(f), start=1):
+        text = _decode(name, raw, number)
+        if fmt == "lines":
+            yield (f"{name}:{number}" if ids else None), text
+            continue
+        if not text.strip():
+            continue
+        try:
+            row = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise InputFileError(f"{name}:{number}: invalid JSON: {err.msg}") from None
+        except RecursionError:
+            raise InputFileError(f"{name}:{number}: JSON nested too deeply") from None
+        value = row.get(field) if isinstance(row, dict) else None
+        if not isinstance(value, str):
+            raise InputFileError(f"{name}:{number}: no string field {field!r}")
+        if id is not None and (not isinstance(row, dict) or row.get(id) is None):
+            raise InputFileError(f"{name}:{number}: no id field {id!r}")
+        yield (row[id] if id is not None else f"{name}:{number}" if ids else None), value
+
+
+def _decoded_lines(path: Path | str, f: BinaryIO | gzip.GzipFile) -> Iterator[str]:
     """The lines of a file as ``str``, line ends kept (a quoted CSV field may hold them), a UTF-8 byte order mark
     at the start dropped (spreadsheets write one)."""
     for number, raw in enumerate(f, start=1):
@@ -161,7 +178,7 @@ def _decoded_lines(path: Path, f: BinaryIO | gzip.GzipFile) -> Iterator[str]:
         yield _decode(path, raw, number)
 
 
-def _column(path: Path, header: list[str], name: str, what: str) -> int:
+def _column(path: Path | str, header: list[str], name: str, what: str) -> int:
     """The position of column ``name`` in a header, which must hold it once."""
     found = [i for i, h in enumerate(header) if h == name]
     if len(found) != 1:
@@ -173,7 +190,12 @@ def _column(path: Path, header: list[str], name: str, what: str) -> int:
 
 
 def _read_csv(
-    path: Path, f: BinaryIO | gzip.GzipFile, fmt: Format, field: str, id: str | None, ids: bool
+    path: Path | str,
+    f: BinaryIO | gzip.GzipFile,
+    fmt: Format,
+    field: str,
+    id: str | None,
+    ids: bool,
 ) -> Iterator[Record]:
     """Rows of a CSV or TSV file with a header; the document is the ``field`` column. Quoted fields may span
     lines; a row with more or fewer cells than the header, or a quote left open, is an error naming its line."""
@@ -205,17 +227,21 @@ def _read_csv(
 
 
 def _parquet_batches(
-    path: Path, field: str, id: str | None, batch_size: int | None = None
+    source: Path | BinaryIO,
+    path: Path | str,
+    field: str,
+    id: str | None,
+    batch_size: int | None = None,
 ) -> Iterator[tuple[Any, Any]]:
-    """``(ids, texts)`` Arrow arrays of a Parquet file, a row group (or ``batch_size`` rows) at a time; ``ids`` is
-    ``None`` without an ``id`` column."""
+    """``(ids, texts)`` Arrow arrays of a Parquet file (``source``, a path or a file object, named ``path``), a row
+    group (or ``batch_size`` rows) at a time; ``ids`` is ``None`` without an ``id`` column."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError as err:
         raise ImportError("reading Parquet needs pyarrow: pip install pyarrow") from err
     try:
-        parquet = pq.ParquetFile(path)
+        parquet = pq.ParquetFile(source)
     except (pa.ArrowException, OSError) as err:
         raise InputFileError(f"{path}: not a Parquet file: {err}") from None
     names = parquet.schema_arrow.names
@@ -242,10 +268,12 @@ def _parquet_batches(
         raise InputFileError(f"{path}: cannot read: {err}") from None
 
 
-def _read_parquet(path: Path, field: str, id: str | None, ids: bool) -> Iterator[Record]:
+def _read_parquet(
+    source: Path | BinaryIO, path: Path | str, field: str, id: str | None, ids: bool
+) -> Iterator[Record]:
     """Rows of a Parquet file; a null text is an empty document (as the matcher reads an Arrow column)."""
     row = 0
-    for id_column, texts in _parquet_batches(path, field, id):
+    for id_column, texts in _parquet_batches(source, path, field, id):
         values = [t if t is not None else "" for t in texts.to_pylist()]
         if id_column is not None:
             doc_ids = id_column.to_pylist()
@@ -531,7 +559,7 @@ def _file_batches(
     arrays for a Parquet file, lists for the rest."""
     for file, fmt in _files(path, format, follow_symlinks):
         if fmt == "parquet" and (id is not None or not ids):
-            yield from _parquet_batches(file, field, id, size)
+            yield from _parquet_batches(file, file, field, id, size)
             continue
         for batch in batched(_read_file(file, fmt, field, id, ids), size):
             yield ([i for i, _ in batch] if ids else None), [t for _, t in batch]
