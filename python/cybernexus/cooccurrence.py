@@ -155,6 +155,11 @@ class Cooccurrence:
             f"{self.n_units} units ({self.scope})>"
         )
 
+    def _repr_html_(self) -> str:
+        from cybernexus.display import cooccurrence_html
+
+        return cooccurrence_html(self)
+
     @property
     def counts(self) -> scipy.sparse.csr_array:
         """The symmetric count matrix (``scipy.sparse.csr_array``, int64): entry (i, j) is the number of units

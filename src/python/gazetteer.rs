@@ -215,6 +215,11 @@ impl PyEntity {
         self.inner.attrs.clone()
     }
 
+    /// HTML for Jupyter: name, kind, aliases by form, attributes and catalogue links.
+    fn _repr_html_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        display(slf.py(), "entity_html")?.call1((slf,))
+    }
+
     /// The entity as a record dict, with every alias as ``{"text", "case", "form"}`` (case policies resolved).
     fn to_record<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         entity_to_dict(py, &self.inner)
@@ -446,6 +451,11 @@ impl PyGazetteer {
         builtin(py, capitals)
     }
 
+    /// HTML for Jupyter: entities and aliases by kind and by source.
+    fn _repr_html_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        display(slf.py(), "gazetteer_html")?.call1((slf,))
+    }
+
     /// Counts for inspection: ``{"entities", "aliases", "by_kind": {kind: n}, "by_source": {source: n}}``.
     ///
     /// Sources are the names in each entity's ``sources`` attribute (``misp-threat-actor``, ``cldr``,
@@ -585,4 +595,9 @@ impl PyGazetteer {
 pub fn _gazetteer_from_bytes(py: Python<'_>, state: &[u8]) -> PyResult<PyGazetteer> {
     let gazetteer = py.detach(|| Gazetteer::from_bytes(state))?;
     Ok(gazetteer.into())
+}
+
+/// A function of ``cybernexus.display``, which writes the HTML views.
+pub(crate) fn display<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    py.import("cybernexus.display")?.getattr(name)
 }

@@ -780,6 +780,11 @@ impl PyMentionTable {
         )
     }
 
+    /// HTML for Jupyter: the size, mentions by kind and the first rows.
+    fn _repr_html_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        super::gazetteer::display(slf.py(), "mention_table_html")?.call1((slf,))
+    }
+
     /// The labels of the :attr:`resolved_by` codes: ``labels[code]`` (``None`` for 0, nothing chosen).
     #[staticmethod]
     fn resolved_by_names() -> Vec<Option<&'static str>> {
