@@ -103,3 +103,31 @@ def test_readme_command_line_examples_run(
     with open("mentions.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
     assert len(rows) - 1 == len(cx.find_file("news.jsonl", id="uuid")) > 1000
+
+
+def test_readme_jupyter_example_runs_and_renders() -> None:
+    """The "In Jupyter" block runs; each object it shows has HTML, and its heatmap is drawn."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import cybernexus as cx
+    from cybernexus.display import Mentions
+
+    (block,) = [b for b in python_blocks() if "from cybernexus.display import Mentions" in b]
+    namespace: dict[str, object] = {}
+    exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - running our own README
+    texts = namespace["texts"]
+    assert isinstance(texts, list) and len(texts) == 3
+    matcher = namespace["matcher"]
+    assert isinstance(matcher, cx.Matcher)
+    assert cx.highlight(texts, matcher).html.count('class="cx-mention"') >= 2
+    assert "cx-mention" in Mentions.find(texts[0], matcher)._repr_html_()
+    assert (
+        "attack.mitre.org/groups/G0007"
+        in cx.Gazetteer.builtin()["threat_actor:apt28"]._repr_html_()
+    )
+    ax = namespace["ax"]
+    assert ax.images[-1].get_array().shape == (15, 15)  # type: ignore[attr-defined]
+    plt.close("all")

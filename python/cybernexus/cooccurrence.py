@@ -155,6 +155,37 @@ class Cooccurrence:
             f"{self.n_units} units ({self.scope})>"
         )
 
+    def plot_heatmap(
+        self,
+        measure: Measure = "npmi",
+        *,
+        top: int = 20,
+        kinds: str | Iterable[str] | None = None,
+        ax: Any = None,
+    ) -> Any:
+        """A heatmap of ``measure`` among the ``top`` most frequent entities (of ``kinds``); pairs never seen
+        together are hatched, apart from "independent". Returns the matplotlib Axes; see
+        :func:`cybernexus.plot.heatmap`. Needs matplotlib."""
+        from cybernexus.plot import heatmap
+
+        return heatmap(self, measure, top=top, kinds=kinds, ax=ax)
+
+    def plot_network(
+        self,
+        measure: Measure = "npmi",
+        *,
+        top: int = 40,
+        kinds: str | Iterable[str] | None = None,
+        min_count: int | None = None,
+        ax: Any = None,
+        seed: int = 0,
+    ) -> Any:
+        """The network of the ``top`` most frequent entities: size by occurrences, colour by kind, labels by name.
+        Returns the matplotlib Axes; see :func:`cybernexus.plot.network`. Needs matplotlib and networkx."""
+        from cybernexus.plot import network
+
+        return network(self, measure, top=top, kinds=kinds, min_count=min_count, ax=ax, seed=seed)
+
     def _repr_html_(self) -> str:
         from cybernexus.display import cooccurrence_html
 
