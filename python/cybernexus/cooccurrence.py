@@ -555,7 +555,8 @@ def cooccurrence(
         n_threads: Threads (default: all cores); the result does not depend on it.
         batch_size: When ``texts`` is an iterator (e.g. ``stream.read_texts``), it is counted ``batch_size``
             documents at a time and the parts are added, so memory holds one batch; lists are counted at once.
-        progress: Show a tqdm progress bar (in batches) when streaming.
+        progress: Show a tqdm progress bar, in documents (out of ``len(texts)`` for a list); a list is then counted
+            ``batch_size`` documents at a time, which gives the same counts.
         max_unit_entities: The most distinct entities one unit may name (default 2,048; ``None``: no cap). A unit
             of n entities adds n (n + 1) / 2 pairs, so one huge unit (a whole book at ``scope="document"``) could
             fill the memory; over the cap, a ValueError names the document.
@@ -575,23 +576,25 @@ def cooccurrence(
         check_texts(texts)
     _check_min_count(min_count)
     options = _options(scope, window, kinds, rollup, n_threads, max_unit_entities)
-    if (
+    streamed = (
         not isinstance(texts, (list, tuple, str, bytes))
         and not is_arrow(texts)
         and isinstance(texts, Iterable)
-    ):
-        # An iterator or generator: count it batch by batch in bounded memory, and add the parts (exact).
-        from cybernexus.stream import _progress, batched
-
-        # Starting from the counts of no text keeps the result well defined for an empty stream.
-        total = _cooccurrence(matcher, [], **options)
-        for batch in _progress(batched(texts, batch_size), progress, "batch"):
-            total = total + _cooccurrence(matcher, batch, **options)
-        return Cooccurrence(total, min_count=min_count)
-    counts = _cooccurrence(matcher, texts, **options)
+    )
     sources: list[tuple[Sequence[str], Matcher]] | None = (
         [(texts, matcher)] if isinstance(texts, (list, tuple)) else None
     )
+    if streamed or (progress and isinstance(texts, (list, tuple))):
+        # An iterator or generator: count it batch by batch in bounded memory, and add the parts (exact). A list
+        # with progress=True goes the same way, so that the bar moves (the parts add up to the same counts).
+        from cybernexus.stream import _known_length, _progress, batched
+
+        # Starting from the counts of no text keeps the result well defined for an empty stream.
+        total = _cooccurrence(matcher, [], **options)
+        for batch in _progress(batched(texts, batch_size), progress, _known_length(texts)):  # type: ignore[arg-type]
+            total = total + _cooccurrence(matcher, batch, **options)
+        return Cooccurrence(total, min_count=min_count, sources=sources)
+    counts = _cooccurrence(matcher, texts, **options)
     return Cooccurrence(counts, min_count=min_count, sources=sources)
 
 

@@ -417,15 +417,23 @@ def _matcher(matcher: object) -> Matcher:
     return matcher
 
 
-def _progress(items: Iterable[T], enabled: bool, unit: str) -> Iterable[T]:
+def _progress(batches: Iterable[Any], enabled: bool, total: int | None = None) -> Iterator[Any]:
+    """``batches`` as they come, counted in documents on a tqdm bar (out of ``total`` when it is known)."""
     if not enabled:
-        return items
+        yield from batches
+        return
     try:
         from tqdm.auto import tqdm
     except ImportError as err:
         raise ImportError("progress=True needs tqdm: pip install tqdm") from err
-    bar: Iterable[T] = tqdm(items, unit=unit)
-    return bar
+    with tqdm(total=total, unit="doc") as bar:
+        for batch in batches:
+            yield batch
+            bar.update(len(batch[1]) if isinstance(batch, tuple) else len(batch))
+
+
+def _known_length(texts: object) -> int | None:
+    return len(texts) if isinstance(texts, Sized) else None
 
 
 def iter_find(
@@ -444,10 +452,10 @@ def iter_find(
         matcher: Default: the built-in gazetteer.
         batch_size: Texts per batch; memory holds one batch.
         n_threads: Threads per batch (default: all cores).
-        progress: Show a tqdm progress bar (in batches).
+        progress: Show a tqdm progress bar, in documents (out of ``len(texts)`` when it has one).
     """
     matcher = _matcher(matcher)
-    for batch in _progress(_batches(texts, batch_size), progress, "batch"):
+    for batch in _progress(_batches(texts, batch_size), progress, _known_length(texts)):
         yield from matcher.find_many(batch, n_threads=n_threads)
 
 
@@ -501,7 +509,7 @@ def find_file(
         follow_symlinks: As for :func:`read_texts`.
         batch_size: Documents per batch.
         n_threads: Threads per batch (default: all cores).
-        progress: Show a tqdm progress bar (in batches).
+        progress: Show a tqdm progress bar, in documents read.
 
     Raises:
         FileNotFoundError, InputFileError: as :func:`read_texts`. If documents were read before the error, their
@@ -526,9 +534,7 @@ def find_file(
 
     try:
         for doc_ids, texts in _progress(
-            _file_batches(path, format, field, id, ids, follow_symlinks, batch_size),
-            progress,
-            "batch",
+            _file_batches(path, format, field, id, ids, follow_symlinks, batch_size), progress
         ):
             frame = matcher.find_table(texts, n_threads=n_threads).to_pandas(ids=doc_ids)
             frame["doc"] += first
