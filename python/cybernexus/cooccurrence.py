@@ -618,6 +618,18 @@ def _period(date: object, period: str) -> str:
     raise ValueError(f"period must be 'month', 'quarter' or 'year', got {period!r}")
 
 
+def check_dated(texts: object, dates: object) -> None:
+    """``texts`` and ``dates`` are sequences of one length (a date per text)."""
+    if not isinstance(texts, Sequence) or isinstance(texts, str) or not isinstance(dates, Sequence):
+        raise TypeError(
+            "texts and dates must be sequences (lists, tuples, ...), not iterators or a single str"
+        )
+    if len(texts) != len(dates):
+        raise ValueError(
+            f"texts and dates must have the same length, got {len(texts)} and {len(dates)}"
+        )
+
+
 def cooccurrence_by_period(
     texts: Sequence[str],
     dates: Sequence[object],
@@ -631,14 +643,7 @@ def cooccurrence_by_period(
     ``dates`` gives each text's date (``datetime.date``, ``datetime.datetime`` or an ISO string); other options are
     those of :func:`cooccurrence`. Adding the slices gives the counts of the whole corpus.
     """
-    if not isinstance(texts, Sequence) or isinstance(texts, str) or not isinstance(dates, Sequence):
-        raise TypeError(
-            "texts and dates must be sequences (lists, tuples, ...), not iterators or a single str"
-        )
-    if len(texts) != len(dates):
-        raise ValueError(
-            f"texts and dates must have the same length, got {len(texts)} and {len(dates)}"
-        )
+    check_dated(texts, dates)
     matcher = builtin_matcher() if matcher is None else matcher
     by_period: dict[str, list[str]] = {}
     for text, date in zip(texts, dates, strict=True):

@@ -185,16 +185,9 @@ def mentions_over_time(
     entities mentioned in most documents). ``dates`` gives each text's date (``datetime.date``, ``datetime`` or ISO
     string); ``period`` is ``"month"``, ``"quarter"`` or ``"year"``. Returns the Axes."""
     from cybernexus._data import builtin_matcher
-    from cybernexus.cooccurrence import _period
+    from cybernexus.cooccurrence import _period, check_dated
 
-    if not isinstance(texts, Sequence) or isinstance(texts, str) or not isinstance(dates, Sequence):
-        raise TypeError(
-            "texts and dates must be sequences (lists, tuples, ...), not iterators or a str"
-        )
-    if len(texts) != len(dates):
-        raise ValueError(
-            f"texts and dates must have the same length, got {len(texts)} and {len(dates)}"
-        )
+    check_dated(texts, dates)
     matcher = builtin_matcher() if matcher is None else matcher
     periods = [_period(d, period) for d in dates]
     found = matcher.find_many(list(texts))
