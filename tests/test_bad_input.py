@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 import cybernexus as cx
+from cybernexus.display import Mentions
 
 ALLOWED = (TypeError, ValueError, KeyError, OSError, MemoryError, KeyboardInterrupt)
 
@@ -69,6 +70,21 @@ VALUES: dict[str, Any] = {
 # Entry points: name -> (call with the bad value in one position, values that must raise because they are never a
 # valid choice there). A failing source (a generator that raises RuntimeError) is its own case below.
 Call = Callable[[Any], object]
+
+
+def closed(draw: Callable[[], object]) -> None:
+    """Draw off screen, then close the figures (the matrix would otherwise keep dozens open)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    try:
+        draw()
+    finally:
+        plt.close("all")
+
+
 ENTRIES: dict[str, tuple[Call, set[str]]] = {
     "Matcher(gazetteer)": (lambda v: cx.Matcher(v), set(VALUES) - {"None"}),
     "Matcher(overlaps)": (lambda v: cx.Matcher(GAZETTEER, overlaps=v), set(VALUES)),
@@ -222,6 +238,35 @@ ENTRIES: dict[str, tuple[Call, set[str]]] = {
         set(VALUES) - {"int", "huge_int"},
     ),
     "find_file(source)": (lambda v: cx.find_file(v, MATCHER), set(VALUES)),
+    "find_file(id)": (
+        lambda v: cx.find_file(__file__, MATCHER, format="lines", id=v),
+        set(VALUES) - {"None"},
+    ),
+    "read_documents(source)": (lambda v: list(cx.read_documents(v)), set(VALUES)),
+    "read_documents(id)": (
+        lambda v: list(cx.read_documents(__file__, format="lines", id=v)),
+        set(VALUES) - {"None"},
+    ),
+    "Gazetteer.search(with_alias)": (
+        lambda v: GAZETTEER.search("ir", with_alias=v),
+        set(VALUES) - {"bool"},
+    ),
+    "highlight(mentions)": (
+        lambda v: cx.highlight("Iran", MATCHER, mentions=v),
+        set(VALUES) - {"None", "empty_list"},
+    ),
+    "Mentions.find(text)": (
+        lambda v: Mentions.find(v, MATCHER),
+        set(VALUES) - {"empty_str", "nonsense_str"},
+    ),
+    "Cooccurrence.plot_heatmap(top)": (
+        lambda v: closed(lambda: COUNTS.plot_heatmap(top=v)),
+        set(VALUES) - {"int", "huge_int"},
+    ),
+    "Cooccurrence.plot_heatmap(measure)": (
+        lambda v: closed(lambda: COUNTS.plot_heatmap(v)),
+        set(VALUES),
+    ),
     "read_misp_galaxy(path)": (lambda v: cx.read_misp_galaxy(v), set(VALUES)),
     "read_stix(path)": (lambda v: cx.read_stix(v), set(VALUES)),
     "highlight(text)": (

@@ -175,6 +175,8 @@ def highlight(
                 f"text must be str, got {type(doc).__name__}"
                 + ("" if single else f" at texts[{i}]")
             )
+    if isinstance(mentions, (str, bytes)):
+        raise TypeError(f"mentions must be a list of Mention, got {type(mentions).__name__}")
     if mentions is None:
         found = (matcher or builtin_matcher()).find_many(docs)
     elif single:

@@ -137,6 +137,11 @@ def _read_stream(
     ids: bool,
 ) -> Iterator[Record]:
     """Documents of an open binary stream (a file, or standard input); ``name`` stands for it in ids and errors."""
+    if id is not None and fmt in ("lines", "file"):
+        raise ValueError(
+            f"{name}: id={id!r} names a field or column, and format {fmt!r} has none "
+            "(ids are then where each document was read: leave id out)"
+        )
     if fmt == "parquet":
         import io
 
