@@ -27,7 +27,7 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from cybernexus._core import Gazetteer, Matcher, Mention, __version__
 from cybernexus._data import example_gazetteer, sample_texts
-from cybernexus.display import entity_links
+from cybernexus.display import aliases_by_form, entity_links
 from cybernexus.errors import CybernexusError
 from cybernexus.stream import FORMATS, Format, _read_stream, batched, read_documents
 
@@ -336,11 +336,8 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         raise CybernexusError(f"no entity with id {args.id!r}{hint}")
     record = g[args.id].to_record()
     out.write(f"{record['name']}  ({record['id']}, {record['kind']})\n")
-    by_form: dict[str, list[str]] = {}
-    for alias in record["aliases"]:
-        by_form.setdefault(alias.get("form") or "alias", []).append(alias["text"])
     out.write("aliases:\n")
-    out.writelines(f"  {form}: {', '.join(texts)}\n" for form, texts in sorted(by_form.items()))
+    out.writelines(f"  {form}: {', '.join(texts)}\n" for form, texts in aliases_by_form(record))
     if record["attrs"]:
         out.write("attributes:\n")
         out.writelines(f"  {key}: {value}\n" for key, value in sorted(record["attrs"].items()))

@@ -228,13 +228,18 @@ class Mentions(list[Mention]):
         return highlight(self.text, mentions=list(self)).html + table
 
 
-def entity_html(entity: Entity) -> str:
-    """An entity: name, kind and id, aliases by form, attributes and catalogue links."""
-    record = entity.to_record()
+def aliases_by_form(record: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
+    """An entity record's alias texts grouped by form (``"alias"`` for those without one), forms sorted."""
     by_form: dict[str, list[str]] = {}
     for alias in record["aliases"]:
         by_form.setdefault(alias.get("form") or "alias", []).append(alias["text"])
-    aliases = _table(["form", "aliases"], [(f, ", ".join(t)) for f, t in sorted(by_form.items())])
+    return sorted(by_form.items())
+
+
+def entity_html(entity: Entity) -> str:
+    """An entity: name, kind and id, aliases by form, attributes and catalogue links."""
+    record = entity.to_record()
+    aliases = _table(["form", "aliases"], [(f, ", ".join(t)) for f, t in aliases_by_form(record)])
     attrs = _table(["attribute", "value"], sorted(record["attrs"].items()))
     links = " ".join(
         f'<a href="{_e(url)}" target="_blank" rel="noopener">{_e(label)}</a>'
