@@ -490,7 +490,8 @@ where
         .enumerate()
         .map(|(i, c)| (i * chunk, c))
         .collect();
-    let partial = parallel::try_map(&chunks, n_threads, |&(first, docs)| {
+    let documents = |&(_, docs): &(usize, &[S])| docs.len() as u64;
+    let partial = parallel::try_map_counted(&chunks, n_threads, documents, |&(first, docs)| {
         let mut counter = Counter::new(matcher, scope, &id);
         counter.max_unit = max_unit;
         for (d, text) in docs.iter().enumerate() {

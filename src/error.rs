@@ -90,7 +90,7 @@ pub enum Error {
     /// The search structure could not be built (for example, it would exceed its size limits).
     #[error("cannot build the matcher: {0}")]
     Build(String),
-    /// The work was stopped (Ctrl-C in Python) before it finished; see [`crate::parallel::with_stop`].
+    /// The work was stopped (Ctrl-C in Python) before it finished; see [`crate::parallel::with_watch`].
     #[error("stopped before the work was done")]
     Cancelled,
     /// A thread pool could not be started.

@@ -1210,7 +1210,8 @@ impl Matcher {
         if first < texts.len() {
             chunks.push(first..texts.len());
         }
-        let parts = parallel::try_map(&chunks, n_threads, |range| {
+        let documents = |range: &std::ops::Range<usize>| range.len() as u64;
+        let parts = parallel::try_map_counted(&chunks, n_threads, documents, |range| {
             let mut part = MatchTable::default();
             let (mut scratch, mut found) = (Scratch::default(), Vec::new());
             let mut splitter = crate::segment::Splitter::default();

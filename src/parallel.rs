@@ -5,10 +5,11 @@
 //! first use and kept for later calls. Results always come back in input order, so the output does not depend on
 //! the thread count.
 //!
-//! Stopping: [`with_stop`] runs work under a flag that another thread may raise (the Python glue does on Ctrl-C);
-//! [`map`] checks it before each item and, once raised, skips the rest and returns [`Error::Cancelled`]. Work is
-//! never cut inside an item, so a stop takes effect within one item's time (one document, or one run of
-//! documents).
+//! Watching: [`with_watch`] runs work under a [`Watch`] that another thread reads and may raise (the Python glue
+//! does, on Ctrl-C and for progress bars). [`map`] checks its flag before each item and, once raised, skips the rest
+//! and returns [`Error::Cancelled`]; after each item it adds the item's count (one, or what [`map_counted`] is
+//! told: the documents in a run of them) to the watch's tally. Work is never cut inside an item, so a stop takes
+//! effect within one item's time (one document, or one run of documents).
 //!
 //! Fork safety: a forked child (Python `multiprocessing` with the fork start method, Jupyter helpers) inherits the
 //! pools' bookkeeping but not their threads, so using a pool there would wait forever. A `pthread_atfork` child
@@ -16,7 +17,7 @@
 
 use std::cell::Cell;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Once};
 
 use rayon::prelude::*;
@@ -112,43 +113,53 @@ fn global_pool() -> bool {
     }
 }
 
+/// What a caller watches while work runs (see [`with_watch`]): a flag that stops it, and a tally of work done.
+#[derive(Debug, Default)]
+pub struct Watch {
+    /// Raised by the caller: [`map`] skips the items that have not started.
+    pub stop: AtomicBool,
+    /// Added to by [`map`] as items finish, in the unit of its `count` (documents, for the matcher).
+    pub done: AtomicU64,
+}
+
 thread_local! {
-    /// The stop flag of the work this thread runs under [`with_stop`], if any (null: none).
+    /// The watch of the work this thread runs under [`with_watch`], if any (null: none).
     ///
     /// A plain pointer rather than an `Arc`: a thread-local with a destructor makes glibc allocate on the thread's
     /// first use of it, and when that allocation fails glibc aborts the process ("failed to register TLS
     /// destructor"). The Python glue starts a thread per watched call, so that was the abort left when memory ran
     /// out.
-    static STOP: Cell<*const AtomicBool> = const { Cell::new(std::ptr::null()) };
+    static WATCH: Cell<*const Watch> = const { Cell::new(std::ptr::null()) };
 }
 
-/// Run `work` on this thread with `stop` as the flag that [`map`] checks (the flag in force before is restored
-/// after, also if `work` panics). The flag is read on the thread that calls [`map`] and shared with its workers.
-pub fn with_stop<R>(stop: &AtomicBool, work: impl FnOnce() -> R) -> R {
-    struct Restore(*const AtomicBool);
+/// Run `work` on this thread under `watch`, which [`map`] reads (the watch in force before is restored after,
+/// also if `work` panics). The watch is read on the thread that calls [`map`] and shared with its workers.
+pub fn with_watch<R>(watch: &Watch, work: impl FnOnce() -> R) -> R {
+    struct Restore(*const Watch);
     impl Drop for Restore {
         fn drop(&mut self) {
-            STOP.with(|s| s.set(self.0));
+            WATCH.with(|s| s.set(self.0));
         }
     }
-    let _restore = Restore(STOP.with(|s| s.replace(stop)));
+    let _restore = Restore(WATCH.with(|s| s.replace(watch)));
     work()
 }
 
-/// The flag of the innermost [`with_stop`] running on this thread.
-fn current_stop<'a>() -> Option<&'a AtomicBool> {
-    let ptr = STOP.with(Cell::get);
-    // Safety: a non-null pointer was set by `with_stop` on this thread from a borrow that lasts until it puts the
+/// The watch of the innermost [`with_watch`] running on this thread.
+fn current_watch<'a>() -> Option<&'a Watch> {
+    let ptr = WATCH.with(Cell::get);
+    // Safety: a non-null pointer was set by `with_watch` on this thread from a borrow that lasts until it puts the
     // previous pointer back, which it does only when its `work` returns or unwinds. Every caller of this function
-    // runs inside that `work` and drops the reference before returning, so the flag outlives every use.
+    // runs inside that `work` and drops the reference before returning, so the watch outlives every use.
     unsafe { ptr.as_ref() }
 }
 
-/// `items.iter().map(f).collect()`, spread over `n_threads` threads; the result is in input order.
+/// `items.iter().map(f).collect()`, spread over `n_threads` threads; the result is in input order. Each item
+/// counts one in the tally of the [`Watch`] in force.
 ///
 /// # Errors
 ///
-/// A bad thread count, a pool that cannot start, or [`Error::Cancelled`] if the stop flag of [`with_stop`] was
+/// A bad thread count, a pool that cannot start, or [`Error::Cancelled`] if the flag of the [`Watch`] in force was
 /// raised before the last item started.
 pub fn map<T, R, F>(items: &[T], n_threads: Option<usize>, f: F) -> Result<Vec<R>>
 where
@@ -156,10 +167,36 @@ where
     R: Send,
     F: Fn(&T) -> R + Sync + Send,
 {
+    map_counted(items, n_threads, |_| 1, f)
+}
+
+/// [`map`], where a finished item adds `count(item)` to the watch's tally (a run of documents: its length).
+///
+/// # Errors
+///
+/// As [`map`].
+pub fn map_counted<T, R, F>(
+    items: &[T],
+    n_threads: Option<usize>,
+    count: impl Fn(&T) -> u64 + Sync + Send,
+    f: F,
+) -> Result<Vec<R>>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync + Send,
+{
     check_threads(n_threads)?;
-    let stop = current_stop();
-    let stopped = || stop.is_some_and(|s| s.load(Ordering::Relaxed));
-    let one = |item: &T| if stopped() { None } else { Some(f(item)) };
+    let watch = current_watch();
+    let one = |item: &T| match watch {
+        None => Some(f(item)),
+        Some(w) if w.stop.load(Ordering::Relaxed) => None,
+        Some(w) => {
+            let r = f(item);
+            w.done.fetch_add(count(item), Ordering::Relaxed);
+            Some(r)
+        }
+    };
     let results: Vec<Option<R>> = if items.len() <= 1
         || n_threads == Some(1)
         || parallelism_disabled_by_fork()
@@ -184,8 +221,9 @@ where
         .ok_or(Error::Cancelled)
 }
 
-/// Run `work` under the stop flag `stop` (see [`with_stop`]) on a thread of rayon's global pool, while this thread
-/// waits and calls `poll` every `every`; once `poll` returns true the flag is raised. Returns what `work` returned.
+/// Run `work` under `watch` (see [`with_watch`]) on a thread of rayon's global pool, while this thread waits and
+/// calls `poll` with the tally done so far every `every`; once `poll` returns true the watch's flag is raised.
+/// Returns what `work` returned.
 ///
 /// Why a pool thread and not one started per call: a new thread sets up its thread-locals (the standard
 /// library's among them) on first use, and when glibc cannot allocate for that it aborts the process, which made
@@ -196,10 +234,10 @@ where
 ///
 /// If `work` panics (the panic is passed on once the work has ended).
 pub fn run_watched<R: Send>(
-    stop: &AtomicBool,
+    watch: &Watch,
     work: impl FnOnce() -> R + Send,
     every: std::time::Duration,
-    mut poll: impl FnMut() -> bool,
+    mut poll: impl FnMut(u64) -> bool,
 ) -> R {
     /// Marks the work done (and wakes the waiter) when dropped: after it returns, and also if it panics.
     struct Done<'a>(&'a AtomicBool, std::thread::Thread);
@@ -212,7 +250,7 @@ pub fn run_watched<R: Send>(
     // Without a pool (a fork, or threads that cannot start), the work runs here and unwatched; a pool that
     // cannot start is reported by the work's own parallel calls.
     if parallelism_disabled_by_fork() || !global_pool() {
-        return with_stop(stop, work);
+        return with_watch(watch, work);
     }
     register_fork_hook();
     POOL_USED.store(true, Ordering::SeqCst);
@@ -222,7 +260,7 @@ pub fn run_watched<R: Send>(
     rayon::in_place_scope(|scope| {
         scope.spawn(|_| {
             let _done = Done(&done, waiter);
-            let r = with_stop(stop, work);
+            let r = with_watch(watch, work);
             *result
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(r);
@@ -230,8 +268,9 @@ pub fn run_watched<R: Send>(
         let mut raised = false;
         while !done.load(Ordering::Acquire) {
             std::thread::park_timeout(every);
-            if !raised && !done.load(Ordering::Acquire) && poll() {
-                stop.store(true, Ordering::Relaxed);
+            if !raised && !done.load(Ordering::Acquire) && poll(watch.done.load(Ordering::Relaxed))
+            {
+                watch.stop.store(true, Ordering::Relaxed);
                 raised = true;
             }
         }
@@ -257,6 +296,27 @@ where
     map(items, n_threads, f)?.into_iter().collect()
 }
 
+/// [`map_counted`] of a fallible `f` (see [`try_map`]).
+///
+/// # Errors
+///
+/// As [`map`], and the error of a failed item.
+pub fn try_map_counted<T, R, F>(
+    items: &[T],
+    n_threads: Option<usize>,
+    count: impl Fn(&T) -> u64 + Sync + Send,
+    f: F,
+) -> Result<Vec<R>>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> Result<R> + Sync + Send,
+{
+    map_counted(items, n_threads, count, f)?
+        .into_iter()
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,14 +334,14 @@ mod tests {
     fn a_raised_stop_flag_skips_the_rest() {
         let items: Vec<u64> = (0..1_000).collect();
         for k in [1, 2, 4] {
-            let stop = Arc::new(AtomicBool::new(false));
+            let watch = Watch::default();
             let done = std::sync::atomic::AtomicUsize::new(0);
             // Every item raises the flag before anything else, so an item can only start if its thread checked
             // the flag before some item's first step: at most one item per thread. (Raising it at item 10 let the
             // other threads race through hundreds of items on a busy machine: 761 of 1,000 in a CI run.)
-            let result = with_stop(&stop, || {
+            let result = with_watch(&watch, || {
                 map(&items, Some(k), |&x| {
-                    stop.store(true, Ordering::Relaxed);
+                    watch.stop.store(true, Ordering::Relaxed);
                     done.fetch_add(1, Ordering::Relaxed);
                     x
                 })
@@ -289,12 +349,63 @@ mod tests {
             assert!(matches!(result, Err(Error::Cancelled)), "{k}");
             let done = done.load(Ordering::Relaxed);
             assert!((1..=k).contains(&done), "{k} threads: {done} items ran");
+            // The tally counts the items that finished.
+            assert_eq!(watch.done.load(Ordering::Relaxed), done as u64);
             let n = Some(k);
-            // Outside `with_stop`, and with the flag down, nothing is skipped.
+            // Outside `with_watch`, and with the flag down, nothing is skipped.
             assert_eq!(map(&items, n, |&x| x).unwrap(), items);
-            stop.store(false, Ordering::Relaxed);
-            assert_eq!(with_stop(&stop, || map(&items, n, |&x| x)).unwrap(), items);
+            watch.stop.store(false, Ordering::Relaxed);
+            assert_eq!(
+                with_watch(&watch, || map(&items, n, |&x| x)).unwrap(),
+                items
+            );
         }
+    }
+
+    #[test]
+    fn the_tally_adds_each_items_count_on_every_thread_count() {
+        let runs: Vec<std::ops::Range<u64>> = (0..200).map(|i| i..i + i % 7).collect();
+        let expected: u64 = runs.iter().map(|r| r.end - r.start).sum();
+        for n in [None, Some(1), Some(2), Some(5)] {
+            let watch = Watch::default();
+            let count = |r: &std::ops::Range<u64>| r.end - r.start;
+            let out = with_watch(&watch, || map_counted(&runs, n, count, |r| r.start)).unwrap();
+            assert_eq!(out, (0..200).collect::<Vec<_>>());
+            assert_eq!(watch.done.load(Ordering::Relaxed), expected, "{n:?}");
+            // Nested watches: the inner one is in force inside, the outer one again after.
+            let inner = Watch::default();
+            with_watch(&watch, || {
+                with_watch(&inner, || map(&runs, n, |_| ()).unwrap());
+                map(&runs[..3], n, |_| ()).unwrap();
+            });
+            assert_eq!(inner.done.load(Ordering::Relaxed), 200);
+            assert_eq!(watch.done.load(Ordering::Relaxed), expected + 3);
+        }
+    }
+
+    #[test]
+    fn run_watched_polls_with_the_tally_and_its_answer_stops_the_work() {
+        let items: Vec<u64> = (0..10_000).collect();
+        let watch = Watch::default();
+        let mut seen = Vec::new();
+        let result = run_watched(
+            &watch,
+            || {
+                map(&items, Some(2), |&x| {
+                    std::thread::sleep(std::time::Duration::from_micros(200));
+                    x
+                })
+            },
+            std::time::Duration::from_millis(5),
+            |done| {
+                seen.push(done);
+                done > 0
+            },
+        );
+        assert!(matches!(result, Err(Error::Cancelled)));
+        assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+        let done = watch.done.load(Ordering::Relaxed);
+        assert!(done > 0 && done < 10_000, "{done}");
     }
 
     #[test]

@@ -258,10 +258,22 @@ class Matcher:
     def nbytes(self) -> int: ...
     def find(self, text: str, /, *, segments: bool = False) -> list[Mention]: ...
     def find_many(
-        self, texts: Texts, /, *, n_threads: int | None = None, segments: bool = False
+        self,
+        texts: Texts,
+        /,
+        *,
+        n_threads: int | None = None,
+        segments: bool = False,
+        progress: bool = False,
     ) -> list[list[Mention]]: ...
     def find_table(
-        self, texts: Texts, /, *, n_threads: int | None = None, segments: bool = False
+        self,
+        texts: Texts,
+        /,
+        *,
+        n_threads: int | None = None,
+        segments: bool = False,
+        progress: bool = False,
     ) -> MentionTable: ...
     def __reduce__(self) -> tuple[Any, ...]: ...
 
@@ -313,5 +325,6 @@ def _cooccurrence(
     rollup: str | Mapping[str, str] | None = None,
     n_threads: int | None = None,
     max_unit_entities: int | None = None,
+    progress: bool = False,
 ) -> Counts: ...
 def _counts_from_bytes(state: bytes) -> Counts: ...

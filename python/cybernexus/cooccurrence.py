@@ -555,8 +555,8 @@ def cooccurrence(
         n_threads: Threads (default: all cores); the result does not depend on it.
         batch_size: When ``texts`` is an iterator (e.g. ``stream.read_texts``), it is counted ``batch_size``
             documents at a time and the parts are added, so memory holds one batch; lists are counted at once.
-        progress: Show a tqdm progress bar, in documents (out of ``len(texts)`` for a list); a list is then counted
-            ``batch_size`` documents at a time, which gives the same counts.
+        progress: Show a tqdm progress bar, in documents (out of ``len(texts)`` for a list or a column, which is
+            counted in one call whose bar moves as the workers finish runs of documents).
         max_unit_entities: The most distinct entities one unit may name (default 2,048; ``None``: no cap). A unit
             of n entities adds n (n + 1) / 2 pairs, so one huge unit (a whole book at ``scope="document"``) could
             fill the memory; over the cap, a ValueError names the document.
@@ -584,9 +584,8 @@ def cooccurrence(
     sources: list[tuple[Sequence[str], Matcher]] | None = (
         [(texts, matcher)] if isinstance(texts, (list, tuple)) else None
     )
-    if streamed or (progress and isinstance(texts, (list, tuple))):
-        # An iterator or generator: count it batch by batch in bounded memory, and add the parts (exact). A list
-        # with progress=True goes the same way, so that the bar moves (the parts add up to the same counts).
+    if streamed:
+        # An iterator or generator: count it batch by batch in bounded memory, and add the parts (exact).
         from cybernexus.stream import _known_length, _progress, batched
 
         # Starting from the counts of no text keeps the result well defined for an empty stream.
@@ -594,7 +593,9 @@ def cooccurrence(
         for batch in _progress(batched(texts, batch_size), progress, _known_length(texts)):  # type: ignore[arg-type]
             total = total + _cooccurrence(matcher, batch, **options)
         return Cooccurrence(total, min_count=min_count, sources=sources)
-    counts = _cooccurrence(matcher, texts, **options)
+    # A list or an Arrow column is one call; with progress=True its bar moves as the core's workers finish runs of
+    # documents.
+    counts = _cooccurrence(matcher, texts, **options, progress=progress)
     return Cooccurrence(counts, min_count=min_count, sources=sources)
 
 

@@ -422,16 +422,22 @@ def _matcher(matcher: object) -> Matcher:
     return matcher
 
 
+def _bar(total: int | None) -> Any:
+    """A tqdm bar counting documents (out of ``total`` when it is known); the matcher's ``progress=True`` moves one
+    from Rust as its workers finish documents."""
+    try:
+        from tqdm.auto import tqdm
+    except ImportError as err:
+        raise ImportError("progress=True needs tqdm: pip install tqdm") from err
+    return tqdm(total=total, unit="doc")
+
+
 def _progress(batches: Iterable[Any], enabled: bool, total: int | None = None) -> Iterator[Any]:
     """``batches`` as they come, counted in documents on a tqdm bar (out of ``total`` when it is known)."""
     if not enabled:
         yield from batches
         return
-    try:
-        from tqdm.auto import tqdm
-    except ImportError as err:
-        raise ImportError("progress=True needs tqdm: pip install tqdm") from err
-    with tqdm(total=total, unit="doc") as bar:
+    with _bar(total) as bar:
         for batch in batches:
             yield batch
             bar.update(len(batch[1]) if isinstance(batch, tuple) else len(batch))

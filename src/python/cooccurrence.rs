@@ -47,9 +47,10 @@ fn rollup(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Rollup> {
 
 /// Count ``texts`` (see ``cybernexus.cooccurrence``, which wraps this). ``kinds``: the kinds to count (``None``:
 /// every kind but regions and currencies); ``rollup``: ``None``, ``"country"`` or a dict of ids to group ids;
-/// ``max_unit_entities``: the most distinct ids of one unit (``None``: no cap).
+/// ``max_unit_entities``: the most distinct ids of one unit (``None``: no cap); ``progress``: a tqdm bar of the
+/// documents counted.
 #[pyfunction]
-#[pyo3(signature = (matcher, texts, /, *, scope = "sentence", window = None, kinds = None, rollup = None, n_threads = None, max_unit_entities = None))]
+#[pyo3(signature = (matcher, texts, /, *, scope = "sentence", window = None, kinds = None, rollup = None, n_threads = None, max_unit_entities = None, progress = false))]
 #[allow(clippy::too_many_arguments)]
 pub fn _cooccurrence<'py>(
     py: Python<'py>,
@@ -61,6 +62,7 @@ pub fn _cooccurrence<'py>(
     rollup: Option<&Bound<'py, PyAny>>,
     n_threads: Option<&Bound<'py, PyAny>>,
     max_unit_entities: Option<&Bound<'py, PyAny>>,
+    progress: bool,
 ) -> PyResult<PyCounts> {
     let max_unit = args::limit(max_unit_entities, "max_unit_entities")?.unwrap_or(usize::MAX);
     let matcher = matcher_of(matcher)?;
@@ -70,7 +72,9 @@ pub fn _cooccurrence<'py>(
     let texts = Texts::extract(texts, "texts")?;
     let strs = texts.strs(py, "texts")?;
     let core = matcher.get().core();
-    let inner = super::interrupt::detach(py, strs.iter().map(|s| s.len()).sum(), || {
+    let bar = super::interrupt::Progress::new(py, progress, strs.len())?;
+    let bytes = strs.iter().map(|s| s.len()).sum();
+    let inner = super::interrupt::detach(py, bytes, bar, || {
         count_table(core, &strs, scope, &grouping, n_threads, max_unit)
     })?;
     Ok(PyCounts { inner })

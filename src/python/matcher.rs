@@ -11,7 +11,7 @@ use pyo3::types::{PyList, PyString, PyTuple};
 use super::args::threads;
 use super::errors::type_error;
 use super::gazetteer::{labels, Labels, PyGazetteer};
-use super::interrupt;
+use super::interrupt::{self, Progress};
 use super::text::{borrow_str, intern_str, new_list, new_str, Texts};
 use crate::context::Resolution;
 use crate::labels::{label_columns, Dictionary, LabelColumns};
@@ -582,18 +582,23 @@ impl PyMatcher {
     ///         index).
     ///     TextEncodingError: a text holds a lone surrogate.
     ///     ValueError: ``n_threads`` is below 1.
-    #[pyo3(signature = (texts, /, *, n_threads = None, segments = false))]
+    ///     ImportError: ``progress=True`` without tqdm installed.
+    ///
+    /// With ``progress=True`` a tqdm bar counts the documents matched, out of ``len(texts)``.
+    #[pyo3(signature = (texts, /, *, n_threads = None, segments = false, progress = false))]
     fn find_many<'py>(
         &self,
         py: Python<'py>,
         texts: &Bound<'py, PyAny>,
         n_threads: Option<&Bound<'py, PyAny>>,
         segments: bool,
+        progress: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         let n_threads = threads(n_threads)?;
         let texts = Texts::extract(texts, "texts")?;
         let strs = texts.strs(py, "texts")?;
-        let found = interrupt::detach(py, strs.iter().map(|s| s.len()).sum(), || {
+        let bar = Progress::new(py, progress, strs.len())?;
+        let found = interrupt::detach(py, strs.iter().map(|s| s.len()).sum(), bar, || {
             self.inner
                 .find_many_located(&strs, Offsets::Chars, segments, n_threads)
         })?;
@@ -609,19 +614,22 @@ impl PyMatcher {
 
     /// Mentions of many texts as columns (numpy arrays), without one Python object per mention.
     ///
-    /// Same matching and arguments as :meth:`find_many`; see :class:`MentionTable`.
-    #[pyo3(signature = (texts, /, *, n_threads = None, segments = false))]
+    /// Same matching and arguments as :meth:`find_many` (``progress`` too); see :class:`MentionTable`.
+    #[pyo3(signature = (texts, /, *, n_threads = None, segments = false, progress = false))]
     fn find_table<'py>(
         &self,
         py: Python<'py>,
         texts: &Bound<'py, PyAny>,
         n_threads: Option<&Bound<'py, PyAny>>,
         segments: bool,
+        progress: bool,
     ) -> PyResult<PyMentionTable> {
         let n_threads = threads(n_threads)?;
         let texts = Texts::extract(texts, "texts")?;
         let strs = texts.strs(py, "texts")?;
-        let (table, extra) = interrupt::detach(py, strs.iter().map(|s| s.len()).sum(), || {
+        let bar = Progress::new(py, progress, strs.len())?;
+        let bytes = strs.iter().map(|s| s.len()).sum();
+        let (table, extra) = interrupt::detach(py, bytes, bar, || {
             self.inner
                 .find_table(&strs, Offsets::Chars, n_threads, segments)
                 .map(|mut t| {
