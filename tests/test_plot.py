@@ -66,6 +66,26 @@ def test_network_nodes_sizes_and_labels() -> None:
     assert sizes.max() > sizes.min()  # occurrences 2 and 1 differ
 
 
+def test_network_lays_out_each_connected_part_apart() -> None:
+    # Document 4 (Sandworm, Ukraine) shares no document with the rest: its pair stands under the main part.
+    co = cx.cooccurrence(TEXTS, MATCHER, scope="document")
+    ax = co.plot_network(top=len(co.labels))
+    where = dict(
+        zip([t.get_text() for t in ax.texts], [t.get_position() for t in ax.texts], strict=True)
+    )
+    graph = co.to_networkx("npmi")
+    name = {n: graph.nodes[n]["name"] for n in graph}
+    lone = {name[n] for n in ("threat_actor:sandworm", "country:UA")}
+    assert lone <= set(where) and len(where) == len(co.labels)
+    assert max(where[n][1] for n in lone) < min(y for n, (x, y) in where.items() if n not in lone)
+    points = np.array(list(where.values()))
+    gaps = np.linalg.norm(points[:, None] - points[None, :], axis=-1)[
+        np.triu_indices(len(points), 1)
+    ]
+    assert gaps.min() > 0.05  # no two nodes drawn on top of each other
+    assert np.all(np.abs(points) <= 1.0 + 1e-9)
+
+
 def test_mentions_over_time_counts_documents_per_period() -> None:
     dates = ["2024-01-03", "2024-01-20", "2024-02-01", "2024-03-09"]
     ax = mentions_over_time(TEXTS, dates, MATCHER, entities=["threat_actor:apt28", "country:DE"])

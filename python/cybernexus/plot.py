@@ -112,6 +112,31 @@ def heatmap(
     return ax
 
 
+def _layout(nx: Any, graph: Any, seed: int) -> dict[Any, Any]:
+    """Node positions: Kamada-Kawai places nodes at their graph distance, which keeps a dense hub readable where
+    a spring layout (pulled by weights that may be negative npmi) packed it into a blot; it is run on each connected
+    part alone, because unconnected nodes would be pushed to the edges and squeeze the rest."""
+    parts = sorted(nx.connected_components(graph), key=lambda p: (-len(p), sorted(map(str, p))))
+    position: dict[Any, Any] = {}
+
+    def place(part: set[Any], center: tuple[float, float], scale: float) -> None:
+        sub = graph.subgraph(part)
+        if len(sub) == 1:
+            position.update({n: np.array(center) for n in sub})
+            return
+        start = nx.random_layout(sub, seed=seed)
+        position.update(
+            nx.kamada_kawai_layout(sub, pos=start, weight=None, center=center, scale=scale)
+        )
+
+    if parts:
+        below = parts[1:]
+        place(parts[0], (0.0, 0.2 if below else 0.0), 0.8 if below else 1.0)
+        for i, part in enumerate(below):
+            place(part, (-1.0 + (2 * i + 1) / len(below), -0.85), min(0.1, 0.8 / len(below)))
+    return position
+
+
 def network(
     co: Cooccurrence,
     measure: Measure = "npmi",
@@ -124,7 +149,9 @@ def network(
 ) -> Any:
     """The co-occurrence network of the ``top`` most frequent entities: node size by the units an entity occurs
     in, colour by kind, labels by name, edges (pairs seen at least ``min_count`` times) wider for larger counts.
-    The layout is networkx's spring layout, fixed by ``seed``. Returns the Axes."""
+    The layout is networkx's Kamada-Kawai layout of each connected part, started from positions drawn with
+    ``seed``: the largest part fills the plot, smaller ones (pairs, lone entities) stand in a row under it.
+    Returns the Axes."""
     try:
         import networkx as nx
     except ImportError as err:
@@ -132,7 +159,7 @@ def network(
     chosen = {co.labels[i] for i in _top(co, top, kinds)}
     graph = co.to_networkx(measure, min_count=min_count).subgraph(chosen).copy()
     ax = _axes(ax, (9, 7))
-    position = nx.spring_layout(graph, seed=seed, weight="weight")
+    position = _layout(nx, graph, seed)
     nodes = list(graph.nodes)
     occurrences = np.array([graph.nodes[n]["occurrences"] for n in nodes], dtype=float)
     size = 80 + 1200 * occurrences / max(float(occurrences.max(initial=1.0)), 1.0)
