@@ -105,7 +105,9 @@ def test_readme_command_line_examples_run(
     assert len(rows) - 1 == len(cx.find_file("news.jsonl", id="uuid")) > 1000
 
 
-def test_readme_jupyter_example_runs_and_renders() -> None:
+def test_readme_jupyter_example_runs_and_renders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The "In Jupyter" block runs; each object it shows has HTML, and its heatmap is drawn."""
     import matplotlib
 
@@ -117,7 +119,11 @@ def test_readme_jupyter_example_runs_and_renders() -> None:
 
     (block,) = [b for b in python_blocks() if "from cybernexus.display import Mentions" in b]
     namespace: dict[str, object] = {}
+    monkeypatch.chdir(tmp_path)
     exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - running our own README
+    page = (tmp_path / "actors.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert set(re.findall(r'data-kind="([^"]+)"', page)) == {"threat_actor"}
     texts = namespace["texts"]
     assert isinstance(texts, list) and len(texts) == 3
     matcher = namespace["matcher"]

@@ -7,14 +7,17 @@ same in JupyterLab, VS Code, a static HTML export and a browser.
 
 The look of :func:`highlight` follows spaCy's displacy "ent" style, which readers of NLP output know: a rounded,
 coloured mark per span with a small label inside it. Unlike displacy, the label gives the entity's canonical name as
-well as its kind (the text may say "Fancy Bear", the label says which actor that is), the entity id is the tooltip,
-and a legend lists the kinds shown.
+well as its kind (the text may say "Fancy Bear", the label says which actor that is) and links to its catalogue
+page, mentions of one span share a mark with a badge each, the entity id is the tooltip, and a legend lists the kinds
+shown. DISPLAYS.md compares the two side by side.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cybernexus._core import Matcher, Mention
@@ -36,11 +39,25 @@ COLOURS: dict[str, str] = {
     "currency": "#eeeeee",
     "": "#f3e8c8",
 }
-MARK = "background:{colour};padding:0.1em 0.35em;margin:0 0.1em;border-radius:0.35em;line-height:2"
+# A mark broken over two lines keeps its padding and rounded ends on both (box-decoration-break); a badge never
+# breaks inside ("threat_actor ·" on one line and "APT28" on the next read badly in displacy's style too).
+MARK = (
+    "background:{colour};padding:0.1em 0.35em;margin:0 0.1em;border-radius:0.35em;line-height:2;"
+    "-webkit-box-decoration-break:clone;box-decoration-break:clone"
+)
 BADGE = (
     "font-size:0.7em;font-weight:600;margin-left:0.4em;padding:0 0.3em;border-radius:0.25em;"
-    "background:rgba(255,255,255,0.65);vertical-align:middle"
+    "background:rgba(255,255,255,0.65);vertical-align:middle;white-space:nowrap"
 )
+#: What a colour given to highlight(colours=...) may be: a name, #rgb(a) hex, or an rgb()/hsl() function. It goes
+#: into a style attribute, so nothing else (no ";" starting another property, no url()) is let through.
+CSS_COLOUR = re.compile(
+    r"[a-zA-Z]{3,30}|#[0-9a-fA-F]{3,8}|(rgb|rgba|hsl|hsla)\([0-9.,%\s/+-]{1,60}\)"
+)
+# Line breaks and runs of spaces show as in the text (displacy turns "\n" into <br>; pre-wrap keeps the text itself
+# unchanged in the page); dir="auto" lets a right-to-left text run right to left.
+DOC = "line-height:1.6;margin-bottom:0.6em;white-space:pre-wrap"
+LINK = "color:inherit;text-decoration:none;border-bottom:1px dotted"
 TABLE = "border-collapse:collapse;font-size:0.9em"
 CELL = "padding:0.15em 0.6em;text-align:left;border-bottom:1px solid #ddd"
 
@@ -95,7 +112,8 @@ def entity_links(attrs: Mapping[str, str]) -> list[tuple[str, str]]:
 
 
 class Highlighted:
-    """HTML of texts with their mentions marked; Jupyter renders it, ``str()`` gives the HTML."""
+    """HTML of texts with their mentions marked; Jupyter renders it, ``str()`` gives the HTML fragment and
+    :meth:`save` writes it as a page of its own."""
 
     def __init__(self, markup: str) -> None:
         self.html = markup
@@ -109,34 +127,122 @@ class Highlighted:
     def __repr__(self) -> str:
         return f"<Highlighted: {len(self.html)} characters of HTML>"
 
+    def page(self, title: str = "cybernexus mentions") -> str:
+        """A whole HTML document (UTF-8, no script, no external resource) showing the marked texts."""
+        return (
+            '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+            f"<title>{_e(title)}</title></head>"
+            '<body style="font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em">'
+            f"{self.html}</body></html>\n"
+        )
 
-def _marked(text: str, found: Sequence[Mention]) -> tuple[str, set[str]]:
-    """``text`` as escaped HTML with the outermost of each set of nested mentions marked, and the kinds marked."""
+    def save(self, path: str | os.PathLike[str], title: str = "cybernexus mentions") -> None:
+        """Write :meth:`page` to ``path`` (UTF-8), to open in a browser or attach to a report."""
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self.page(title))
+
+
+def _marked(
+    text: str,
+    found: Sequence[Mention],
+    colours: Mapping[str, str],
+    link: Callable[[str], str | None] | None = None,
+) -> tuple[str, set[str]]:
+    """``text`` as escaped HTML with its mentions marked, and the kinds marked.
+
+    Mentions of the same span (``overlaps="all"``: "Sofacy" the actor and the malware) share one mark, with a badge
+    each; a mention that starts inside another ("Russian" in "Russian GRU") is not marked, but named in the outer
+    mark's tooltip. ``link(entity_id)`` gives the page a badge links to, if any.
+    """
     parts: list[str] = []
     kinds: set[str] = set()
     position = 0
-    for m in sorted(found, key=lambda m: (m.start, -m.end)):
-        if m.start < position:
-            continue
-        kinds.add(m.kind)
-        parts.append(html.escape(text[position : m.start]))
+    ordered = sorted(found, key=lambda m: (m.start, -m.end))
+    i = 0
+    while i < len(ordered):
+        outer = ordered[i]
+        same = [outer]
+        i += 1
+        while i < len(ordered) and (ordered[i].start, ordered[i].end) == (outer.start, outer.end):
+            same.append(ordered[i])
+            i += 1
+        # Mentions that start under this one (nested, or reaching past its end) are named in its tooltip, unless
+        # they are of an entity the mark names already ("GRU" inside "Russian GRU").
+        named = {m.entity_id for m in same}
+        inside = []
+        while i < len(ordered) and ordered[i].start < outer.end:
+            if ordered[i].entity_id not in named:
+                inside.append(ordered[i])
+            i += 1
+        kinds.update(m.kind for m in same)
+        tip = " / ".join(m.entity_id for m in same)
+        if inside:
+            tip += "; also: " + ", ".join(f"{m.text} ({m.entity_id})" for m in inside)
+        badges = "".join(_badge(m, link(m.entity_id) if link else None) for m in same)
+        parts.append(html.escape(text[position : outer.start]))
         parts.append(
-            f'<mark class="cx-mention" data-entity-id="{_e(m.entity_id)}" data-kind="{_e(m.kind)}" '
-            f'style="{MARK.format(colour=colour(m.kind))}" title="{_e(m.entity_id)}">'
-            f"{html.escape(text[m.start : m.end])}"
-            f'<span class="cx-badge" style="{BADGE}">{_e(m.kind)} · {_e(m.name)}</span></mark>'
+            f'<mark class="cx-mention" data-entity-id="{_e(outer.entity_id)}" data-kind="{_e(outer.kind)}" '
+            f'style="{MARK.format(colour=colours.get(outer.kind, colours[""]))}" title="{_e(tip)}">'
+            f"{html.escape(text[outer.start : outer.end])}{badges}</mark>"
         )
-        position = m.end
+        position = outer.end
     parts.append(html.escape(text[position:]))
     return "".join(parts), kinds
 
 
-def _legend(kinds: set[str]) -> str:
+def _badge(m: Mention, url: str | None) -> str:
+    label = f"{_e(m.kind)} · {_e(m.name)}"
+    if url:
+        label = f'<a href="{_e(url)}" target="_blank" rel="noopener" style="{LINK}">{label}</a>'
+    return f'<span class="cx-badge" style="{BADGE}">{label}</span>'
+
+
+def _linker(gazetteer: Gazetteer) -> Callable[[str], str | None]:
+    """``entity_id`` -> its first catalogue page (ATT&CK, MISP, Malpedia; see :func:`entity_links`), looked up once
+    per entity."""
+    pages: dict[str, str | None] = {}
+
+    def link(entity_id: str) -> str | None:
+        if entity_id not in pages:
+            found = entity_links(gazetteer[entity_id].attrs) if entity_id in gazetteer else []
+            pages[entity_id] = found[0][1] if found else None
+        return pages[entity_id]
+
+    return link
+
+
+def _legend(kinds: set[str], colours: Mapping[str, str]) -> str:
     chips = "".join(
-        f'<span class="cx-legend-kind" style="{MARK.format(colour=colour(k))}">{_e(k)}</span>'
+        f'<span class="cx-legend-kind" style="{MARK.format(colour=colours.get(k, colours[""]))}">'
+        f"{_e(k)}</span>"
         for k in sorted(kinds)
     )
     return f'<div class="cx-legend" style="margin-bottom:0.4em;font-size:0.85em">{chips}</div>'
+
+
+def _colours(given: Mapping[str, str] | None) -> dict[str, str]:
+    """:data:`COLOURS` with the given kinds' colours in their place, each checked to be a plain CSS colour."""
+    if given is None:
+        return COLOURS
+    if not isinstance(given, Mapping):
+        raise TypeError(f"colours must be a mapping of kind to colour, got {type(given).__name__}")
+    for kind, value in given.items():
+        if not isinstance(kind, str) or not isinstance(value, str):
+            raise TypeError("colours must map kind names (str) to CSS colours (str)")
+        if not CSS_COLOUR.fullmatch(value.strip()):
+            raise ValueError(
+                f"colours[{kind!r}] = {value!r} is not a CSS colour (a name, #hex, rgb() or hsl())"
+            )
+    return {**COLOURS, **{k: v.strip() for k, v in given.items()}}
+
+
+def _kinds(kinds: str | Iterable[str] | None) -> set[str] | None:
+    if kinds is None:
+        return None
+    chosen = {kinds} if isinstance(kinds, str) else set(kinds)
+    if not all(isinstance(k, str) for k in chosen):
+        raise TypeError("kinds must be a kind name or an iterable of them")
+    return chosen
 
 
 def highlight(
@@ -144,24 +250,35 @@ def highlight(
     matcher: Matcher | None = None,
     *,
     mentions: Sequence[Mention] | Sequence[Sequence[Mention]] | None = None,
+    kinds: str | Iterable[str] | None = None,
+    colours: Mapping[str, str] | None = None,
+    links: bool = True,
     legend: bool = True,
 ) -> Highlighted:
     """Mark the mentions of one text or several (found with ``matcher``, default the built-in one, or given) in HTML.
 
     Each mention is a ``<mark>`` coloured by kind with a badge naming its kind and canonical name, and the entity id
-    as tooltip; overlapping mentions (``overlaps="all"``) are marked outermost only. A legend lists the kinds shown.
-    The texts are escaped.
+    as tooltip. With ``overlaps="all"``, mentions of the same span share one mark with a badge each, and a mention
+    nested in another is named in the outer one's tooltip rather than marked. A legend lists the kinds shown. The
+    texts are escaped. ``str()`` of the result is an HTML fragment; ``.save(path)`` writes a page.
 
     Args:
         texts: A ``str``, or a sequence of them (each in its own block, numbered).
         matcher: Finds the mentions (default: the built-in gazetteer).
         mentions: The mentions to mark instead: a list of :class:`Mention` for one text, one list per text for
             several.
+        kinds: Mark only mentions of these kinds (a kind or several), as displacy's ``options={"ents": ...}``.
+        colours: Background colours by kind (CSS names, ``#hex``, ``rgb()`` or ``hsl()``) over :data:`COLOURS`;
+            the key ``""`` is the colour of kinds not listed.
+        links: Make a badge a link to the entity's MITRE ATT&CK page (else MISP galaxy, else Malpedia) where the
+            gazetteer has one, as displacy's ``kb_url_template``. Needs the gazetteer: the matcher's, or the
+            built-in one when neither ``matcher`` nor ``mentions`` is given.
         legend: Show the legend of kinds.
 
     Raises:
-        TypeError: a text is not a ``str``, or ``mentions`` does not fit ``texts``.
-        ValueError: ``texts`` is an empty sequence.
+        TypeError: a text is not a ``str``, ``mentions`` does not fit ``texts``, or ``kinds``/``colours`` is of the
+            wrong type.
+        ValueError: ``texts`` is an empty sequence, or a colour is not a plain CSS colour.
     """
     single = isinstance(texts, str)
     if not single and (not isinstance(texts, Sequence) or isinstance(texts, (bytes, bytearray))):
@@ -177,6 +294,8 @@ def highlight(
             )
     if isinstance(mentions, (str, bytes)):
         raise TypeError(f"mentions must be a list of Mention, got {type(mentions).__name__}")
+    palette = _colours(colours)
+    shown_kinds = _kinds(kinds)
     if mentions is None:
         found = (matcher or builtin_matcher()).find_many(docs)
     elif single:
@@ -187,18 +306,22 @@ def highlight(
             raise TypeError(
                 f"mentions must hold one list per text: {len(found)} lists for {len(docs)} texts"
             )
-    kinds: set[str] = set()
+    gazetteer = None
+    if links and (matcher is not None or mentions is None):
+        gazetteer = (matcher or builtin_matcher()).gazetteer
+    link = _linker(gazetteer) if gazetteer is not None else None
+    marked: set[str] = set()
     blocks = []
     for i, (doc, ms) in enumerate(zip(docs, found, strict=True)):
         if any(not isinstance(m, Mention) for m in ms):
             raise TypeError("mentions must be Mention objects (as Matcher.find returns)")
-        body, shown = _marked(doc, ms)
-        kinds |= shown
+        if shown_kinds is not None:
+            ms = [m for m in ms if m.kind in shown_kinds]
+        body, shown = _marked(doc, ms, palette, link)
+        marked |= shown
         number = "" if single else f'<div style="font-size:0.8em;color:#666">[{i}]</div>'
-        blocks.append(
-            f'<div class="cx-doc" style="line-height:1.6;margin-bottom:0.6em">{number}{body}</div>'
-        )
-    head = _legend(kinds) if legend and kinds else ""
+        blocks.append(f'<div class="cx-doc" dir="auto" style="{DOC}">{number}{body}</div>')
+    head = _legend(marked, palette) if legend and marked else ""
     return Highlighted(f'<div class="cx-highlight">{head}{"".join(blocks)}</div>')
 
 
