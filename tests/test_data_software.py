@@ -239,11 +239,14 @@ def test_ordinary_words_need_support(records: Records) -> None:
     is dropped ("global"), written in CamelCase it is exact without support ("BloodHound")."""
     lines = (SOURCES / "scowl" / "american-english").read_text(encoding="utf-8").split("\n")
     words = {w for w in lines if w and w == w.lower()}
+    vendors = vendor_keys()
     flagged = camel = 0
     for r in records:
         for a in r["aliases"]:
             text = a["text"]
             single = " " not in text
+            if common.merge_key(text) in vendors:
+                continue  # a security company's name: test_security_company_names_need_support
             if single and text.lower() in words:
                 assert not text.islower(), a
                 if re.search(r"[a-z][A-Z]", text):
@@ -257,6 +260,35 @@ def test_ordinary_words_need_support(records: Records) -> None:
     assert flagged >= 300 and camel >= 20
 
 
+def vendor_keys() -> set[str]:
+    """The letters and digits, lower-cased, of each name in curated/security-vendors.tsv, read here with csv."""
+    import csv
+
+    with (CURATED / "security-vendors.tsv").open(encoding="utf-8", newline="") as f:
+        rows = [line for line in f if line.strip() and not line.startswith("#")]
+    names = [row["name"] for row in csv.DictReader(rows, delimiter="\t")]
+    assert len(names) > 100 and {"Cylance", "McAfee", "Kaspersky"} <= set(names)
+    return {"".join(c for c in n.casefold() if c.isalnum()) for n in names}
+
+
+def test_security_company_names_need_support(records: Records) -> None:
+    """A software alias that is a security company's name ("Cylance", "McAfee": ransomware named after the
+    companies that write the reports) is exact as written and needs support; the family keeps a longer name
+    ("Cylance Ransomware") that needs none, and that is its canonical name."""
+    vendors = vendor_keys()
+    seen = {}
+    for r in records:
+        for a in r["aliases"]:
+            if common.merge_key(a["text"]) in vendors:
+                assert a["case"] == "exact" and a.get("needs_support") is True, (r["id"], a)
+                seen[a["text"]] = r
+    assert {"cylance", "mcafee", "QuickHeal"} <= set(seen)
+    for text in ("cylance", "mcafee"):
+        r = seen[text]
+        assert r["name"].casefold() == f"{text} ransomware"
+        assert not any(a.get("needs_support") for a in r["aliases"] if a["text"] == r["name"])
+
+
 def test_no_two_software_records_share_a_name(records: Records) -> None:
     holders: dict[str, set[str]] = defaultdict(set)
     for r in records:
@@ -267,7 +299,10 @@ def test_no_two_software_records_share_a_name(records: Records) -> None:
 
 def test_alias_rules_on_hand_picked_names() -> None:
     rules = software.AliasRules(
-        {}, {"russia", "cuba"}, common.load_ordinary_words(SOURCES, CURATED)
+        {},
+        {"russia", "cuba"},
+        common.load_ordinary_words(SOURCES, CURATED),
+        vendors={"cylance": "Cylance", "quickheal": "Quick Heal"},
     )
     expected = {
         "RAT": "drop",
@@ -286,10 +321,14 @@ def test_alias_rules_on_hand_picked_names() -> None:
         "PlugX": "keep",
         "China Chopper": "upper_first",
         "LockBit 3.0": "keep",
+        "Cylance": "exact",  # a security company
+        "QuickHeal": "exact",  # "Quick Heal", by its letters
+        "Cylance Ransomware": "keep",
     }
     assert {t: rules.classify(t).action for t in expected} == expected
     assert rules.classify("Equation").needs_support
     assert not rules.classify("Hide and Seek").needs_support
+    assert rules.classify("Cylance").needs_support and rules.classify("QuickHeal").needs_support
 
 
 def test_detection_names_are_not_names() -> None:

@@ -371,6 +371,7 @@ WORD_NAMED: list[dict[str, Any]] = [
     },
 ]
 WORD_MATCHER = cx.Matcher(cx.Gazetteer.from_records(WORD_NAMED))
+BUILTIN_MATCHER = cx.Matcher()
 
 # (text, spans of software:august-stealer / software:impact that stand), written for the rule: software named after
 # an ordinary word counts with a software cue next to it, or when the document confirms it (its full name, or a cue
@@ -405,6 +406,29 @@ def test_software_named_after_a_word_needs_its_own_evidence(
     assert found == expected
     for start, end, _ in expected:
         assert text[start:end] in ("August", "Impact", "August Stealer", "August stealer")
+
+
+# Written for the security-company rule (data/curated/security-vendors.tsv) on the built-in gazetteer: the
+# company's name is the company; the ransomware named after it counts with its cue or its full name.
+VENDOR_NAMES: list[tuple[str, list[tuple[str, str]]]] = [
+    ("Cylance discovered another campaign by the group.", []),
+    ("Researchers at BlackBerry Cylance and McAfee disagreed.", []),
+    (
+        "The Cylance ransomware encrypted the files.",
+        [("Cylance ransomware", "software:cylance-ransomware")],
+    ),
+    ("McAfee Ransomware hit the firm.", [("McAfee Ransomware", "software:mcafee-ransomware")]),
+    ("According to Quick Heal, the campaign spread.", []),
+    ("The QuickHeal backdoor spread.", [("QuickHeal", "software:quickheal")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), VENDOR_NAMES)
+def test_a_security_companys_name_is_the_company(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    found = [(m.text, m.entity_id) for m in BUILTIN_MATCHER.find(text) if m.kind == "software"]
+    assert found == expected
 
 
 # --- 6. Shields ---------------------------------------------------------------------------------------------------

@@ -36,6 +36,8 @@ def test_read_texts_lines_jsonl_gzip_and_folders(tmp_path: Path) -> None:
     (folder / "sub" / "1.txt").write_text("in sub", encoding="utf-8")
     (folder / "1.txt").write_text("first", encoding="utf-8")
     (folder / ".hidden").write_text("skipped", encoding="utf-8")
+    (folder / ".git").mkdir()
+    (folder / ".git" / "HEAD.txt").write_text("skipped: inside a hidden folder", encoding="utf-8")
     assert list(cx.read_texts(folder)) == ["first", "second\nfile", "in sub"]
     assert list(cx.read_texts(tmp_path / "a.txt", format="file")) == ["Sofacy\nGRU\n"]
 

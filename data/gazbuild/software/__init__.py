@@ -44,7 +44,7 @@ from gazbuild.software.entities import (
     resolve_conflicts,
 )
 from gazbuild.software.merge import merge_clusters
-from gazbuild.software.tables import load_stop
+from gazbuild.software.tables import load_stop, load_vendors
 
 # What the tests and build.py use from the package, with the stages' main types and steps.
 __all__ = [
@@ -79,7 +79,9 @@ def build(
     galaxy = sources / "misp-galaxy"
     clusters = load_clusters(galaxy)
     words = load_ordinary_words(sources, curated)
-    rules = AliasRules(load_stop(curated), country_names(sources), words, places)
+    rules = AliasRules(
+        load_stop(curated), country_names(sources), words, places, load_vendors(curated)
+    )
     decisions = {n.text: rules.classify(n.text) for c in clusters for n in c.names}
     keys = [
         {merge_key(n.text) for n in c.names if decisions[n.text].action != "drop"} for c in clusters

@@ -1,8 +1,8 @@
 """Stage 2 of the software build: what each name of a cluster is.
 
 The alias rules (`AliasRules.classify`: curated stoplist, too short, version or number only,
-generic, group tracking code, country name, a name of a kind that comes first, ordinary word,
-ordinary phrase) decide whether a name is kept, kept restricted (exact or capitalised) or dropped;
+generic, group tracking code, country name, a name of a kind that comes first, a security company's
+name, ordinary word, ordinary phrase) decide whether a name is kept, kept restricted (exact or capitalised) or dropped;
 dropped names are no evidence for merging. The rules are written down in data/SOFTWARE.md.
 """
 
@@ -32,11 +32,13 @@ class AliasRules:
         countries: set[str],
         words: OrdinaryWords,
         places: dict[str, str] | None = None,
+        vendors: dict[str, str] | None = None,
     ) -> None:
         self.stop = stop
         self.countries = countries
         self.words = words
         self.places = places or {}
+        self.vendors = vendors or {}
 
     def classify(self, text: str) -> Decision:
         """The decision for `text`, by the first rule that applies (see SOFTWARE.md)."""
@@ -65,6 +67,14 @@ class AliasRules:
             return Decision("drop", "country name: a country or nationality, not the software")
         if folded in self.places:
             return Decision("drop", f"also names {self.places[folded]}: places and agencies first")
+        if key in self.vendors:
+            # "Cylance", "McAfee": ransomware named after the company that reports on it. In a report the name is
+            # the company; the family is matched where a software cue stands by it ("Cylance ransomware").
+            return Decision(
+                "exact",
+                f"security company name: {self.vendors[key]} in a report is the company; kept as written",
+                needs_support=True,
+            )
         action, reason = self.words.check(text)
         if action == "drop":
             return Decision("drop", reason)

@@ -3,14 +3,16 @@
 data/curated/software-stop-aliases.tsv holds the hand decisions about aliases (`load_stop`), keyed
 by folded alias; data/curated/software-words.tsv the words the rules test names against: generic
 words (what kind of software, not which), antivirus detection prefixes and the function words of an
-ordinary phrase. Cleaning (`clusters`) and the alias rules (`aliases`) both read them from here.
+ordinary phrase; data/curated/security-vendors.tsv the security companies whose names software may not
+take without support (`load_vendors`). Cleaning (`clusters`) and the alias rules (`aliases`) both read
+them from here.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from gazbuild.common import CURATED, read_stop_aliases, read_word_lists
+from gazbuild.common import CURATED, merge_key, read_stop_aliases, read_tsv, read_word_lists
 
 # The word lists of the rules: data/curated/software-words.tsv.
 WORDS = read_word_lists(
@@ -29,3 +31,9 @@ STOP_ACTIONS = ("keep", "drop", "exact", "upper_first", "word")
 def load_stop(curated: Path) -> dict[str, tuple[str, str]]:
     """data/curated/software-stop-aliases.tsv by folded alias: (action, reason)."""
     return read_stop_aliases(curated / "software-stop-aliases.tsv", STOP_ACTIONS)
+
+
+def load_vendors(curated: Path) -> dict[str, str]:
+    """data/curated/security-vendors.tsv: each security company's name by its merge key ("Quick Heal" and
+    "QuickHeal" share one)."""
+    return {merge_key(r["name"]): r["name"] for r in read_tsv(curated / "security-vendors.tsv")}
