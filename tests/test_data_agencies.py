@@ -39,31 +39,9 @@ def entities(data: dict[str, Any]) -> Entities:
 
 
 @pytest.fixture(scope="module")
-def support_in_core() -> bool:
-    """Whether the installed core reads `needs_support` (it did not before the core change landed)."""
-    try:
-        cx.Gazetteer.from_json(str(BUILT))
-    except cx.GazetteerError as e:
-        if "needs_support" not in str(e):
-            raise
-        return False
-    return True
-
-
-@pytest.fixture(scope="module")
-def matcher(
-    data: dict[str, Any], support_in_core: bool, tmp_path_factory: pytest.TempPathFactory
-) -> cx.Matcher:
-    """A matcher on the built file; on a copy without `needs_support` if the core does not read it yet."""
-    if support_in_core:
-        return cx.Matcher(cx.Gazetteer.from_json(str(BUILT)))
-    stripped = json.loads(json.dumps(data))
-    for e in stripped["entities"]:
-        for a in e["aliases"]:
-            a.pop("needs_support", None)
-    path = tmp_path_factory.mktemp("gazetteer") / "builtin.json"
-    path.write_text(json.dumps(stripped), encoding="utf-8")
-    return cx.Matcher(cx.Gazetteer.from_json(str(path)))
+def matcher() -> cx.Matcher:
+    """A matcher on the built file."""
+    return cx.Matcher(cx.Gazetteer.from_json(str(BUILT)))
 
 
 def mentions(matcher: cx.Matcher, text: str) -> list[tuple[int, int, str, str]]:
@@ -295,10 +273,8 @@ def test_needs_support_rule_also_takes_other_kinds(tmp_path: Path) -> None:
         agencies.mark_needs_support(records, tmp_path)
 
 
-def test_needs_support_in_the_matcher(matcher: cx.Matcher, support_in_core: bool) -> None:
+def test_needs_support_in_the_matcher(matcher: cx.Matcher) -> None:
     """With the core rule: "MSS" in TCP text is nothing; next to a threat actor it is China's MSS."""
-    if not support_in_core:
-        pytest.skip("the installed core does not read needs_support yet")
     assert mentions(matcher, "Set the MSS to 1460 bytes on the tunnel.") == []
     text = "APT40 works for the MSS."
     assert (text.index("MSS"), text.index("MSS") + 3, "MSS", "agency:cn-mss") in mentions(
