@@ -293,7 +293,7 @@ where
     R: Send,
     F: Fn(&T) -> Result<R> + Sync + Send,
 {
-    map(items, n_threads, f)?.into_iter().collect()
+    try_map_counted(items, n_threads, |_| 1, f)
 }
 
 /// [`map_counted`] of a fallible `f` (see [`try_map`]).
