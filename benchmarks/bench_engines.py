@@ -6,16 +6,18 @@ Writes the bundled sample corpus, repeated to ``--mb`` MB, as a Parquet file (co
 ``--rows`` rows), then times, each after a warm-up run:
 
 * one process: ``pyarrow.parquet.read_table`` and ``Matcher.find_table`` on 1 thread (and on all cores);
-* Dask, ``LocalCluster(n_workers=2, processes=True, threads_per_worker=1)``: ``cybernexus.dask.find_mentions``
+* Dask, ``LocalCluster(n_workers=N, processes=True, threads_per_worker=1)``: ``cybernexus.dask.find_mentions``
   (mentions counted per partition, so that they are made on the workers and not gathered) and
   ``cybernexus.dask.cooccurrence``; each worker's own peak RSS (``VmHWM``, reset before each run);
-* Spark ``local[2]``: ``cybernexus.spark.find_mentions(...).count()`` and ``cybernexus.spark.cooccurrence``; the
+* Spark ``local[N]``: ``cybernexus.spark.find_mentions(...).count()`` and ``cybernexus.spark.cooccurrence``; the
   peak RSS of Spark's Python workers and of the JVM, sampled from outside every 20 ms.
 
 Each engine also gets a floor: the same job with the matching left out (Dask reads its partitions; Spark sends its
-Arrow batches to Python and back), which is what the engine costs before cybernexus does anything.
+Arrow batches to Python and back), which is what the engine costs before cybernexus does anything. Each engine runs
+with every worker count of ``--workers`` (Dask worker processes, Spark ``local[N]``; default 1 and 2).
 
-Prints a Markdown table with the speed-ups against one process on one thread. The counts are checked equal.
+Prints a Markdown table with the speed-ups against one process on one thread, and one of each engine's speed-up
+from the first worker count to the last. The counts are checked equal.
 """
 
 from __future__ import annotations
@@ -126,6 +128,10 @@ class TreeRss:
         self._thread.join()
 
 
+def _workers(n: int) -> str:
+    return f"{n} worker" if n == 1 else f"{n} workers"
+
+
 def _rows(batches: Any) -> Any:
     """A ``mapInArrow`` function that only counts rows: what Spark costs before any matching."""
     import pyarrow as pa
@@ -142,6 +148,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=20_000, help="rows per Parquet row group")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-spark", action="store_true")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[1, 2],
+        help="Dask worker processes and Spark local[N] cores to run each engine with",
+    )
     args = parser.parse_args()
 
     import pyarrow.parquet as pq
@@ -173,28 +186,38 @@ def main() -> None:
 
     import cybernexus.dask as cxd
 
-    with (
-        LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,  # type: ignore[no-untyped-call]
-    ):
-        ddf = dd.read_parquet(path, split_row_groups=True)
-        # The text's length, not len(): Dask answers len() from the Parquet footers without reading a page.
-        floor = lambda: ddf["text"].map_partitions(lambda s: s.str.len().sum()).compute()
-        t, _ = best(floor, args.repeat)
-        rows.append(("Dask, read the partitions only (the floor)", t, ""))
-        count = lambda: int(cxd.find_mentions(ddf).map_partitions(len).compute().sum())
-        client.run(reset_peak_rss)
-        t, n = best(count, args.repeat)
-        assert n == n_mentions, (n, n_mentions)
-        rss = max(client.run(peak_rss_mb).values())
-        rows.append(("Dask, find_mentions, 2 workers", t, f"worker peak RSS {rss:.0f} MB"))
-        client.run(reset_peak_rss)
-        t, co = best(lambda: cxd.cooccurrence(ddf, matcher=matcher), args.repeat)
-        assert co == whole
-        rss = max(client.run(peak_rss_mb).values())
-        rows.append(("Dask, cooccurrence, 2 workers", t, f"worker peak RSS {rss:.0f} MB"))
+    # Each engine on one worker and on two: the second figure over the first is the engine's own scaling, which
+    # the one-process rows above do not show (they have no engine to pay for).
+    def dask_rows(workers: int) -> None:
+        with (
+            LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=workers, processes=True, threads_per_worker=1, dashboard_address=None
+            ) as cluster,
+            Client(cluster) as client,  # type: ignore[no-untyped-call]
+        ):
+            ddf = dd.read_parquet(path, split_row_groups=True)
+            # The text's length, not len(): Dask answers len() from the Parquet footers without reading a page.
+            floor = lambda: ddf["text"].map_partitions(lambda s: s.str.len().sum()).compute()
+            t, _ = best(floor, args.repeat)
+            rows.append((f"Dask, read the partitions only (the floor), {_workers(workers)}", t, ""))
+            count = lambda: int(cxd.find_mentions(ddf).map_partitions(len).compute().sum())
+            client.run(reset_peak_rss)
+            t, n = best(count, args.repeat)
+            assert n == n_mentions, (n, n_mentions)
+            rss = max(client.run(peak_rss_mb).values())
+            rows.append(
+                (f"Dask, find_mentions, {_workers(workers)}", t, f"worker peak RSS {rss:.0f} MB")
+            )
+            client.run(reset_peak_rss)
+            t, co = best(lambda: cxd.cooccurrence(ddf, matcher=matcher), args.repeat)
+            assert co == whole
+            rss = max(client.run(peak_rss_mb).values())
+            rows.append(
+                (f"Dask, cooccurrence, {_workers(workers)}", t, f"worker peak RSS {rss:.0f} MB")
+            )
+
+    for workers in args.workers:
+        dask_rows(workers)
 
     if not args.no_spark:
         os.environ["PYSPARK_PYTHON"] = sys.executable
@@ -202,26 +225,30 @@ def main() -> None:
 
         import cybernexus.spark as cxs
 
-        spark = (
-            SparkSession.builder.master("local[2]")
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.memory", "2g")
-            .getOrCreate()
-        )
-        sdf = spark.read.parquet(str(path))
-        t, _ = best(lambda: sdf.mapInArrow(_rows, "n BIGINT").collect(), args.repeat)
-        rows.append(("Spark local[2], batches to Python only (the floor)", t, ""))
-        with TreeRss() as rss_tree:
-            t, n = best(lambda: cxs.find_mentions(sdf).count(), args.repeat)
-        assert n == n_mentions, (n, n_mentions)
-        notes = f"Python worker peak RSS {rss_tree.python:.0f} MB (JVM {rss_tree.jvm:.0f} MB)"
-        rows.append(("Spark local[2], find_mentions", t, notes))
-        with TreeRss() as rss_tree:
-            t, co = best(lambda: cxs.cooccurrence(sdf, matcher=matcher), args.repeat)
-        assert co == whole
-        notes = f"Python worker peak RSS {rss_tree.python:.0f} MB (JVM {rss_tree.jvm:.0f} MB)"
-        rows.append(("Spark local[2], cooccurrence", t, notes))
-        spark.stop()
+        def spark_rows(workers: int) -> None:
+            spark = (
+                SparkSession.builder.master(f"local[{workers}]")
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.memory", "2g")
+                .getOrCreate()
+            )
+            sdf = spark.read.parquet(str(path))
+            t, _ = best(lambda: sdf.mapInArrow(_rows, "n BIGINT").collect(), args.repeat)
+            rows.append((f"Spark local[{workers}], batches to Python only (the floor)", t, ""))
+            with TreeRss() as rss_tree:
+                t, n = best(lambda: cxs.find_mentions(sdf).count(), args.repeat)
+            assert n == n_mentions, (n, n_mentions)
+            notes = f"Python worker peak RSS {rss_tree.python:.0f} MB (JVM {rss_tree.jvm:.0f} MB)"
+            rows.append((f"Spark local[{workers}], find_mentions", t, notes))
+            with TreeRss() as rss_tree:
+                t, co = best(lambda: cxs.cooccurrence(sdf, matcher=matcher), args.repeat)
+            assert co == whole
+            notes = f"Python worker peak RSS {rss_tree.python:.0f} MB (JVM {rss_tree.jvm:.0f} MB)"
+            rows.append((f"Spark local[{workers}], cooccurrence", t, notes))
+            spark.stop()
+
+        for workers in args.workers:
+            spark_rows(workers)
 
     print(
         f"\n{size / 1e6:.0f} MB of text, {n_mentions:,} mentions, {os.cpu_count()} logical CPUs\n"
@@ -232,6 +259,21 @@ def main() -> None:
         print(
             f"| {name} | {seconds:.2f} | {size / 1e6 / seconds:.1f} | {base / seconds:.2f}x | {notes} |"
         )
+    timed = {name: t for name, t, _ in rows}
+    if len(args.workers) > 1:
+        fewest, most = args.workers[0], args.workers[-1]
+        print(f"\n| engine, job | {_workers(fewest)}, s | {_workers(most)}, s | speed-up |")
+        print("|:---|---:|---:|---:|")
+        labels: list[tuple[str, Callable[[int], str]]] = [
+            ("Dask, find_mentions", lambda n: f"Dask, find_mentions, {_workers(n)}"),
+            ("Dask, cooccurrence", lambda n: f"Dask, cooccurrence, {_workers(n)}"),
+            ("Spark, find_mentions", lambda n: f"Spark local[{n}], find_mentions"),
+            ("Spark, cooccurrence", lambda n: f"Spark local[{n}], cooccurrence"),
+        ]
+        for engine, label in labels:
+            if label(fewest) in timed:
+                a, b = timed[label(fewest)], timed[label(most)]
+                print(f"| {engine} | {a:.2f} | {b:.2f} | {a / b:.2f}x |")
 
 
 if __name__ == "__main__":
