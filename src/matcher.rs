@@ -1425,6 +1425,61 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_variant_of_a_shared_name_is_resolved_as_the_name_is() {
+        // Before: only the group's "NetWalker" is CamelCase, so "Net Walker" was the group's variant alone, and
+        // "The Net Walker ransomware" came out as the group, not ambiguous, where "NetWalker" is resolved by
+        // context (found by a user review, 2026-12-07).
+        let record = |id: &str, kind: &str, alias: &str| RawRecord {
+            id: id.into(),
+            kind: kind.into(),
+            name: alias.into(),
+            aliases: vec![RawAlias::Text(alias.into())],
+            attrs: BTreeMap::new(),
+        };
+        let gazetteer = Gazetteer::from_records([
+            record("threat_actor:netwalker", "threat_actor", "NetWalker"),
+            record("software:netwalker", "software", "Netwalker"),
+        ])
+        .unwrap();
+        let m = Matcher::new(Arc::new(gazetteer), Overlaps::Longest).unwrap();
+        let read = |text: &str| -> Vec<(String, bool, Via)> {
+            m.find(text, Offsets::Chars)
+                .into_iter()
+                .map(|x| {
+                    let id = m.gazetteer().entities()[x.entity as usize].id.clone();
+                    (id, x.ambiguous, x.via)
+                })
+                .collect()
+        };
+        for (written, split) in [
+            (
+                "The NetWalker ransomware encrypted files.",
+                "The Net Walker ransomware encrypted files.",
+            ),
+            ("NetWalker hit a school.", "Net Walker hit a school."),
+            (
+                "The NetWalker operators hit a school.",
+                "The Net Walker operators hit a school.",
+            ),
+        ] {
+            let (as_written, as_split) = (read(written), read(split));
+            assert_eq!(as_written.len(), 1, "{written}");
+            assert_eq!(as_split.len(), 1, "{split}");
+            assert_eq!(as_split[0].0, as_written[0].0, "{split}");
+            assert_eq!(as_split[0].1, as_written[0].1, "{split}");
+            assert_eq!(as_split[0].2, Via::Variant, "{split}");
+        }
+        assert_eq!(
+            read("The Net Walker ransomware encrypted files.")[0].0,
+            "software:netwalker"
+        );
+        assert_eq!(
+            read("The Net Walker operators hit a school.")[0].0,
+            "threat_actor:netwalker"
+        );
+    }
+
     fn matcher(entities: &[(&str, &[&str])], overlaps: Overlaps) -> Matcher {
         let records = entities.iter().map(|(id, aliases)| RawRecord {
             id: (*id).into(),

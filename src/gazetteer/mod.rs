@@ -513,35 +513,7 @@ impl Gazetteer {
                 tagged.push((patterns.number(folded), candidate));
             }
         }
-        // Variants (CamelCase joined or split) become patterns of their own, but only where no alias as written
-        // has the same folded form (an alias always beats another entity's variant), and once per entity.
-        let written = patterns.len();
-        let mut varied: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
-        for (e, entity) in entities.iter().enumerate() {
-            for (a, alias) in entity.aliases.iter().enumerate() {
-                for (text, case) in variants::variants(entity, alias) {
-                    let folded = normalize_str(&text, true);
-                    if folded.is_empty() {
-                        continue;
-                    }
-                    let p = patterns.number(folded);
-                    if (p as usize) < written || !varied.insert((p, e as u32)) {
-                        continue;
-                    }
-                    let candidate = Candidate {
-                        entity: e as u32,
-                        alias: a as u32,
-                        case,
-                        exact: exact_form(&text, case),
-                        variant: true,
-                        article: false,
-                        needs_support: alias.needs_support,
-                        rank: default_rank(entity, alias),
-                    };
-                    tagged.push((p, candidate));
-                }
-            }
-        }
+        tag_variants(&entities, &mut patterns, &mut tagged);
         let (pattern_ranges, flat) = flatten(tagged, patterns.len())?;
         let PatternTable {
             texts: pattern_texts,
@@ -1037,6 +1009,68 @@ fn whole_words(text: &str, query: &str) -> bool {
     text.match_indices(query).any(|(at, _)| {
         !word(text[..at].chars().next_back()) && !word(text[at + query.len()..].chars().next())
     })
+}
+
+/// Add the variants' candidates to `tagged` (see [`variants`]).
+fn tag_variants(
+    entities: &[Entity],
+    patterns: &mut PatternTable,
+    tagged: &mut Vec<(u32, Candidate)>,
+) {
+    // Variants (CamelCase joined or split) become patterns of their own, but only where no alias as written
+    // has the same folded form (an alias always beats another entity's variant), and once per entity. A
+    // variant belongs to every entity whose alias folds as the one it is made from: "Net Walker", split from
+    // the group's "NetWalker", names the software "Netwalker" too, so that context decides between them there
+    // as it does for the name as written.
+    let written = patterns.len();
+    let mut sharers: HashMap<u32, Vec<(u32, u32)>> = HashMap::new();
+    let mut pattern_of: HashMap<(u32, u32), u32> = HashMap::with_capacity(tagged.len());
+    for (p, c) in tagged.iter() {
+        if variants::KINDS.contains(&entities[c.entity as usize].kind.as_str()) {
+            sharers.entry(*p).or_default().push((c.entity, c.alias));
+            pattern_of.insert((c.entity, c.alias), *p);
+        }
+    }
+    let mut varied: std::collections::HashSet<(u32, u32)> = std::collections::HashSet::new();
+    for (e, entity) in entities.iter().enumerate() {
+        for (a, alias) in entity.aliases.iter().enumerate() {
+            for (text, case) in variants::variants(entity, alias) {
+                let folded = normalize_str(&text, true);
+                if folded.is_empty() {
+                    continue;
+                }
+                let p = patterns.number(folded);
+                if (p as usize) < written {
+                    continue;
+                }
+                let own = [(e as u32, a as u32)];
+                let shared = pattern_of
+                    .get(&(e as u32, a as u32))
+                    .and_then(|q| sharers.get(q))
+                    .map_or(&own[..], Vec::as_slice);
+                for &(owner, owner_alias) in shared {
+                    if !varied.insert((p, owner)) {
+                        continue;
+                    }
+                    let owner_entity = &entities[owner as usize];
+                    let source = &owner_entity.aliases[owner_alias as usize];
+                    tagged.push((
+                        p,
+                        Candidate {
+                            entity: owner,
+                            alias: owner_alias,
+                            case,
+                            exact: exact_form(&text, case),
+                            variant: true,
+                            article: false,
+                            needs_support: source.needs_support,
+                            rank: default_rank(owner_entity, source),
+                        },
+                    ));
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
