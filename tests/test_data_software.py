@@ -233,20 +233,54 @@ def test_no_generic_short_or_country_alias(shipped: Records, records: Records) -
             assert common.fold(a["text"]) not in places or a["text"] == r["name"], a["text"]
 
 
-def test_ordinary_words_need_support(records: Records) -> None:
-    """Every single-token alias whose lower case is a lower-case SCOWL entry is exact and needs
-    support, and only those (computed from the word list itself); written wholly in lower case it
-    is dropped ("global"), written in CamelCase it is exact without support ("BloodHound")."""
-    lines = (SOURCES / "scowl" / "american-english").read_text(encoding="utf-8").split("\n")
-    words = {w for w in lines if w and w == w.lower()}
+def word_lists() -> tuple[set[str], set[str]]:
+    """The lower-case entries and the capitalised single-word entries ("Kevin") of the two SCOWL lists, read
+    here."""
+    lines = [
+        w
+        for name in ("american-english", "british-english")
+        for w in (SOURCES / "scowl" / name).read_text(encoding="utf-8").split("\n")
+        if w and "'" not in w
+    ]
+    words = {w for w in lines if w == w.lower()}
+    names = {w for w in lines if w[:1].isupper() and w[1:].islower() and w.isalpha()}
+    assert {"offence", "offense", "colour"} <= words and {"Kevin", "Medusa", "Korean"} <= names
+    return words, names
+
+
+def capitalised(word: str) -> str:
+    return word[:1].upper() + word[1:].lower()
+
+
+def curated_words() -> set[str]:
+    """The aliases that curated/software-stop-aliases.tsv calls ordinary words (action ``word``), folded."""
+    rows = [
+        line.split("\t")
+        for line in (CURATED / "software-stop-aliases.tsv")
+        .read_text(encoding="utf-8")
+        .split("\n")[1:]
+        if line.strip() and not line.startswith("#")
+    ]
+    return {r[0].casefold() for r in rows if r[1] == "word"}
+
+
+def test_ordinary_words_and_proper_nouns_need_support(records: Records) -> None:
+    """Every single-token alias whose lower case is a lower-case SCOWL entry (American or British spelling) is
+    exact and needs support; written wholly in lower case it is dropped ("global"), written in CamelCase it is
+    exact without support ("BloodHound"). A single token that is a capitalised entry once capitalised ("Kevin",
+    "medusa", "Korean") and a phrase of such words only ("Donald Trump") are kept capitalised (``upper_first``) and
+    need support. No other
+    alias needs support but a security company's name and a curated ordinary word (computed from the lists)."""
+    words, names = word_lists()
     vendors = vendor_keys()
-    flagged = camel = 0
+    curated = curated_words()
+    flagged = camel = proper = phrases = 0
     for r in records:
         for a in r["aliases"]:
             text = a["text"]
             single = " " not in text
-            if common.merge_key(text) in vendors:
-                continue  # a security company's name: test_security_company_names_need_support
+            if common.merge_key(text) in vendors or text.casefold() in curated:
+                continue  # test_security_company_names_need_support; the stoplist's own rows
             if single and text.lower() in words:
                 assert not text.islower(), a
                 if re.search(r"[a-z][A-Z]", text):
@@ -255,9 +289,19 @@ def test_ordinary_words_need_support(records: Records) -> None:
                     continue
                 assert a["case"] == "exact" and a.get("needs_support") is True, a
                 flagged += 1
+            elif single and capitalised(text) in names:
+                assert a["case"] == "upper_first" and a.get("needs_support") is True, (r["id"], a)
+                proper += 1
+            elif not single and all(capitalised(w) in names for w in text.split()):
+                assert a["case"] == "upper_first" and a.get("needs_support") is True, (r["id"], a)
+                phrases += 1
             elif a.get("needs_support"):
                 pytest.fail(f"{r['id']}: {a['text']} needs support but is not an ordinary word")
-    assert flagged >= 300 and camel >= 20
+    assert flagged >= 300 and camel >= 20 and proper >= 80 and phrases >= 3, (
+        flagged,
+        proper,
+        phrases,
+    )
 
 
 def vendor_keys() -> set[str]:

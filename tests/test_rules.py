@@ -484,3 +484,67 @@ def test_regions_and_currencies_are_not_counted_unless_asked_for() -> None:
     with_regions = cx.cooccurrence(texts, MATCHER, scope="document", kinds=["region", "country"])
     assert with_regions.labels == ["country:US", "region:europe", "region:north-america"]
     assert with_regions.count("region:europe", "region:north-america") == 2
+
+
+def test_a_family_named_after_a_person_or_a_people_is_not_found_in_ordinary_news() -> None:
+    """Before: "Kevin Strootman", "working toward Korean unification", "Joao Cancelo", "a bookable offence" and
+    "U.S. President Donald Trump" were each a ransomware mention (found in a review of real news, 2026-12-07).
+    With a software cue by one mention, the family is found in the whole document."""
+    m = BUILTIN_MATCHER
+    ordinary = (
+        "Kevin Strootman and Joao Cancelo were booked for a bookable offence. Seoul is working toward Korean "
+        "unification, U.S. President Donald Trump said, and Medusa is a figure of Greek myth."
+    )
+    assert [x.kind for x in m.find(ordinary) if x.kind == "software"] == []
+    cued = "The Medusa ransomware hit a school. Medusa then leaked its files."
+    found = [(x.text, x.entity_id) for x in m.find(cued) if x.kind == "software"]
+    assert found == [
+        ("Medusa ransomware", "software:medusa-ransomware"),
+        ("Medusa", "software:medusa-ransomware"),
+    ], found
+
+
+def test_snake_is_turlas_implant_and_snake_ransomware_is_ekans() -> None:
+    """Before: every "Snake" of a report on the FBI's Operation MEDUSA was the Snake ransomware (EKANS): the name
+    went to the family that has it as a primary name. The curated owner table gives it to Uroburos."""
+    m = BUILTIN_MATCHER
+    text = "The FBI disrupted the Snake malware network. Snake was used by the FSB for years."
+    assert [(x.text, x.entity_id) for x in m.find(text) if x.kind == "software"] == [
+        ("Snake", "software:uroburos"),
+        ("Snake", "software:uroburos"),
+    ]
+    assert [x.entity_id for x in m.find("The Snake ransomware, also called EKANS, hit Honda.")] == [
+        "software:snake-ransomware",
+        "software:snake-ransomware",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "split"),
+    [
+        ("NetWalker hit a school.", "Net Walker hit a school."),
+        ("ShinyHunters leaked the data.", "Shiny Hunters leaked the data."),
+        ("The NetWalker operators hit a school.", "The Net Walker operators hit a school."),
+    ],
+)
+def test_a_variant_of_a_shared_name_reads_as_the_name_as_written(written: str, split: str) -> None:
+    """Before: a CamelCase variant belonged only to the entity whose alias was CamelCase ("Net Walker" to the
+    group, whose alias is "NetWalker", not to the software "Netwalker"), so it skipped the choice between a group
+    and its software, and was never ambiguous (a user review, 2026-12-07)."""
+    a, b = BUILTIN_MATCHER.find(written), BUILTIN_MATCHER.find(split)
+    assert len(a) == 1 and [m.via for m in b] == ["variant"]
+    assert [(m.entity_id, m.ambiguous, m.resolved_by) for m in b] == [
+        (m.entity_id, m.ambiguous, m.resolved_by) for m in a
+    ]
+
+
+def test_a_variant_of_a_shared_name_takes_a_software_cue() -> None:
+    """The split spelling with a software cue is the software, as "NetWalker ransomware" is (there the longer
+    alias "Netwalker Ransomware" matches)."""
+    found = BUILTIN_MATCHER.find("The Net Walker ransomware encrypted files.")
+    assert [(m.text, m.entity_id, m.resolved_by) for m in found] == [
+        ("Net Walker", "software:netwalker", "ransomware")
+    ]
+    assert [
+        m.entity_id for m in BUILTIN_MATCHER.find("The NetWalker ransomware encrypted files.")
+    ] == ["software:netwalker"]

@@ -259,6 +259,10 @@ class Decision:
     # A single-token ordinary word kept restricted: the matcher accepts it only with support (another
     # entity of the field in the sentence, or the entity's full name elsewhere in the document).
     needs_support: bool = False
+    # Whether a name that needs support still makes two source clusters that share it one family. An
+    # ordinary word does not ("Impact" names unrelated tools); a proper noun does ("Phobos" in
+    # Malpedia and in MISP's ransomware list), whatever a news report means by it.
+    merges: bool = False
 
 
 KEEP = Decision("keep")
@@ -490,22 +494,38 @@ def country_names(sources: Path) -> set[str]:
 # Ordinary words
 #
 # The rule, shared by the threat-actor and software builders: a single-token alias whose lower-case
-# form is a lower-case entry of the vendored English word list (SCOWL size 50, Debian's wamerican,
-# data/sources/scowl/american-english) is an ordinary word. Capitalised entries of the list (proper
-# names: "Zeus", "Lazarus") do not count: only words that are written in lower case in ordinary
-# prose. `data/curated/ordinary-words.tsv` overrides the rule for single words (keep: not an
-# ordinary word here; drop: never an alias, even restricted), with a reason.
+# form is a lower-case entry of the vendored English word lists (SCOWL size 50 in its American and
+# British spellings, Debian's wamerican and wbritish: data/sources/scowl/american-english and
+# british-english, so that "offence" and "colour" count as "offense" and "color" do) is an ordinary
+# word. Capitalised entries of the lists (proper nouns: "Zeus", "Kevin", "Medusa", "Korean") are not
+# ordinary words: they are kept apart as `names`, which the software builder tests on its own (a
+# family named after a person, a people or a figure of myth needs support). `data/curated/
+# ordinary-words.tsv` overrides the rule for single words (keep: not an ordinary word here; drop:
+# never an alias, even restricted), with a reason.
 
-WORD_LIST = Path("scowl") / "american-english"
+WORD_LISTS = (Path("scowl") / "american-english", Path("scowl") / "british-english")
 WORD_ACTIONS = ("keep", "drop")
 
 
 @dataclass(frozen=True)
 class OrdinaryWords:
-    """The English word list (lower-case entries) and the curated overrides."""
+    """The English word lists (lower-case entries), their capitalised entries and the curated
+    overrides."""
 
     words: frozenset[str]
     overrides: dict[str, tuple[str, str]]
+    #: Capitalised single-word entries of the lists, as written ("Kevin", "Medusa", "Korean").
+    names: frozenset[str] = frozenset()
+
+    def proper_noun(self, text: str) -> bool:
+        """Whether `text` is one token that, capitalised, is a capitalised entry of the word lists (a
+        person's, a people's or a myth's name: "Kevin", "Korean", "medusa") and not an ordinary word."""
+        stripped = text.strip()
+        return self.is_name(stripped) and stripped.lower() not in self.words
+
+    def is_name(self, word: str) -> bool:
+        """Whether `word`, capitalised ("medusa", "MEDUSA": "Medusa"), is a capitalised entry."""
+        return word[:1].upper() + word[1:].lower() in self.names
 
     def check(self, text: str) -> tuple[str, str]:
         """("", "") when `text` is not an ordinary word; else ("word" or "drop", reason).
@@ -530,8 +550,15 @@ class OrdinaryWords:
 
 def load_ordinary_words(sources: Path, curated: Path) -> OrdinaryWords:
     """Read the vendored word list and data/curated/ordinary-words.tsv."""
-    text = (sources / WORD_LIST).read_text(encoding="utf-8")
-    words = frozenset(w for w in text.split("\n") if w and w == w.lower() and "'" not in w)
+    entries = [
+        w
+        for path in WORD_LISTS
+        for w in (sources / path).read_text(encoding="utf-8").split("\n")
+        if w and "'" not in w
+    ]
+    words = frozenset(w for w in entries if w == w.lower())
+    # A capital, then lower-case letters only: "Kevin", not "MasterCard" or "NASA".
+    names = frozenset(w for w in entries if w[:1].isupper() and w[1:].islower() and w.isalpha())
     overrides: dict[str, tuple[str, str]] = {}
     for row in read_tsv(curated / "ordinary-words.tsv"):
         if row["action"] not in WORD_ACTIONS:
@@ -544,4 +571,4 @@ def load_ordinary_words(sources: Path, curated: Path) -> OrdinaryWords:
         if key in overrides or " " in key:
             raise ValueError(f"ordinary-words.tsv: {row['word']!r}: listed twice or not one word")
         overrides[key] = (row["action"], row["reason"])
-    return OrdinaryWords(words, overrides)
+    return OrdinaryWords(words, overrides, names)

@@ -44,7 +44,7 @@ from gazbuild.software.entities import (
     resolve_conflicts,
 )
 from gazbuild.software.merge import merge_clusters
-from gazbuild.software.tables import load_stop, load_vendors
+from gazbuild.software.tables import load_shared_names, load_stop, load_vendors
 
 # What the tests and build.py use from the package, with the stages' main types and steps.
 __all__ = [
@@ -86,10 +86,10 @@ def build(
     keys = [
         {merge_key(n.text) for n in c.names if decisions[n.text].action != "drop"} for c in clusters
     ]
-    weak = {merge_key(t) for t, d in decisions.items() if d.needs_support}
+    weak = {merge_key(t) for t, d in decisions.items() if d.needs_support and not d.merges}
     components = merge_clusters(clusters, keys, weak)
     entities = build_entities(clusters, components, rules)
-    resolve_conflicts(entities)
+    resolve_conflicts(entities, load_shared_names(curated))
     choose_names(entities)
     for entity in entities:
         if entity.left_out:

@@ -2,7 +2,7 @@
 
 The alias rules (`AliasRules.classify`: curated stoplist, too short, version or number only,
 generic, group tracking code, country name, a name of a kind that comes first, a security company's
-name, ordinary word, ordinary phrase) decide whether a name is kept, kept restricted (exact or capitalised) or dropped;
+name, ordinary word, proper noun, name phrase, ordinary phrase) decide whether a name is kept, kept restricted (exact or capitalised) or dropped;
 dropped names are no evidence for merging. The rules are written down in data/SOFTWARE.md.
 """
 
@@ -80,8 +80,29 @@ class AliasRules:
             return Decision("drop", reason)
         if action == "word":
             return self._word(text, reason)
+        if self.words.proper_noun(text):
+            # "Kevin", "Medusa", "Korean": ransomware named after a person, a figure of myth or a people. In
+            # ordinary text the name is the person ("Kevin Strootman"); the family is matched where a software cue
+            # confirms it ("the Medusa ransomware").
+            return Decision(
+                "upper_first",
+                "proper noun: a capitalised entry of the English word list (SCOWL); kept capitalised",
+                needs_support=True,
+                merges=True,
+            )
         if " " in text.strip():
             words = text.split()
+            if all(self.words.is_name(w) for w in words):
+                # "Donald Trump": a person's name, which a news report means as the person. Every word must be
+                # a capitalised entry: "Agent Tesla", "Cerberus RAT" or "Olympic Destroyer" have a word that
+                # names the software.
+                return Decision(
+                    "upper_first",
+                    "name phrase: every word a capitalised entry of the English word list (a person's name); "
+                    "kept capitalised",
+                    needs_support=True,
+                    merges=True,
+                )
             if all(
                 w.casefold() in FUNCTION_WORDS or self.words.check(w)[0] or w.casefold() in GENERIC
                 for w in words

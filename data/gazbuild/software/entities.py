@@ -76,9 +76,30 @@ def build_entities(
     return entities
 
 
-def resolve_conflicts(entities: list[Entity]) -> None:
-    """Give each merge key to one entity at most ("names two families")."""
+def resolve_conflicts(
+    entities: list[Entity], curated: dict[str, tuple[str, str]] | None = None
+) -> None:
+    """Give each merge key to one entity at most ("names two families").
+
+    `curated` (data/curated/software-shared-names.tsv, by merge key of the name) names the owner of a
+    shared name where the automatic rule would pick the wrong family: (a name of the owner, reason).
+    """
     for key, owners in shared_keys(entities):
+        chosen = (curated or {}).get(key)
+        if chosen is not None:
+            owner_key = merge_key(chosen[0])
+            named = [
+                e
+                for e in owners
+                if any(merge_key(a.text) == owner_key for a in entities[e].aliases.values())
+            ]
+            if len(named) != 1:
+                raise ValueError(
+                    f"software-shared-names.tsv: {chosen[0]!r} names {len(named)} of the families "
+                    f"sharing {key!r}, not one"
+                )
+            _keep_for(entities, key, owners, named[0], f"curated: {chosen[1]};")
+            continue
 
         def stats(e: int, key: str = key) -> tuple[bool, int]:
             found = [a for a in entities[e].aliases.values() if merge_key(a.text) == key]
@@ -97,22 +118,27 @@ def resolve_conflicts(entities: list[Entity]) -> None:
                 winner, why = supports[0][1], "given by more source clusters to"
             elif sizes[0][0] > sizes[1][0]:
                 winner, why = sizes[0][1], "a primary name of the family with most clusters,"
-        for e in owners:
-            if e == winner:
-                continue
-            others = tuple(o for o in owners if o != e)
-            refs: tuple[int, ...]
-            if winner is not None:
-                reason, refs = f"names two families: kept for {{0}} ({why} it)", (winner,)
-            else:
-                reason = "names two families: also " + ", ".join(
-                    f"{{{i}}}" for i in range(len(others))
-                )
-                refs = others
-            entity = entities[e]
-            for text in [t for t, a in entity.aliases.items() if merge_key(a.text) == key]:
-                del entity.aliases[text]
-                entity.removed.append((text, "dropped", reason, refs))
+        _keep_for(entities, key, owners, winner, why)
+
+
+def _keep_for(
+    entities: list[Entity], key: str, owners: list[int], winner: int | None, why: str
+) -> None:
+    """Drop the name `key` from every owner but `winner` (from all of them if there is none)."""
+    for e in owners:
+        if e == winner:
+            continue
+        others = tuple(o for o in owners if o != e)
+        refs: tuple[int, ...]
+        if winner is not None:
+            reason, refs = f"names two families: kept for {{0}} ({why} it)", (winner,)
+        else:
+            reason = "names two families: also " + ", ".join(f"{{{i}}}" for i in range(len(others)))
+            refs = others
+        entity = entities[e]
+        for text in [t for t, a in entity.aliases.items() if merge_key(a.text) == key]:
+            del entity.aliases[text]
+            entity.removed.append((text, "dropped", reason, refs))
 
 
 def _type(entity: Entity) -> str:
