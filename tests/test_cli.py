@@ -280,7 +280,14 @@ def test_gazetteer_search_show_stats_export(tmp_path: Path) -> None:
     assert run(["gazetteer", "export", "-o", str(exported)]) == (0, "")
     assert cx.Gazetteer.from_json(exported).to_records() == g.to_records()
     example = tmp_path / "example.csv"
-    assert run(["gazetteer", "export", "--gazetteer", "example", "-o", str(example)]) == (0, "")
+    # The example's "Turkey", "Snake" and "Elfin" are upper_first, which a CSV cannot hold: refused unless --lossy.
+    assert run(["gazetteer", "export", "--gazetteer", "example", "-o", str(example)]) == (1, "")
+    assert run(
+        ["gazetteer", "export", "--gazetteer", "example", "--lossy", "-o", str(example)]
+    ) == (
+        0,
+        "",
+    )
     back = cx.Gazetteer.from_csv(example)
     original = cx.example_gazetteer()
     assert [(e.id, e.kind, e.name, e.aliases, e.attrs) for e in back] == [
@@ -298,3 +305,40 @@ def test_find_lines_reads_json_lines_by_their_text_field(news: Path) -> None:
         for doc, text in cx.read_documents(news)
         for m in cx.Matcher().find(text)
     ]
+
+
+def test_a_csv_export_that_would_lose_case_policies_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: ``gazetteer export -o full.csv`` wrote the built-in gazetteer without its case policies and support
+    rules, and read back it found "turkey", "china", "the MSS to 1460" and "august" (a user review, 2026-12-07).
+    Now the export refuses, naming the count and the first alias; ``--lossy`` writes it anyway."""
+    path = tmp_path / "full.csv"
+    capsys.readouterr()
+    status, _ = run(["gazetteer", "export", "-o", str(path)])
+    error = capsys.readouterr().err
+    assert status == 1 and not path.exists()
+    records = cx.Gazetteer.builtin().to_records()
+    plain = cx.Gazetteer.from_records(
+        [{**r, "aliases": [a["text"] for a in r["aliases"]]} for r in records]
+    ).to_records()
+    read_back = {r["id"]: {a["text"]: a for a in r["aliases"]} for r in plain}
+    expected = 0
+    for r in records:
+        for a in r["aliases"]:
+            b = read_back[r["id"]].get(a["text"], {"case": None})
+            expected += (a["case"], bool(a.get("needs_support"))) != (
+                b["case"],
+                bool(b.get("needs_support")),
+            )
+    assert expected > 1000
+    assert f"{expected} aliases would match differently" in error, error
+    assert "export as JSON, or pass --lossy" in error
+    assert run(["gazetteer", "export", "--lossy", "-o", str(path)]) == (0, "")
+    text = "We had turkey in china. Set the MSS to 1460."
+    assert [m.text for m in cx.Matcher(cx.Gazetteer.from_csv(path)).find(text)] == [
+        "turkey",
+        "china",
+        "MSS",
+    ]
+    assert cx.Matcher().find(text) == []

@@ -372,6 +372,14 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
             return 0
         import csv
 
+        lost = _lost_in_csv(records)
+        if lost and not args.lossy:
+            rid, alias, why = lost[0]
+            raise CybernexusError(
+                f"{len(lost)} aliases would match differently when the CSV is read back, as a CSV holds no "
+                f"case policy or support rule (first: {rid} {alias!r}, {why}); export as JSON, or pass "
+                "--lossy to write the CSV anyway"
+            )
         keys = sorted({k for r in records for k in r["attrs"]})
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(["id", "kind", "name", "aliases", *keys])
@@ -392,6 +400,26 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
                 ]
             )
     return 0
+
+
+def _lost_in_csv(records: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """The aliases whose case policy or support rule a CSV cannot hold: (id, alias, what), found by reading the
+    records back as the CSV loader would (plain alias strings), so that the core's own ``auto`` rule decides."""
+    plain = [{**r, "aliases": [a["text"] for a in r["aliases"]]} for r in records]
+    back = {
+        r["id"]: {a["text"]: a for a in r["aliases"]}
+        for r in Gazetteer.from_records(plain).to_records()
+    }
+    lost = []
+    for r in records:
+        for a in r["aliases"]:
+            b = back[r["id"]].get(a["text"])
+            was = (a["case"], bool(a.get("needs_support")))
+            now = (b["case"], bool(b.get("needs_support"))) if b is not None else None
+            if now != was:
+                why = f"case {a['case']}" + (", needs support" if was[1] else "")
+                lost.append((str(r["id"]), str(a["text"]), why))
+    return lost
 
 
 # --- demo and find (the first commands) ----------------------------------------------------------------------------
@@ -528,6 +556,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
     export.add_argument(
         "-t", "--to", choices=["json", "csv"], help="default: by -o suffix, else json"
+    )
+    export.add_argument(
+        "--lossy",
+        action="store_true",
+        help="write a CSV even where it loses case policies and support rules (read back, it matches more)",
     )
     export.set_defaults(run=_export)
     for p in (search, show, stats, export):
