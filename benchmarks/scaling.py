@@ -11,6 +11,8 @@ from run to run (the machine, the allocator's reuse of memory, where a table fal
 
 * ``one_entity_aliases``: one entity with N distinct aliases (``Gazetteer.from_records``).
 * ``shared_alias_all``: N entities sharing one alias, the text naming it once, ``overlaps="all"``.
+* ``shared_alias_all_table``: the same through ``find_table``: the core's selection and columns without a Python
+  object per mention (``find`` also pays for N new ``Mention`` objects, which CPython places in fresh memory).
 * ``without``: ``without()`` of half the ids of an N-entity gazetteer.
 * ``without_aliases``: ``without_aliases()`` of half the alias texts of an N-entity gazetteer.
 * ``nested_aliases``: 63 nested aliases "a", "a a", ..., plus a 1,001-word alias that sends the search to the
@@ -74,15 +76,24 @@ def one_entity_aliases(n: int) -> Callable[[], object]:
     return lambda: cx.Gazetteer.from_records([record])
 
 
-def shared_alias_all(n: int) -> Callable[[], object]:
+def _shared_alias_matcher(n: int) -> cx.Matcher:
     g = cx.Gazetteer.from_records(
         [
             {"id": f"e{i}", "kind": "k", "name": f"Name {nm}", "aliases": ["Shared"]}
             for i, nm in enumerate(names(n))
         ]
     )
-    m = cx.Matcher(g, overlaps="all")
+    return cx.Matcher(g, overlaps="all")
+
+
+def shared_alias_all(n: int) -> Callable[[], object]:
+    m = _shared_alias_matcher(n)
     return lambda: m.find("the Shared one")
+
+
+def shared_alias_all_table(n: int) -> Callable[[], object]:
+    m = _shared_alias_matcher(n)
+    return lambda: m.find_table(["the Shared one"])
 
 
 def _gazetteer(n: int) -> cx.Gazetteer:
@@ -121,6 +132,7 @@ def pairs_per_unit(n: int) -> Callable[[], object]:
 CASES: dict[str, tuple[Callable[[int], Callable[[], object]], int]] = {
     "one_entity_aliases": (one_entity_aliases, 10_000),
     "shared_alias_all": (shared_alias_all, 10_000),
+    "shared_alias_all_table": (shared_alias_all_table, 10_000),
     "without": (without, 10_000),
     "without_aliases": (without_aliases, 10_000),
     "nested_aliases": (nested_aliases, 2**19),
