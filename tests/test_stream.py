@@ -123,6 +123,31 @@ def test_find_file_equals_matching_everything_at_once(tmp_path: Path) -> None:
     assert frame["entity_id"].dtype == "category"
 
 
+def test_find_file_keeps_categoricals_when_batches_name_different_numbered_clusters(
+    tmp_path: Path,
+) -> None:
+    """Before: a batch's ``entity_id`` categories are the gazetteer's ids plus the numbered clusters it names, so
+    with two batches that name different ones ``pd.concat`` fell back to strings, and ``find_file(path)`` and
+    ``find_file(path, batch_size=1)`` gave different dtypes (a user review, 2026-12-07)."""
+    docs = ["Storm-0866 hit Sweden.", "UNC4841 hit Norway.", "Russia said nothing."]
+    path = tmp_path / "clusters.jsonl"
+    path.write_text("".join(json.dumps({"text": d}) + "\n" for d in docs), encoding="utf-8")
+    whole = cx.find_file(path, MATCHER, batch_size=100)
+    for size in (1, 2):
+        frame = cx.find_file(path, MATCHER, batch_size=size)
+        for column in whole.columns:
+            assert frame[column].dtype == whole[column].dtype, (size, column)
+            assert frame[column].tolist() == whole[column].tolist(), (size, column)
+    assert whole["entity_id"].dtype == "category"
+    assert whole["entity_id"].tolist() == [
+        "threat_actor:storm-0866",
+        "country:SE",
+        "threat_actor:unc4841",
+        "country:NO",
+        "country:RU",
+    ]
+
+
 def test_find_file_on_an_empty_file_and_bad_batch_size(tmp_path: Path) -> None:
     path = tmp_path / "empty.txt"
     path.write_text("", encoding="utf-8")

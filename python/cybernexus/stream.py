@@ -530,6 +530,8 @@ def find_file(
     """
     import pandas as pd
 
+    from cybernexus._frames import concat_mentions
+
     _check_batch_size(batch_size)
     path = _source(source, format, field, id)
     ids = with_ids or id is not None
@@ -540,8 +542,7 @@ def find_file(
     def joined() -> pd.DataFrame:
         if not frames:
             return matcher.find_table([]).to_pandas(ids=[] if ids else None)
-        # Every part has the same categories (one gazetteer), so the categorical columns stay categorical.
-        return pd.concat(frames, ignore_index=True)
+        return concat_mentions(pd, frames)
 
     try:
         for doc_ids, texts in _progress(
