@@ -45,14 +45,16 @@ def _string_dtype(pd: Any) -> Any:
     return pd.Series(["x"]).dtype
 
 
-def concat_mentions(pd: Any, frames: list[pd.DataFrame]) -> pd.DataFrame:
+def concat_mentions(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Mention frames of several batches as one, categorical columns kept categorical: a batch's ``entity_id``
     categories are the gazetteer's ids plus the numbered clusters that batch names (``threat_actor:storm-0866``), so
     they differ from batch to batch, and ``pd.concat`` of categoricals with different categories falls back to
     strings. Each column's categories become the union, in order of first appearance."""
+    import pandas as pd
+
     if len(frames) > 1:
         for column in frames[0].columns:
-            dtypes = [f[column].dtype for f in frames]
+            dtypes: list[Any] = [f[column].dtype for f in frames]
             if all(isinstance(d, pd.CategoricalDtype) for d in dtypes) and len(set(dtypes)) > 1:
                 union = (
                     pd.Index(dtypes[0].categories)

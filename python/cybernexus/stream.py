@@ -528,8 +528,6 @@ def find_file(
             would have returned for them.
         ValueError: ``batch_size`` is below 1.
     """
-    import pandas as pd
-
     from cybernexus._frames import concat_mentions
 
     _check_batch_size(batch_size)
@@ -542,7 +540,7 @@ def find_file(
     def joined() -> pd.DataFrame:
         if not frames:
             return matcher.find_table([]).to_pandas(ids=[] if ids else None)
-        return concat_mentions(pd, frames)
+        return concat_mentions(frames)
 
     try:
         for doc_ids, texts in _progress(
