@@ -219,6 +219,22 @@ def test_kinds_and_colours_choose_what_is_marked_and_how() -> None:
         cx.highlight(text, ALL, kinds=[1])  # type: ignore[list-item]
 
 
+def test_a_kind_that_no_entity_has_is_refused() -> None:
+    """Before: ``highlight(text, kinds="actor")`` marked nothing, silently, where ``filter(kind="actor")`` raises
+    (a user review, 2026-12-07)."""
+    text = "Sofacy and the Russian GRU."
+    with pytest.raises(
+        ValueError, match=r"^no entity has kind 'actor' \(the kinds are: .*threat_actor"
+    ):
+        cx.highlight(text, kinds="actor")
+    with pytest.raises(ValueError, match="no entity has kind 'actor'"):
+        cx.highlight(text, ALL, kinds=["country", "actor"])
+    assert Marks(cx.highlight(text, kinds="threat_actor").html).marks[0]["text"] == "Sofacy"
+    # Mentions given without their matcher: their kinds cannot be checked, and are not.
+    mentions = ALL.find(text)
+    assert Marks(cx.highlight(text, mentions=mentions, kinds="actor").html).marks == []
+
+
 def test_save_writes_a_page_of_its_own(tmp_path: Path) -> None:
     out = cx.highlight("Sofacy & <co>", ALL)
     path = tmp_path / "mentions.html"

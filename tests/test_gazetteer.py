@@ -173,3 +173,21 @@ def test_user_defined_kinds() -> None:
     g = cx.Gazetteer.from_records([{"id": "malware:x", "kind": "malware", "name": "X-Agent"}])
     (m,) = cx.Matcher(g).find("X-Agent was used")
     assert (m.kind, m.entity_id) == ("malware", "malware:x")
+
+
+def test_search_and_without_aliases_refuse_a_kind_or_form_nothing_has() -> None:
+    """Before: ``search("bear", kind="actor")`` returned ``[]`` and ``without_aliases(forms="adjectiv")`` removed
+    nothing, silently, where ``filter(kind="actor")`` raised (a user review, 2026-12-07)."""
+    g = cx.Gazetteer.builtin()
+    with pytest.raises(
+        ValueError, match=r"^no entity has kind 'actor' \(the kinds are: agency, country"
+    ):
+        g.search("bear", kind="actor")
+    with pytest.raises(
+        ValueError, match=r"^no alias has form 'adjectiv' \(the forms are: .*adjective"
+    ):
+        g.without_aliases(forms=["adjective", "adjectiv"])
+    assert [e.id for e in g.search("fancy bear", kind="threat_actor")] == ["threat_actor:apt28"]
+    # A form of the built-in set that this one lacks (capitals are left out by default) removes nothing.
+    assert g.without_aliases(forms="capital").to_records() == g.to_records()
+    assert len(g.without_aliases(forms="adjective")) == len(g)

@@ -278,7 +278,8 @@ def highlight(
     Raises:
         TypeError: a text is not a ``str``, ``mentions`` does not fit ``texts``, or ``kinds``/``colours`` is of the
             wrong type.
-        ValueError: ``texts`` is an empty sequence, or a colour is not a plain CSS colour.
+        ValueError: ``texts`` is an empty sequence, a colour is not a plain CSS colour, or a kind of ``kinds`` is
+            none of the gazetteer's (when the matcher is known: given, or the built-in one finding the mentions).
     """
     single = isinstance(texts, str)
     if not single and (not isinstance(texts, Sequence) or isinstance(texts, (bytes, bytearray))):
@@ -307,8 +308,17 @@ def highlight(
                 f"mentions must hold one list per text: {len(found)} lists for {len(docs)} texts"
             )
     gazetteer = None
-    if links and (matcher is not None or mentions is None):
-        gazetteer = (matcher or builtin_matcher()).gazetteer
+    if matcher is not None or mentions is None:
+        known = (matcher or builtin_matcher()).gazetteer
+        # Numbered clusters that no list has are threat actors of any gazetteer.
+        kinds_there = set(known.stats()["by_kind"]) | {"threat_actor"}
+        for kind in sorted(shown_kinds or ()):
+            if kind not in kinds_there:
+                raise ValueError(
+                    f"no entity has kind {kind!r} (the kinds are: {', '.join(sorted(kinds_there))})"
+                )
+        if links:
+            gazetteer = known
     link = _linker(gazetteer) if gazetteer is not None else None
     marked: set[str] = set()
     blocks = []

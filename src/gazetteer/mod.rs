@@ -819,13 +819,15 @@ impl Gazetteer {
     ///
     /// # Errors
     ///
-    /// [`Error::UnknownId`] for the first id in `entities` the gazetteer does not have.
+    /// [`Error::UnknownId`] for the first id in `entities` the gazetteer does not have; [`Error::InvalidArgument`]
+    /// for a form that no alias has, here or in the built-in gazetteer (see [`Gazetteer::check_forms`]).
     pub fn without_aliases(
         &self,
         aliases: &[String],
         forms: &[String],
         entities: Option<&[String]>,
     ) -> Result<Gazetteer> {
+        self.check_forms(forms)?;
         let texts: std::collections::HashSet<String> =
             aliases.iter().map(|t| normalize_str(t, true)).collect();
         let only = entities.map(|ids| self.known_ids(ids)).transpose()?;
@@ -834,6 +836,44 @@ impl Gazetteer {
             let by_form = a.form.as_ref().is_some_and(|f| forms.contains(f));
             !(targeted && (by_form || texts.contains(&normalize_str(&a.text, true))))
         })
+    }
+
+    /// Refuse an alias form that no alias has, in this gazetteer or in the built-in one (capitals included): removing
+    /// it would remove nothing, and it is far more often a typo (`"adjectiv"`) than a wish. A form of the built-in
+    /// set is accepted where this gazetteer has none of it (`forms="capital"` on the built-in set without capitals).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] naming the first such form and the forms there are.
+    pub fn check_forms(&self, forms: &[String]) -> Result<()> {
+        let has = |g: &Gazetteer, f: &str| {
+            g.entities
+                .iter()
+                .any(|e| e.aliases.iter().any(|a| a.form.as_deref() == Some(f)))
+        };
+        let Some(unknown) = forms.iter().find(|f| !has(self, f)) else {
+            return Ok(());
+        };
+        let builtin = Gazetteer::builtin(true)?;
+        let Some(unknown) = forms
+            .iter()
+            .skip_while(|f| *f != unknown)
+            .find(|f| !has(self, f) && !has(&builtin, f))
+        else {
+            return Ok(());
+        };
+        let mut known: Vec<&str> = self
+            .entities
+            .iter()
+            .chain(builtin.entities.iter())
+            .flat_map(|e| e.aliases.iter().filter_map(|a| a.form.as_deref()))
+            .collect();
+        known.sort_unstable();
+        known.dedup();
+        Err(Error::InvalidArgument(format!(
+            "no alias has form '{unknown}' (the forms are: {})",
+            known.join(", ")
+        )))
     }
 
     /// `ids` as a set, or [`Error::UnknownId`] for the first one the gazetteer does not have.
@@ -849,15 +889,22 @@ impl Gazetteer {
     /// name, exact alias, the query as whole words of the name, then of an alias ("bear" in "Fancy Bear", not in
     /// "Bearlyfy"), name prefix, alias prefix, containment in the name, then in an alias; ties keep gazetteer order.
     /// Only entities of `kinds` (`None`: any), at most `limit` (`None`: all). An empty query finds nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for a kind that no entity has (see [`Gazetteer::check_kinds`]).
     pub fn search(
         &self,
         query: &str,
         kinds: Option<&[String]>,
         limit: Option<usize>,
-    ) -> Vec<(u32, u32)> {
+    ) -> Result<Vec<(u32, u32)>> {
+        if let Some(kinds) = kinds {
+            self.check_kinds(kinds)?;
+        }
         let q = normalize_str(query, true);
         if q.is_empty() {
-            return Vec::new();
+            return Ok(Vec::new());
         }
         let mut scored: Vec<(u8, u32, u32)> = Vec::new();
         for (i, e) in self.entities.iter().enumerate() {
@@ -903,11 +950,11 @@ impl Gazetteer {
             scored.push((level, i as u32, alias as u32));
         }
         scored.sort_unstable();
-        scored
+        Ok(scored
             .into_iter()
             .map(|(_, i, alias)| (i, alias))
             .take(limit.unwrap_or(usize::MAX))
-            .collect()
+            .collect())
     }
 
     /// Counts for inspection: entities and aliases, entities by kind, and entities by source (the space-separated
@@ -1301,26 +1348,59 @@ mod tests {
         .unwrap();
         // Exact name, whole words of a name, of an alias, a name prefix, an alias prefix, containment.
         assert_eq!(
-            g.search("bear", None, None),
+            g.search("bear", None, None).unwrap(),
             vec![(4, 0), (3, 0), (1, 2), (0, 0), (5, 1), (2, 0)]
         );
-        assert_eq!(g.search("fancy  BEAR", None, None), vec![(1, 2)]);
-        assert_eq!(g.search("sofacy", None, None), vec![(1, 1)]);
+        assert_eq!(g.search("fancy  BEAR", None, None).unwrap(), vec![(1, 2)]);
+        assert_eq!(g.search("sofacy", None, None).unwrap(), vec![(1, 1)]);
         assert!(whole_words("fancy bear", "bear") && whole_words("bear-like", "bear"));
         assert!(!whole_words("bearlyfy", "bear") && !whole_words("smokeybear", "bear"));
+    }
+
+    #[test]
+    fn a_kind_or_form_that_nothing_has_is_refused_not_matched_to_nothing() {
+        // Before: search("bear", kind="actor") and without_aliases(forms="adjectiv") returned nothing and removed
+        // nothing, where filter(kind="actor") raised (a user review, 2026-12-07).
+        let g = mixed();
+        let err = g
+            .search("bear", Some(&strings(&["actor"])), None)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            Error::InvalidArgument(
+                "no entity has kind 'actor' (the kinds are: agency, country, threat_actor)".into()
+            )
+            .to_string()
+        );
+        let err = g
+            .without_aliases(&[], &strings(&["crowdstrike", "adjectiv"]), None)
+            .unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("no alias has form 'adjectiv' (the forms are: ")
+                && message.contains("adjective")
+                && message.contains("crowdstrike"),
+            "{message}"
+        );
+        // A form of the built-in set that this gazetteer lacks is a no-op, not an error.
+        let same = g
+            .without_aliases(&[], &strings(&["capital"]), None)
+            .unwrap();
+        assert_eq!(same.entities(), g.entities());
     }
 
     #[test]
     fn search_by_kind() {
         let g = mixed();
         let ids = |hits: Vec<(u32, u32)>| hits.into_iter().map(|h| h.0).collect::<Vec<_>>();
-        assert_eq!(ids(g.search("ss", None, None)), vec![0, 2]);
+        assert_eq!(ids(g.search("ss", None, None).unwrap()), vec![0, 2]);
         assert_eq!(
-            ids(g.search("ss", Some(&strings(&["agency"])), None)),
+            ids(g.search("ss", Some(&strings(&["agency"])), None).unwrap()),
             vec![2]
         );
         assert_eq!(
-            g.search("ss", Some(&strings(&["agency"])), Some(0)),
+            g.search("ss", Some(&strings(&["agency"])), Some(0))
+                .unwrap(),
             Vec::<(u32, u32)>::new()
         );
     }
@@ -1336,12 +1416,18 @@ mod tests {
         .unwrap();
         // "Venomous Bear" and "Fancy Bear" hold the word; "Bearded" only starts with it.
         assert_eq!(
-            g.search("bear", None, None),
+            g.search("bear", None, None).unwrap(),
             vec![(2, 0), (1, 0), (3, 1), (0, 0)]
         );
-        assert_eq!(g.search("  FANCY  bear ", None, None), vec![(3, 1)]);
-        assert!(g.search("", None, None).is_empty());
-        assert_eq!(g.search("bear", None, Some(2)), vec![(2, 0), (1, 0)]);
+        assert_eq!(
+            g.search("  FANCY  bear ", None, None).unwrap(),
+            vec![(3, 1)]
+        );
+        assert!(g.search("", None, None).unwrap().is_empty());
+        assert_eq!(
+            g.search("bear", None, Some(2)).unwrap(),
+            vec![(2, 0), (1, 0)]
+        );
     }
 
     #[test]

@@ -552,7 +552,7 @@ impl PyGazetteer {
         let query = string_of(query, "query")?;
         let limit = super::args::limit(limit, "limit")?;
         let kinds = kind.map(|k| strings(k, "kind")).transpose()?;
-        let hits = self.inner.search(&query, kinds.as_deref(), limit);
+        let hits = self.inner.search(&query, kinds.as_deref(), limit)?;
         let items = hits
             .into_iter()
             .map(|(i, alias)| {
