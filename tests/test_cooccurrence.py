@@ -362,6 +362,21 @@ def test_networkx_and_gexf(tmp_path: Path) -> None:
     assert back.edges["agency:ru-gru", "threat_actor:sandworm"]["weight"] == 2
 
 
+def test_evidence_refuses_a_negative_or_boolean_limit() -> None:
+    """Before: ``evidence(limit=-1)`` returned ``[]`` and ``limit=True`` was taken as 1 (a user review,
+    2026-12-07); other calls with a ``limit`` refuse both."""
+    co = cx.cooccurrence([PARAGRAPH], MATCHER)
+    pair = ("threat_actor:sandworm", "agency:ru-gru")
+    with pytest.raises(ValueError, match=r"^limit must be at least 0, got -1$"):
+        co.evidence(*pair, limit=-1)
+    with pytest.raises(TypeError, match=r"^limit must be an int or None, got bool$"):
+        co.evidence(*pair, limit=True)
+    with pytest.raises(TypeError, match=r"^limit must be an int or None, got float$"):
+        co.evidence(*pair, limit=1.0)  # type: ignore[arg-type]
+    assert co.evidence(*pair, limit=0) == []
+    assert len(co.evidence(*pair, limit=None)) == 1
+
+
 def test_evidence_lists_the_units_behind_a_pair() -> None:
     """evidence() returns the sentences where both entities occur, with offsets into their document."""
     texts = [PARAGRAPH, "Nothing. Sandworm and the GRU again."]

@@ -375,9 +375,15 @@ class Cooccurrence:
         pass the counted documents, in order, as ``texts=`` (and the matcher that counted them as ``matcher=``).
 
         Raises:
-            ValueError: the texts are not available, or ``matcher`` is not set up as the one that counted.
+            TypeError: ``limit`` is not an int or None.
+            ValueError: the texts are not available, ``matcher`` is not set up as the one that counted, or
+                ``limit`` is below 0.
             KeyError: an id does not occur.
         """
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+            raise TypeError(f"limit must be an int or None, got {type(limit).__name__}")
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must be at least 0, got {limit}")
         self._index(a), self._index(b)
         if texts is not None:
             if isinstance(texts, str) or not isinstance(texts, Sequence):
