@@ -452,6 +452,51 @@ def test_gexf_nodes_are_labelled_by_name_with_ids_kept(tmp_path: Path) -> None:
     assert back.nodes["agency:ru-gru"]["entity_id"] == "agency:ru-gru"
 
 
+def test_cooccurrence_by_period_takes_pandas_and_numpy_columns_and_names_a_bad_date() -> None:
+    """Before: ``cooccurrence_by_period(df["text"], df["date"])`` and a DatetimeIndex were refused as "not
+    sequences", a NaT date failed with "Unknown format code 'd'", and "2024-13-01" without saying which date (a
+    user review, 2026-12-07)."""
+    import datetime as dt
+
+    import pandas as pd
+
+    texts = ["Sofacy and NATO.", "Sandworm and the GRU.", "Sofacy again and NATO.", "NATO, Sofacy."]
+    days = ["2024-01-15", "2024-04-01", "2024-12-31", "2024-11-02"]
+    # By hand: Q1 has NATO and Sofacy once, Q2 Sandworm and the GRU once, Q4 NATO and Sofacy twice.
+    as_lists = cx.cooccurrence_by_period(texts, days, MATCHER, period="quarter")
+
+    def edges(co: cx.Cooccurrence) -> list[tuple[str, str, int]]:
+        return [
+            (r["source"], r["target"], int(r["count"]))
+            for r in co.edges("count").to_dict("records")
+        ]
+
+    assert {k: edges(v) for k, v in as_lists.items()} == {
+        "2024-Q1": [("agency:nato", "threat_actor:apt28", 1)],
+        "2024-Q2": [("agency:ru-gru", "threat_actor:sandworm", 1)],
+        "2024-Q4": [("agency:nato", "threat_actor:apt28", 2)],
+    }
+    frame = pd.DataFrame({"text": texts, "date": pd.to_datetime(days)})
+    for dates in (
+        frame["date"],
+        pd.DatetimeIndex(frame["date"]),
+        frame["date"].to_numpy(),
+        [dt.date.fromisoformat(d) for d in days],
+    ):
+        got = cx.cooccurrence_by_period(frame["text"], dates, MATCHER, period="quarter")
+        assert {k: edges(v) for k, v in got.items()} == {
+            k: edges(v) for k, v in as_lists.items()
+        }, type(dates)
+    with pytest.raises(ValueError, match=r"^dates\[2\]: the date is missing \(NaT\)$"):
+        cx.cooccurrence_by_period(texts, [*frame["date"][:2], pd.NaT, frame["date"][3]], MATCHER)
+    with pytest.raises(ValueError, match=r"^dates\[1\]: the date is missing \(None\)$"):
+        cx.cooccurrence_by_period(texts[:2], ["2024-01-01", None], MATCHER)
+    with pytest.raises(ValueError, match=r"^dates\[1\]: month must be in 1\.\.12"):
+        cx.cooccurrence_by_period(texts[:2], ["2024-01-01", "2024-13-01"], MATCHER)
+    with pytest.raises(TypeError, match="not iterators"):
+        cx.cooccurrence_by_period(iter(texts), days, MATCHER)  # type: ignore[arg-type]
+
+
 def test_timeline_gexf_has_per_period_edge_counts(tmp_path: Path) -> None:
     """The timeline's edges carry each period's count as a dynamic attribute beside the summed weight."""
     import xml.etree.ElementTree as ET

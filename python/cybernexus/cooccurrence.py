@@ -21,7 +21,7 @@ where O are the observed cells (n11, n1 - n11, n2 - n11, N - n1 - n2 + n11) and 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, Sized
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -608,6 +608,17 @@ def cooccurrence(
 def _period(date: object, period: str) -> str:
     import datetime as dt
 
+    if isinstance(date, np.datetime64):
+        if np.isnat(date):
+            raise ValueError("the date is missing (NaT)")
+        date = date.astype("datetime64[D]").item()
+    if (
+        date is None
+        or (isinstance(date, float) and np.isnan(date))
+        or type(date).__name__ == "NaTType"
+    ):
+        # None, NaN (a missing value of a float column) and pandas' NaT.
+        raise ValueError(f"the date is missing ({date!r})")
     if isinstance(date, str):
         date = dt.date.fromisoformat(date[:10])
     if isinstance(date, dt.datetime):
@@ -625,21 +636,42 @@ def _period(date: object, period: str) -> str:
     raise ValueError(f"period must be 'month', 'quarter' or 'year', got {period!r}")
 
 
+def periods_of(dates: Iterable[object], period: str) -> list[str]:
+    """The period key of each date; a date that is missing or not a date is an error that names its index."""
+    if period not in ("month", "quarter", "year"):
+        raise ValueError(f"period must be 'month', 'quarter' or 'year', got {period!r}")
+    keys = []
+    for i, date in enumerate(dates):
+        try:
+            keys.append(_period(date, period))
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"dates[{i}]: {err}") from None
+    return keys
+
+
 def check_dated(texts: object, dates: object) -> None:
-    """``texts`` and ``dates`` are sequences of one length (a date per text)."""
-    if not isinstance(texts, Sequence) or isinstance(texts, str) or not isinstance(dates, Sequence):
-        raise TypeError(
-            "texts and dates must be sequences (lists, tuples, ...), not iterators or a single str"
-        )
-    if len(texts) != len(dates):
+    """``texts`` and ``dates`` are sequences or columns (lists, tuples, pandas Series or Index, numpy arrays) of
+    one length (a date per text): sized, so that they can be read twice, unlike an iterator."""
+    for x in (texts, dates):
+        if (
+            isinstance(x, (str, bytes))
+            or not isinstance(x, Sized)
+            or not isinstance(x, Iterable)
+            or isinstance(x, Iterator)
+        ):
+            raise TypeError(
+                "texts and dates must be sequences or columns (lists, tuples, pandas Series, numpy arrays), not "
+                f"iterators or a single str; got {type(x).__name__}"
+            )
+    if len(texts) != len(dates):  # type: ignore[arg-type]
         raise ValueError(
-            f"texts and dates must have the same length, got {len(texts)} and {len(dates)}"
+            f"texts and dates must have the same length, got {len(texts)} and {len(dates)}"  # type: ignore[arg-type]
         )
 
 
 def cooccurrence_by_period(
-    texts: Sequence[str],
-    dates: Sequence[object],
+    texts: Collection[str],
+    dates: Collection[object],
     matcher: Matcher | None = None,
     *,
     period: Literal["month", "quarter", "year"] = "month",
@@ -647,14 +679,16 @@ def cooccurrence_by_period(
 ) -> dict[str, Cooccurrence]:
     """One :class:`Cooccurrence` per period (``"2024-03"``, ``"2024-Q1"`` or ``"2024"``), in time order.
 
-    ``dates`` gives each text's date (``datetime.date``, ``datetime.datetime`` or an ISO string); other options are
-    those of :func:`cooccurrence`. Adding the slices gives the counts of the whole corpus.
+    ``texts`` and ``dates`` are lists, tuples or columns (pandas Series or Index, numpy arrays) of one length;
+    ``dates`` gives each text's date (``datetime.date``, ``datetime.datetime``, a pandas Timestamp, a numpy
+    ``datetime64`` or an ISO string; a missing one is an error that names its index). Other options are those of
+    :func:`cooccurrence`. Adding the slices gives the counts of the whole corpus.
     """
     check_dated(texts, dates)
     matcher = builtin_matcher() if matcher is None else matcher
     by_period: dict[str, list[str]] = {}
-    for text, date in zip(texts, dates, strict=True):
-        by_period.setdefault(_period(date, period), []).append(text)
+    for text, key in zip(texts, periods_of(dates, period), strict=True):
+        by_period.setdefault(key, []).append(text)
     return {p: cooccurrence(by_period[p], matcher, **options) for p in sorted(by_period)}
 
 

@@ -6,7 +6,7 @@ the figure and a script can go on styling or saving it. ``pip install 'cybernexu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -199,8 +199,8 @@ def network(
 
 
 def mentions_over_time(
-    texts: Sequence[str],
-    dates: Sequence[object],
+    texts: Collection[str],
+    dates: Collection[object],
     matcher: Matcher | None = None,
     *,
     entities: Sequence[str] | None = None,
@@ -212,11 +212,11 @@ def mentions_over_time(
     entities mentioned in most documents). ``dates`` gives each text's date (``datetime.date``, ``datetime`` or ISO
     string); ``period`` is ``"month"``, ``"quarter"`` or ``"year"``. Returns the Axes."""
     from cybernexus._data import builtin_matcher
-    from cybernexus.cooccurrence import _period, check_dated
+    from cybernexus.cooccurrence import check_dated, periods_of
 
     check_dated(texts, dates)
     matcher = builtin_matcher() if matcher is None else matcher
-    periods = [_period(d, period) for d in dates]
+    periods = periods_of(dates, period)
     found = matcher.find_many(list(texts))
     per_doc = [{m.entity_id for m in ms} for ms in found]
     names = {m.entity_id: (m.name, m.kind) for ms in found for m in ms}
