@@ -169,3 +169,23 @@ def test_find_file_on_an_empty_file_and_bad_batch_size(tmp_path: Path) -> None:
         cx.find_file(path, MATCHER, batch_size=0)
     with pytest.raises(FileNotFoundError):
         cx.find_file(tmp_path / "missing.jsonl", MATCHER)
+
+
+def test_errors_of_a_streamed_batch_name_the_document_of_the_stream() -> None:
+    """Before: the core numbered the texts of one batch, so a bad fifth text of a stream in batches of two was
+    reported as ``texts[0]`` and a unit over the cap in the fourth document as ``document 1`` (a user review,
+    2026-12-07). A list, matched in one call, says the same as the stream now."""
+    texts: list[object] = ["Sweden.", "NATO.", "The GRU.", "Sofacy and NATO.", None]
+    for call in (
+        lambda t: list(cx.iter_find(t, MATCHER, batch_size=2)),
+        lambda t: cx.cooccurrence(t, MATCHER, batch_size=2),
+    ):
+        with pytest.raises(TypeError, match=r"^texts\[4\] must be str, got NoneType$"):
+            call(iter(texts))
+        with pytest.raises(cx.TextEncodingError, match=r"^texts\[3\] contains a lone surrogate"):
+            call(iter(["a", "b", "c", "x\ud800"]))
+    capped = {"scope": "document", "max_unit_entities": 1}
+    with pytest.raises(ValueError, match=r"^document 3 has a unit naming 2 distinct entities"):
+        cx.cooccurrence(iter(texts[:4]), MATCHER, batch_size=2, **capped)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^document 3 has a unit naming 2 distinct entities"):
+        cx.cooccurrence(texts[:4], MATCHER, **capped)  # type: ignore[arg-type]

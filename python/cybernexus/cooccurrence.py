@@ -592,12 +592,15 @@ def cooccurrence(
     )
     if streamed:
         # An iterator or generator: count it batch by batch in bounded memory, and add the parts (exact).
-        from cybernexus.stream import _known_length, _progress, batched
+        from cybernexus.stream import _known_length, _numbered_from, _progress, batched
 
         # Starting from the counts of no text keeps the result well defined for an empty stream.
         total = _cooccurrence(matcher, [], **options)
+        first = 0
         for batch in _progress(batched(texts, batch_size), progress, _known_length(texts)):  # type: ignore[arg-type]
-            total = total + _cooccurrence(matcher, batch, **options)
+            with _numbered_from(first):
+                total = total + _cooccurrence(matcher, batch, **options)
+            first += len(batch)
         return Cooccurrence(total, min_count=min_count, sources=sources)
     # A list or an Arrow column is one call; with progress=True its bar moves as the core's workers finish runs of
     # documents.

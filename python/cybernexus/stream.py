@@ -14,10 +14,12 @@ batches, which take a few milliseconds each; ``progress=True`` shows a tqdm bar 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import json
 import os
+import re
 import zlib
 from collections.abc import Iterable, Iterator, Sized
 from pathlib import Path
@@ -447,6 +449,25 @@ def _known_length(texts: object) -> int | None:
     return len(texts) if isinstance(texts, Sized) else None
 
 
+#: A document's index in an error of the core: ``texts[3] must be str``, ``document 3 names 2,049 entities``.
+_DOC_INDEX = re.compile(r"\b(texts\[|document )(\d+)")
+
+
+@contextlib.contextmanager
+def _numbered_from(first: int) -> Iterator[None]:
+    """Errors of a batch that starts at document ``first`` of a stream, with the document's index made the
+    stream's: the core numbers the texts it is given, which are one batch."""
+    try:
+        yield
+    except (TypeError, ValueError) as err:
+        if first and err.args and isinstance(err.args[0], str):
+            index = _DOC_INDEX.sub(
+                lambda m: f"{m.group(1)}{int(m.group(2)) + first}", err.args[0], count=1
+            )
+            err.args = (index, *err.args[1:])
+        raise
+
+
 def iter_find(
     texts: Texts,
     matcher: Matcher | None = None,
@@ -466,8 +487,12 @@ def iter_find(
         progress: Show a tqdm progress bar, in documents (out of ``len(texts)`` when it has one).
     """
     matcher = _matcher(matcher)
+    first = 0
     for batch in _progress(_batches(texts, batch_size), progress, _known_length(texts)):
-        yield from matcher.find_many(batch, n_threads=n_threads)
+        with _numbered_from(first):
+            found = matcher.find_many(batch, n_threads=n_threads)
+        yield from found
+        first += len(batch)
 
 
 def _batches(texts: Texts, size: int) -> Iterator[Texts]:
