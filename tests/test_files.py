@@ -235,3 +235,38 @@ def test_csv_round_trip(
     writer.writerows(rows)
     path.write_bytes(buffer.getvalue().encode("utf-8"))
     assert list(read_documents(path, id="id")) == rows
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("bom.txt", "Russia first\nthen Iran\n"),
+        ("bom.jsonl", '{"text": "Russia first"}\n{"text": "then Iran"}\n'),
+        ("bom.csv", "text\nRussia first\nthen Iran\n"),
+        ("bom.txt.gz", "Russia first\nthen Iran\n"),
+    ],
+)
+def test_a_byte_order_mark_is_dropped_in_every_format(
+    tmp_path: Path, name: str, content: str
+) -> None:
+    """Before: a UTF-8 byte order mark (Notepad writes one) was dropped in a CSV, kept in a .txt file, where it
+    became the first character of the first document and moved every offset in it by one, and made a .jsonl file
+    fail with "Unexpected UTF-8 BOM" (a user review, 2026-12-07). Decoded by the standard library's utf-8-sig, as a
+    reference."""
+    path = tmp_path / name
+    data = content.encode("utf-8-sig")
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    expected = data.decode("utf-8-sig")
+    assert not expected.startswith("\ufeff")
+    texts = list(cx.read_texts(path))
+    assert texts == ["Russia first", "then Iran"]
+    if name.startswith("bom.txt"):
+        assert texts == expected.splitlines()
+    frame = cx.find_file(path)
+    assert frame[["doc", "start", "end", "entity_id"]].values.tolist() == [
+        [0, 0, 6, "country:RU"],
+        [1, 5, 9, "country:IR"],
+    ]
+    whole = tmp_path / "whole.txt"
+    whole.write_bytes("\ufeffRussia first".encode())
+    assert list(cx.read_texts(whole, format="file")) == ["Russia first"]

@@ -150,13 +150,13 @@ def _read_stream(
         yield from _read_parquet(io.BytesIO(f.read()), name, field, id, ids)
         return
     if fmt == "file":
-        yield (str(name) if ids else None), _decode(name, f.read(), 1)
+        yield (str(name) if ids else None), _decode(name, _without_bom(f.read()), 1)
         return
     if fmt in ("csv", "tsv"):
         yield from _read_csv(name, f, fmt, field, id, ids)
         return
     for number, raw in enumerate(_lines(f), start=1):
-        text = _decode(name, raw, number)
+        text = _decode(name, _without_bom(raw) if number == 1 else raw, number)
         if fmt == "lines":
             yield (f"{name}:{number}" if ids else None), text
             continue
@@ -176,13 +176,17 @@ def _read_stream(
         yield (row[id] if id is not None else f"{name}:{number}" if ids else None), value
 
 
+def _without_bom(data: bytes) -> bytes:
+    """``data`` without a UTF-8 byte order mark at its start. Notepad and spreadsheets write one; kept, it would be
+    the first character of the first document (every offset in it one further) or break its JSON."""
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+
+
 def _decoded_lines(path: Path | str, f: BinaryIO | gzip.GzipFile) -> Iterator[str]:
     """The lines of a file as ``str``, line ends kept (a quoted CSV field may hold them), a UTF-8 byte order mark
-    at the start dropped (spreadsheets write one)."""
+    at the start dropped."""
     for number, raw in enumerate(f, start=1):
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        yield _decode(path, raw, number)
+        yield _decode(path, _without_bom(raw) if number == 1 else raw, number)
 
 
 def _column(path: Path | str, header: list[str], name: str, what: str) -> int:
