@@ -603,3 +603,16 @@ def test_running_out_of_memory_is_a_memory_error_not_an_abort(call: str) -> None
     assert set(outcomes) <= {"ok", "MemoryError"}, outcomes
     # The tightest limits fail and the loosest succeed: the scan crossed the call's real need.
     assert outcomes[0] == "MemoryError" and outcomes[-1] == "ok", outcomes
+
+
+def test_a_stix_location_named_by_its_country_code_matches_the_code_as_written(
+    tmp_path: Path,
+) -> None:
+    """Before: ``{"type": "location", "country": "ru"}`` became an entity named "ru" with an insensitive policy,
+    found in "ru", "Ru" and "RU" alike (a user review, 2026-12-07). The code is its name in capitals, an acronym."""
+    g = cx.read_stix(stix(tmp_path, [{"type": "location", "id": "location--1", "country": "ru"}]))
+    assert g.ids == ["location:ru"]
+    assert g["location:ru"].name == "RU"
+    assert [a["case"] for a in g["location:ru"].to_record()["aliases"]] == ["exact"]
+    found = cx.Matcher(g).find("The ru domain, a Ru note, and RU itself.")
+    assert [(m.start, m.end, m.text) for m in found] == [(30, 32, "RU")]

@@ -195,8 +195,11 @@ def read_stix(path: str | os.PathLike[str], *, id_from: IdFrom = "name") -> Gaze
         where = f"{path}: object {i} ({obj.get('id', '?')})"
         name = obj.get("name")
         if kind == "location" and name is None:
-            # A location's name is optional in STIX: its country code or region names it.
-            name = obj.get("country") or obj.get("region")
+            # A location's name is optional in STIX: its country code or region names it. The code is written in
+            # capitals, so that it matches as the acronym it is ("RU"), not as the letters "ru" in any case.
+            country = obj.get("country")
+            name = country.strip().upper() if isinstance(country, str) and country.strip() else None
+            name = name or obj.get("region")
             if not isinstance(name, str) or not name.strip():
                 warnings.warn(
                     f"{where}: a location with no name, country or region, skipped", stacklevel=2
