@@ -548,3 +548,18 @@ def test_a_variant_of_a_shared_name_takes_a_software_cue() -> None:
     assert [
         m.entity_id for m in BUILTIN_MATCHER.find("The NetWalker ransomware encrypted files.")
     ] == ["software:netwalker"]
+
+
+def test_microsofts_element_names_are_found_capitalised_with_support() -> None:
+    """Before: only "NOBELIUM" and "HAFNIUM" in capitals matched; news writes "Nobelium" (a review of real news,
+    2026-12-07). Capitalised, an element name needs support: another name of the group or a group cue."""
+    found = BUILTIN_MATCHER.find("Midnight Blizzard, also known as Nobelium, breached Microsoft.")
+    assert [(m.text, m.entity_id) for m in found] == [
+        ("Midnight Blizzard", "threat_actor:apt29"),
+        ("Nobelium", "threat_actor:apt29"),
+    ]
+    assert [
+        (m.text, m.entity_id) for m in BUILTIN_MATCHER.find("The Hafnium group hit Exchange.")
+    ] == [("Hafnium", "threat_actor:hafnium")]
+    for prose in ("Nobelium is a synthetic element.", "Zinc and Mercury prices rose."):
+        assert BUILTIN_MATCHER.find(prose) == []

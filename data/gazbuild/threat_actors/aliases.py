@@ -27,7 +27,8 @@ from gazbuild.threat_actors.tables import Curated
 # The case policies an alias of a record may have (the core's `CasePolicy::NAMES`).
 CASES = ("auto", "insensitive", "exact", "upper_first")
 
-# Microsoft named its actors after the chemical elements, in capitals: the all-caps spelling is
+# Microsoft named its actors after the chemical elements, in capitals (news capitalises them: "Hafnium",
+# kept as exact with needs_support by entities.py): the all-caps spelling is
 # kept as an exact alias and every other spelling is rewritten to it ("Zinc" -> "ZINC").
 ELEMENTS = frozenset(read_words(CURATED / "chemical-elements.tsv", "element"))
 SCHEME_WORDS = read_word_lists(
@@ -125,7 +126,9 @@ class AliasRules:
             return Decision("drop", "country name: a country or nationality, not the group")
         if folded in ELEMENTS:
             return Decision(
-                "caps", "chemical element: only Microsoft's all-caps spelling is kept, as exact"
+                "caps",
+                "chemical element: Microsoft's all-caps spelling is kept, as exact (capitalised, it needs "
+                "support)",
             )
         if key in self.families and key not in self.primaries:
             return Decision("drop", "malware name: a ransomware family in ransomware.json")

@@ -112,6 +112,21 @@ def build_entities(
                 if alias.form == "synonym":
                     # Another cluster's naming scheme says more than "synonym" does.
                     alias.form = form
+                if decision.action == "caps":
+                    # News writes Microsoft's names capitalised ("Hafnium", "Nobelium"), as the element is at the
+                    # start of a sentence: that spelling counts with support, a cue of a group by it or another
+                    # name of the same group in the document ("Midnight Blizzard, also known as Nobelium").
+                    titled = text.capitalize()
+                    entity.removed.append(
+                        (
+                            titled,
+                            "restricted:exact",
+                            "chemical element, capitalised as news writes it; kept as written"
+                            + SUPPORT_NOTE,
+                            (),
+                        )
+                    )
+                    entity.add_alias(titled, "exact", alias.form, False, True)
         entities.append(entity)
     return entities
 
