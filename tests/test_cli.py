@@ -192,6 +192,15 @@ def test_bad_input_exits_1_with_one_line_and_writes_nothing(
         ["cooc", "x.txt", "--window", "5"],
         ["gazetteer"],
         ["nonsense"],
+        # Before: out-of-range numbers were "bad input" (exit 1), against the README (an API review, 2026-12-07).
+        ["extract", "x.txt", "--threads", "0"],
+        ["extract", "x.txt", "--batch-size", "0"],
+        ["cooc", "x.txt", "--min-count", "0"],
+        ["cooc", "x.txt", "--top", "0"],
+        ["cooc", "x.txt", "--top", "-1"],
+        ["cooc", "x.txt", "--scope", "window", "--window", "0"],
+        ["gazetteer", "search", "bear", "--limit", "-1"],
+        ["find", "x.txt", "--threads", "zero"],
     ],
 )
 def test_usage_errors_exit_2(
@@ -342,3 +351,13 @@ def test_a_csv_export_that_would_lose_case_policies_is_refused(
         "MSS",
     ]
     assert cx.Matcher().find(text) == []
+
+
+def test_cooc_kinds_may_have_spaces_after_commas(tmp_path: Path) -> None:
+    """Before: ``--kinds "country, threat_actor"`` failed on the space before threat_actor (an API review)."""
+    path = tmp_path / "news.txt"
+    path.write_text("Sofacy hit Germany.\nNATO met in Sweden.\n", encoding="utf-8")
+    spaced = run(["cooc", str(path), "--kinds", "country, threat_actor", "--measure", "count"])
+    plain = run(["cooc", str(path), "--kinds", "country,threat_actor", "--measure", "count"])
+    assert spaced == plain and spaced[0] == 0
+    assert "Germany" in spaced[1] and "NATO" not in spaced[1]

@@ -56,6 +56,22 @@ COLUMNS = ["id", "start", "end", "text", "entity_id", "kind", "name", "alias"]
 MEASURES = ["count", "npmi", "pmi", "jaccard", "dice", "lift", "g2", "chi2"]
 
 
+def _at_least(low: int) -> Any:
+    """An argparse type: an int of at least ``low``, else a usage error (exit status 2) that says so."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not an int: {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+        return value
+
+    parse.__name__ = "int"
+    return parse
+
+
 class UsageError(CybernexusError, ValueError):
     """Options that cannot go together (exit status 2, as argparse's own errors)."""
 
@@ -113,9 +129,11 @@ def _add_inputs(parser: argparse.ArgumentParser) -> None:
     )
     _add_gazetteer(parser)
     parser.add_argument("--overlaps", choices=["longest", "all"], default="longest")
-    parser.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
     parser.add_argument(
-        "--batch-size", type=int, default=5000, help="documents per batch (default: 5000)"
+        "--threads", type=_at_least(1), default=None, help="threads (default: all cores)"
+    )
+    parser.add_argument(
+        "--batch-size", type=_at_least(1), default=5000, help="documents per batch (default: 5000)"
     )
     parser.add_argument(
         "--progress", action="store_true", help="show progress on standard error (needs tqdm)"
@@ -285,7 +303,7 @@ def _cooc(args: argparse.Namespace, out: TextIO) -> int:
         matcher,
         scope=args.scope,
         window=args.window,
-        kinds=args.kinds.split(",") if args.kinds else None,
+        kinds=[k.strip() for k in args.kinds.split(",") if k.strip()] if args.kinds else None,
         rollup=args.rollup,
         n_threads=args.threads,
         batch_size=args.batch_size,
@@ -517,16 +535,20 @@ def build_parser() -> argparse.ArgumentParser:
     cooc.add_argument(
         "--scope", choices=["document", "paragraph", "sentence", "window"], default="sentence"
     )
-    cooc.add_argument("--window", type=int, help="tokens per block, with --scope window")
+    cooc.add_argument("--window", type=_at_least(1), help="tokens per block, with --scope window")
     cooc.add_argument("--measure", choices=MEASURES, default="npmi", help="default: npmi")
-    cooc.add_argument("--min-count", type=int, default=1, help="pairs seen at least this often")
+    cooc.add_argument(
+        "--min-count", type=_at_least(1), default=1, help="pairs seen at least this often"
+    )
     cooc.add_argument(
         "--kinds", help="comma-separated kinds to count (default: all but regions, currencies)"
     )
     cooc.add_argument(
         "--rollup", choices=["country"], help="count agencies and actors as their country"
     )
-    cooc.add_argument("--top", type=int, default=20, help="pairs in the printed list (default: 20)")
+    cooc.add_argument(
+        "--top", type=_at_least(1), default=20, help="pairs in the printed list (default: 20)"
+    )
     cooc.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
     cooc.add_argument(
         "-t", "--to", choices=["top", "csv", "gexf"], help="default: by -o suffix, else top"
@@ -545,7 +567,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     search.add_argument("query")
     search.add_argument("--kind", action="append", help="only this kind (repeatable)")
-    search.add_argument("--limit", type=int, default=20, help="default: 20")
+    search.add_argument("--limit", type=_at_least(0), default=20, help="default: 20")
     search.set_defaults(run=_search)
     show = gsub.add_parser("show", help="one entity: aliases by form, attributes, links")
     show.add_argument("id")
@@ -579,7 +601,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     find.add_argument("--format", choices=["tsv", "jsonl"], default="tsv")
     find.add_argument("--overlaps", choices=["longest", "all"], default="longest")
-    find.add_argument("--threads", type=int, default=None, help="number of threads (default: all)")
+    find.add_argument(
+        "--threads", type=_at_least(1), default=None, help="number of threads (default: all)"
+    )
     find.set_defaults(run=_find)
     return parser
 
