@@ -509,6 +509,10 @@ impl PyGazetteer {
     ///     entities: Only remove aliases from these entity ids (default: from every entity).
     ///
     /// An entity may be left without aliases: it keeps its id but is never matched.
+    ///
+    /// Raises:
+    ///     KeyError: an id of ``entities`` is not in the gazetteer.
+    ///     ValueError: no alias has a form of ``forms``, here or in the built-in gazetteer (a typo, most often).
     #[pyo3(signature = (aliases = None, /, *, forms = None, entities = None))]
     fn without_aliases(
         &self,
@@ -540,6 +544,9 @@ impl PyGazetteer {
     ///     kind: Only entities of this kind (or kinds).
     ///     limit: At most this many results.
     ///     with_alias: Return ``(entity, alias)`` pairs: the alias that matched, as the gazetteer writes it.
+    ///
+    /// Raises:
+    ///     ValueError: no entity has a kind of ``kind``, or ``limit`` is below 0.
     #[pyo3(signature = (query, /, *, kind = None, limit = None, with_alias = false))]
     fn search<'py>(
         &self,
