@@ -6,14 +6,17 @@
 //!   reads as one ASCII space,
 //! * typographic apostrophes, dashes and double quotes read as their ASCII forms (see [`fold_typography`]),
 //! * every other character is lower-cased with its simple (one character) mapping, so that `İ` folds to `i` and the
-//!   final sigma `ς` to `σ` (see [`fold_char`]).
+//!   final sigma `ς` to `σ` (see [`fold_char`]),
+//! * a letter followed by combining marks that compose with it is read as the composed letter, so decomposed (NFD)
+//!   text, as macOS file names and some feeds write it, matches "Türkiye" and "Côte d'Ivoire" (see [`compose_last`]).
 //!
 //! Aliases are folded by [`normalize_str`]. A text is prepared by [`normalize`], which leaves to the matcher's trie
 //! (see [`crate::wordtrie`]) what it does itself: ASCII case, and reading a run of ASCII white-space bytes as one
 //! space. So [`normalize`] returns ASCII text as it is, and otherwise copies it with every non-ASCII white-space
 //! character made a space and every other non-ASCII character folded. Each character of the original maps to
-//! exactly one character of the copy, so every character boundary of the copy corresponds to one of the original
-//! and a sparse list of checkpoints is enough to map offsets back (see [`OffsetMap`]).
+//! exactly one character of the copy, except that a base and the marks composed with it map to one character;
+//! either way every character boundary of the copy corresponds to one of the original, and a sparse list of
+//! checkpoints is enough to map offsets back (see [`OffsetMap`]).
 //!
 //! Performance notes: most news text is ASCII and is not copied at all. Before the trie took over white-space runs,
 //! a line break in nearly every document of the 50 MB benchmark corpus forced a copy, and collapsing runs meant a
@@ -25,6 +28,43 @@ use std::borrow::Cow;
 use crate::error::{reserve, reserve_str, Result};
 
 use unicode_general_category::{get_general_category, GeneralCategory as Gc};
+
+/// Whether `c` can be the second character of a canonical composition: a combining mark, or a Hangul vowel or
+/// trailing consonant jamo. A cheap test that keeps the composition table out of the loop for most characters.
+#[inline]
+fn may_compose_second(c: char) -> bool {
+    !c.is_ascii()
+        && (matches!(c as u32, 0x1161..=0x1175 | 0x11A8..=0x11C2)
+            || matches!(
+                get_general_category(c),
+                Gc::NonspacingMark | Gc::SpacingMark
+            ))
+}
+
+/// If `c` composes canonically with `prev`, the character written last (a base written apart from its mark, as
+/// decomposed text does), replace `prev`'s folded form at the end of `out` with `fold` of the composite; return
+/// where it started in `out` and the composite.
+///
+/// `prev` is the character as written, not folded: "I" and a combining dot above compose to "İ", which folds to
+/// "i", while "i" and the dot do not compose. Marks compose one by one with the result, in the order written; that
+/// is canonical composition (NFC) for text in canonical order, which is how decomposed text is written. The table
+/// is the `unicode-normalization` crate's, so that composition exclusions and Hangul syllables follow the standard.
+#[inline]
+fn compose_last(
+    out: &mut String,
+    prev: Option<char>,
+    c: char,
+    fold: impl Fn(char) -> char,
+) -> Option<(usize, char)> {
+    if !may_compose_second(c) {
+        return None;
+    }
+    let composed = unicode_normalization::char::compose(prev?, c)?;
+    let at = out.len() - out.chars().next_back()?.len_utf8();
+    out.truncate(at);
+    out.push(fold(composed));
+    Some((at, composed))
+}
 
 /// Map typographic variants to their ASCII form; every other character is returned unchanged.
 ///
@@ -151,20 +191,30 @@ pub fn normalize_str(s: &str, fold_case: bool) -> String {
 fn normalize_chars(s: &str, fold_case: bool) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
+    let mut prev = None;
+    let fold = if fold_case {
+        fold_char
+    } else {
+        fold_typography
+    };
     for c in s.trim_matches(char::is_whitespace).chars() {
         if c.is_whitespace() {
             pending_space = true;
+            prev = None;
             continue;
         }
         if pending_space {
             out.push(' ');
             pending_space = false;
         }
-        out.push(if fold_case {
-            fold_char(c)
-        } else {
-            fold_typography(c)
-        });
+        prev = Some(
+            if let Some((_, composed)) = compose_last(&mut out, prev, c, fold) {
+                composed
+            } else {
+                out.push(fold(c));
+                c
+            },
+        );
     }
     out
 }
@@ -202,7 +252,17 @@ pub fn eq_exact(span: &str, exact: &str) -> bool {
             while chars.next_if(|d| d.is_whitespace()).is_some() {}
             ' '
         } else {
-            fold_typography(c)
+            let mut got = fold_typography(c);
+            // Decomposed marks compose with their letter, as in `normalize_str`.
+            while let Some(k) = chars.peek().and_then(|&d| {
+                may_compose_second(d)
+                    .then(|| unicode_normalization::char::compose(got, d))
+                    .flatten()
+            }) {
+                got = k;
+                chars.next();
+            }
+            got
         };
         if want.next() != Some(got) {
             return false;
@@ -328,21 +388,32 @@ pub fn normalize_with<'a>(text: &'a str, spare: &mut Spare) -> Result<Normalized
     out.push_str(&text[..i]);
     let mut checkpoints = std::mem::take(&mut spare.checkpoints);
     checkpoints.clear();
+    // The last character as written (or as composed), for `compose_last`.
+    let mut prev = text[..i].chars().next_back();
     while let Some(c) = text[i..].chars().next() {
         i += c.len_utf8();
-        let folded = if c.is_whitespace() { ' ' } else { fold_char(c) };
         // Folding can lengthen a character (U+023E, two bytes, folds to U+2C66, three), so the room reserved for
         // the text's own length may run out.
         reserve_str(&mut out, 4)?;
-        out.push(folded);
-        if folded.len_utf8() != c.len_utf8() {
-            reserve(&mut checkpoints, 1)?;
-            checkpoints.push((out.len(), i));
+        if let Some((at, composed)) = compose_last(&mut out, prev, c, fold_char) {
+            recompose_checkpoints(&mut checkpoints, at, out.len(), i)?;
+            prev = Some(composed);
+        } else {
+            prev = Some(c);
+            let folded = if c.is_whitespace() { ' ' } else { fold_char(c) };
+            out.push(folded);
+            if folded.len_utf8() != c.len_utf8() {
+                reserve(&mut checkpoints, 1)?;
+                checkpoints.push((out.len(), i));
+            }
         }
         // Copy the ASCII stretch that follows in one go.
         let j = i + ascii_prefix(&bytes[i..]);
         reserve_str(&mut out, j - i)?;
         out.push_str(&text[i..j]);
+        if j > i {
+            prev = Some(char::from(bytes[j - 1]));
+        }
         i = j;
     }
     Ok(Normalized {
@@ -350,6 +421,23 @@ pub fn normalize_with<'a>(text: &'a str, spare: &mut Spare) -> Result<Normalized
         map: OffsetMap { checkpoints },
         ascii: false,
     })
+}
+
+/// The checkpoints after a character that started at `at` in the copy was replaced by its composition with the
+/// character before original byte `original`: the boundary after the replaced character is gone (a checkpoint
+/// there is dropped), and the copy's end now maps to `original`.
+fn recompose_checkpoints(
+    checkpoints: &mut Vec<(usize, usize)>,
+    at: usize,
+    end: usize,
+    original: usize,
+) -> Result<()> {
+    while checkpoints.last().is_some_and(|&(norm, _)| norm > at) {
+        checkpoints.pop();
+    }
+    reserve(checkpoints, 1)?;
+    checkpoints.push((end, original));
+    Ok(())
 }
 
 /// A normalised copy of `text` in which every white-space run is one space, as an automaton that reads every byte
@@ -363,9 +451,11 @@ pub fn normalize_collapsed(text: &str) -> Result<Normalized<'_>> {
     let mut out = String::new();
     reserve_str(&mut out, text.len())?;
     let mut checkpoints = Vec::new();
+    let mut prev = None;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         if c.is_whitespace() {
+            prev = None;
             let mut end = i + c.len_utf8();
             while let Some((j, d)) = chars.next_if(|&(_, d)| d.is_whitespace()) {
                 end = j + d.len_utf8();
@@ -377,8 +467,14 @@ pub fn normalize_collapsed(text: &str) -> Result<Normalized<'_>> {
                 checkpoints.push((out.len(), end));
             }
         } else {
-            let folded = if c.is_ascii() { c } else { fold_char(c) };
             reserve_str(&mut out, 4)?;
+            if let Some((at, composed)) = compose_last(&mut out, prev, c, fold_char) {
+                recompose_checkpoints(&mut checkpoints, at, out.len(), i + c.len_utf8())?;
+                prev = Some(composed);
+                continue;
+            }
+            prev = Some(c);
+            let folded = if c.is_ascii() { c } else { fold_char(c) };
             out.push(folded);
             if folded.len_utf8() != c.len_utf8() {
                 reserve(&mut checkpoints, 1)?;
@@ -559,6 +655,57 @@ mod tests {
         assert!(eq_exact("NATO\u{2011}led", "NATO-led"));
         assert!(eq_exact("Czech\n  Republic", "Czech Republic"));
         assert!(!eq_exact("Czech Republi", "Czech Republic"));
+    }
+
+    #[test]
+    fn decomposed_text_reads_as_composed() {
+        use unicode_normalization::UnicodeNormalization;
+        // Each is written with its marks apart (NFD), with two marks on one letter ("ệ": dot below, circumflex),
+        // a Hangul syllable in jamo, and an upper-case letter whose composite then folds.
+        for s in [
+            "Türkiye",
+            "TÜRKİYE",
+            "Côte d’Ivoire and Curaçao",
+            "Việt Nam",
+            "한국은",
+            "Ǘ",
+            "x\u{301}\u{301}y",
+        ] {
+            let nfd: String = s.nfd().collect();
+            let nfc: String = s.nfc().collect();
+            assert_eq!(normalize_str(&nfd, true), normalize_str(&nfc, true), "{s}");
+            assert_eq!(
+                normalize_str(&nfd, false),
+                normalize_str(&nfc, false),
+                "{s}"
+            );
+            assert_eq!(normalize(&nfd).text, normalize(&nfc).text, "{s}");
+            assert_eq!(
+                normalize_collapsed(&nfd).unwrap().text,
+                normalize_collapsed(&nfc).unwrap().text,
+                "{s}"
+            );
+            assert!(eq_exact(&nfd, &normalize_str(&nfc, false)), "{s}");
+            // Every character boundary of the copy maps to the original boundary before the same composed
+            // character: the n-th boundary of the NFC text.
+            for n in [normalize(&nfd), normalize_collapsed(&nfd).unwrap()] {
+                let starts: Vec<usize> = n.text.char_indices().map(|(i, _)| i).collect();
+                let want: Vec<usize> = nfc
+                    .chars()
+                    .scan(0, |at, c| {
+                        let here = *at;
+                        *at += c.nfd().map(char::len_utf8).sum::<usize>();
+                        Some(here)
+                    })
+                    .collect();
+                let got: Vec<usize> = starts.iter().map(|&p| n.map.to_original(p)).collect();
+                assert_eq!(got, want, "{s}");
+                assert_eq!(n.map.to_original(n.text.len()), nfd.len(), "{s}");
+            }
+        }
+        // A mark with nothing to compose with stays, and a base with a mark it has no composite for stays apart.
+        assert_eq!(normalize_str("\u{301}a", true), "\u{301}a");
+        assert_eq!(normalize_str("q\u{301}", true), "q\u{301}");
     }
 
     #[test]

@@ -91,6 +91,26 @@ def is_word(c: str) -> bool:
     return cat[0] in "LMN" or cat == "Pc"
 
 
+def compose(prev: str, c: str) -> str | None:
+    """The canonical composite of ``prev`` and ``c``, or None: a letter and a combining mark written apart
+    (decomposed text) read as the one composed letter.
+
+    A composite here is a character whose canonical decomposition is exactly ``prev, c`` and that NFC keeps (so no
+    composition exclusion), or a Hangul syllable made of its jamo; ``c`` must be a mark or a Hangul vowel or final
+    consonant.
+    """
+    hangul = 0x1161 <= ord(c) <= 0x1175 or 0x11A8 <= ord(c) <= 0x11C2
+    if not (hangul or unicodedata.category(c) in ("Mn", "Mc")):
+        return None
+    k = unicodedata.normalize("NFC", prev + c)
+    if len(k) != 1:
+        return None
+    if 0xAC00 <= ord(k) <= 0xD7A3:
+        return k
+    pair = f"{ord(prev):04X} {ord(c):04X}"
+    return k if unicodedata.decomposition(k) == pair else None
+
+
 def normalize_text(text: str) -> tuple[str, list[tuple[int, int]]]:
     """The normalised text and, per normalised character, the original span of its unit.
 
@@ -99,6 +119,9 @@ def normalize_text(text: str) -> tuple[str, list[tuple[int, int]]]:
     """
     out: list[str] = []
     units: list[tuple[int, int]] = []
+    prev: str | None = (
+        None  # the last character as written (or composed), if it was not white space
+    )
     i, n = 0, len(text)
     while i < n:
         c = text[i]
@@ -108,10 +131,17 @@ def normalize_text(text: str) -> tuple[str, list[tuple[int, int]]]:
                 j += 1
             out.append(" ")
             units.append((i, j))
+            prev = None
             i = j
+        elif prev is not None and (k := compose(prev, c)) is not None:
+            out[-1] = fold(k)
+            units[-1] = (units[-1][0], i + 1)
+            prev = k
+            i += 1
         else:
             out.append(fold(c))
             units.append((i, i + 1))
+            prev = c
             i += 1
     return "".join(out), units
 
@@ -120,14 +150,21 @@ def _collapse(s: str, fold_case: bool) -> str:
     """Collapse white-space runs to one space; typography (and if ``fold_case``, case) per char."""
     out: list[str] = []
     pending = False
+    prev: str | None = None
     for c in s:
         if c in WS:
             pending = True
+            prev = None
             continue
         if pending:
             out.append(" ")
             pending = False
+        if prev is not None and (k := compose(prev, c)) is not None:
+            out[-1] = fold(k) if fold_case else typography(k)
+            prev = k
+            continue
         out.append(fold(c) if fold_case else typography(c))
+        prev = c
     if pending:
         out.append(" ")
     return "".join(out)

@@ -289,6 +289,27 @@ def test_segment_is_public() -> None:
         cx.segment(None)  # type: ignore[arg-type]
 
 
+def test_paragraphs_end_at_every_line_end_and_at_the_paragraph_separator() -> None:
+    """Lone CRs and U+2028 end lines like \\n; U+2029 always separates paragraphs, so paragraph scope
+    counts Russia and APT28 apart there (they share a sentence-free document only)."""
+    text = "Russia denied it.\u2029APT28 was named.\nNATO agreed."
+    seg = cx.segment(text)
+    assert [text[s:e] for s, e in seg["paragraphs"]] == [
+        "Russia denied it.",
+        "APT28 was named.\nNATO agreed.",
+    ]
+    for sep in ["\r", "\u2028", "\r\n"]:
+        lines = f"Russia denied it.{sep}APT28 was named."
+        assert [lines[s:e] for s, e in cx.segment(lines)["paragraphs"]] == [
+            "Russia denied it.",
+            "APT28 was named.",
+        ]
+    co = cx.cooccurrence([text], MATCHER, scope="paragraph")
+    assert co.n_units == 2
+    assert co.count("country:RU", "threat_actor:apt28") == 0
+    assert co.count("threat_actor:apt28", "agency:nato") == 1
+
+
 def test_rollup_counts_agencies_and_actors_as_their_country() -> None:
     """rollup="country": the GRU and Sandworm count as Russia, once per unit; NATO stays itself."""
     texts = ["Sandworm, a unit of the GRU, hit Ukraine.", "NATO and Russia.", "Sofacy and Russia."]

@@ -169,6 +169,29 @@ def test_shared_alias_goes_to_the_most_specific_policy_then_gazetteer_order() ->
     assert spans(m_all, "Lead") == [(0, 4, "lower"), (0, 4, "exact")]
 
 
+def test_decomposed_letters_match_composed_names() -> None:
+    """Text in NFD (a letter, then its combining mark) matches names written composed, and the reverse;
+    offsets are those of the text as given, marks included."""
+    m = make(
+        {"id": "tr", "name": "Türkiye"},
+        {"id": "ci", "name": "Côte d'Ivoire"},
+        {"id": "vn", "name": "Vie\u0323\u0302t Nam"},  # an alias written decomposed
+        {"id": "eu", "name": "Example Union", "aliases": [{"text": "ÉU", "case": "exact"}]},
+    )
+    text = (
+        "Tu\u0308rkiye, TU\u0308RKI\u0307YE, Co\u0302te d\u2019Ivoire, Việt Nam, E\u0301U, e\u0301U"
+    )
+    assert spans(m, text) == [
+        (0, 8, "tr"),
+        (10, 19, "tr"),
+        (21, 35, "ci"),
+        (37, 45, "vn"),
+        (47, 50, "eu"),
+    ]
+    # A mark that composes with nothing stays a word character: no match ends before it.
+    assert spans(m, "Türkiye\u0301 Türkiye\u0323 Tu\u0308rkiye\u0308") == []
+
+
 def test_code_point_offsets_after_accents_cjk_and_emoji() -> None:
     """Offsets index the Python str, whatever precedes the mention."""
     m = make({"id": "ru", "name": "Russia"})

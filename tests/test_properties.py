@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import unicodedata
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from hypothesis import HealthCheck, example, given, note, settings
@@ -94,12 +94,12 @@ TRICKY_ALIASES: list[str] = [
 ]
 
 #: Characters random aliases are made of: ASCII letters, case traps, separators, marks, CJK.
-ALIAS_ALPHABET = "aAbBiIsSkK İ\u0131Σ\u03c3ςΐ\u212aẞß'\u2019-\u2014._1中éÉ\u0301ǅ"
+ALIAS_ALPHABET = "aAbBiIsSkK İ\u0131Σ\u03c3ςΐ\u212aẞß'\u2019-\u2014._1中éÉ\u0301ǅệ\u0323\u0302"
 
 SEPARATORS: list[str] = [" ", ",", ".", "-", "'", "\u2019", "\u2014", "_", "(", ")"]
 #: Pieces of URLs, paths and file names, where the matcher skips matches.
 URL_PIECES: list[str] = ["://", "\\", "www.", ".pdf", ".exe.", ".c0m", ".12", ".docx", "/", ".x"]
-GLUE: list[str] = ["a", "s", "ian", "1", "_", "é", "\u0301", "ǅ", "中", "은", "ๆ", "x"]
+GLUE: list[str] = ["a", "s", "ian", "1", "_", "é", "\u0301", "\u0323", "ǅ", "中", "은", "ๆ", "x"]
 WS_LIST: list[str] = sorted(WS)
 SPECIAL_CHARS: list[str] = [
     *("İ", "\u0131", "Σ", "\u03c3", "ς", "\u212a", "ẞ", "ß", "ﬁ", "Ⱥ", "ǅ"),
@@ -203,7 +203,9 @@ def alias_variants(draw: st.DrawFn, aliases: Sequence[str]) -> str:
             out.append(draw(st.sampled_from(QUOTES)))
         else:
             out.append(c)
-    return "".join(out)
+    # Decomposed (NFD) or composed (NFC) letters, as different sources write them.
+    form: Literal["NFD", "NFC"] | None = draw(st.sampled_from([None, None, "NFD", "NFC"]))
+    return "".join(out) if form is None else unicodedata.normalize(form, "".join(out))
 
 
 def text_pieces(aliases: Sequence[str]) -> st.SearchStrategy[str]:

@@ -10,7 +10,8 @@ def segment(text: str, /) -> dict[str, list[tuple[int, ...]]]:
 
     Returns ``{"paragraphs": [(start, end), ...], "sentences": [(start, end, paragraph), ...]}``: spans without
     surrounding white space, in order; each sentence gives the index of its paragraph. Paragraphs are separated by
-    blank lines, or are lines when the text has no blank line; a sentence ends at ``.``, ``!``, ``?`` or ``…``
+    blank lines, or are lines when the text has no blank line (a line ends at ``\\n``, ``\\r\\n``, ``\\r`` or
+    U+2028; U+2029 PARAGRAPH SEPARATOR always separates paragraphs); a sentence ends at ``.``, ``!``, ``?`` or ``…``
     (with any closing quotes or brackets) followed by white space and a word that does not start in lower case,
     except after an abbreviation or initial ("U.S.", "Feb.", "J. Smith") unless a sentence opener such as "The"
     follows, and except inside brackets or quotations.

@@ -4,7 +4,8 @@
 //!
 //! Paragraphs: if the text has a blank line (two line breaks with only white space between them), paragraphs are
 //! separated by blank lines; otherwise, if it has line breaks, every non-blank line is a paragraph (the layout of
-//! feeds and scraped articles with one paragraph per line); otherwise the whole text is one paragraph.
+//! feeds and scraped articles with one paragraph per line); otherwise the whole text is one paragraph. Lines end at
+//! `\n`, `\r\n`, `\r` and U+2028; U+2029 PARAGRAPH SEPARATOR always separates paragraphs.
 //!
 //! Sentences: split inside each paragraph (a sentence never crosses one) by the rules of `sentence_break` (in
 //! `sentences.rs`), which look only at the few characters around each terminator: white space must follow, the next word must not start
@@ -407,6 +408,30 @@ mod tests {
         assert_eq!(texts(text, &paragraphs(text)), ["Line one.", "Line two."]);
         assert_eq!(texts("  single ", &paragraphs("  single ")), ["single"]);
         assert!(paragraphs(" \n\n ").is_empty());
+    }
+
+    #[test]
+    fn paragraphs_split_at_every_kind_of_line_end() {
+        // Lone CR, CRLF and U+2028 end lines (one paragraph per line when no line is blank).
+        for text in ["A.\rB.\r\nC.", "A.\u{2028}B.\nC.\r"] {
+            assert_eq!(
+                texts(text, &paragraphs(text)),
+                ["A.", "B.", "C."],
+                "{text:?}"
+            );
+        }
+        // Blank lines made of CRs, as a CR-only file writes them.
+        let text = "One.\rstill one.\r\rTwo.";
+        assert_eq!(texts(text, &paragraphs(text)), ["One.\rstill one.", "Two."]);
+        // U+2029 separates paragraphs even among single line breaks, which then stay inside a paragraph.
+        let text = "One.\nstill one.\u{2029}Two.\nstill two.";
+        assert_eq!(
+            texts(text, &paragraphs(text)),
+            ["One.\nstill one.", "Two.\nstill two."]
+        );
+        // Other characters led by the byte E2 are no line ends.
+        let text = "It\u{2019}s \u{2014} one\u{2029}";
+        assert_eq!(texts(text, &paragraphs(text)), ["It\u{2019}s \u{2014} one"]);
     }
 
     #[test]

@@ -1,4 +1,7 @@
 //! Paragraphs: separated by blank lines if the text has one, else one per non-blank line, else the whole text.
+//!
+//! A line ends at `\n`, `\r\n`, a lone `\r` (old Mac files) or U+2028 LINE SEPARATOR; U+2029 PARAGRAPH SEPARATOR
+//! ends a line and counts as a blank line, so it always separates paragraphs, as Unicode defines it.
 
 use super::Span;
 use crate::error::{reserve, Result};
@@ -44,11 +47,29 @@ pub(super) fn paragraphs_into(
 ) -> Result<()> {
     out.clear();
     lines.clear();
+    let bytes = text.as_bytes();
     let mut start = 0;
-    for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
-        reserve(lines, 1)?;
+    // U+2028 and U+2029 are E2 80 A8 and E2 80 A9; other characters led by E2 (typographic quotes, dashes) are
+    // passed over after a look at two bytes.
+    for i in memchr::memchr3_iter(b'\n', b'\r', 0xE2, bytes) {
+        if i < start {
+            continue; // the `\n` of a `\r\n` already taken
+        }
+        let (end, paragraph) = match bytes[i] {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => (i + 2, false),
+            b'\n' | b'\r' => (i + 1, false),
+            _ => match bytes.get(i + 1..i + 3) {
+                Some([0x80, 0xA8]) => (i + 3, false),
+                Some([0x80, 0xA9]) => (i + 3, true),
+                _ => continue,
+            },
+        };
+        reserve(lines, 2)?;
         lines.push((start, i));
-        start = i + 1;
+        if paragraph {
+            lines.push((end, end)); // an empty line: a blank line between the two
+        }
+        start = end;
     }
     reserve(lines, 1)?;
     lines.push((start, text.len()));
