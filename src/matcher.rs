@@ -309,12 +309,10 @@ impl MatchTable {
 
     /// Number the threat actors named by a numbering scheme densely: entity numbers past the gazetteer's (see
     /// [`Gazetteer::pattern_entity_number`]) become `gazetteer.len() + k` for the k-th distinct one in increasing
-    /// order, so that a label table of the gazetteer's entities followed by the returned ones covers every row.
+    /// order, so that a label table of the gazetteer's entities followed by the entities of the returned numbers
+    /// (their numbers before, in that order; see [`Gazetteer::entities_numbered`]) covers every row.
     #[allow(clippy::cast_possible_wrap, clippy::cast_sign_loss)] // entity numbers fit in i32 (see find_table)
-    pub fn compact_pattern_entities(
-        &mut self,
-        gazetteer: &Gazetteer,
-    ) -> Vec<crate::gazetteer::Entity> {
+    pub fn compact_pattern_entities(&mut self, gazetteer: &Gazetteer) -> Vec<u32> {
         let n = gazetteer.len() as i32;
         let mut extra: Vec<i32> = self.entity.iter().copied().filter(|&e| e >= n).collect();
         if extra.is_empty() {
@@ -327,14 +325,7 @@ impl MatchTable {
                 *e = n + extra.binary_search(e).unwrap_or(0) as i32;
             }
         }
-        extra
-            .iter()
-            .filter_map(|&e| {
-                gazetteer
-                    .entity_at(e as u32)
-                    .map(std::borrow::Cow::into_owned)
-            })
-            .collect()
+        extra.into_iter().map(|e| e as u32).collect()
     }
 }
 

@@ -1,7 +1,7 @@
 """Type stubs for the native module ``cybernexus._core`` (checked with ``python -m mypy.stubtest``)."""
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, TypeAlias, final, overload
 
 import numpy as np
@@ -24,6 +24,7 @@ __all__ = [
     "_counts_from_bytes",
     "_gazetteer_from_bytes",
     "_matcher_from_state",
+    "_mention_table_from_state",
     "_segment",
 ]
 
@@ -227,6 +228,7 @@ class MentionTable:
     def _labels(self) -> tuple[list[str], list[str], list[str], list[int], list[str]]: ...
     def _label_columns(self, *, expand: bool = False) -> tuple[Any, Any, Any, Any]: ...
     def __len__(self) -> int: ...
+    def __reduce__(self) -> tuple[Any, ...]: ...
     def to_pandas(self, texts: Texts | None = None, *, ids: Any = None) -> pd.DataFrame: ...
     def to_arrow(self, *, dictionary: bool = True, ids: Any = None) -> pa.Table: ...
     def to_polars(self, *, dictionary: bool = True, ids: Any = None) -> Any: ...
@@ -285,6 +287,12 @@ def _matcher_from_state(
     resolve: str = "local",
     flags: tuple[bool, bool, bool, bool, bool] = ...,
 ) -> Matcher: ...
+def _mention_table_from_state(
+    gazetteer: Gazetteer,
+    n_docs: int,
+    columns: tuple[Any, ...],
+    numbers: Sequence[int],
+) -> MentionTable: ...
 def _segment(text: str, /) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
 
 @final

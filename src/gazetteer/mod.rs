@@ -555,6 +555,24 @@ impl Gazetteer {
         self.entities.len() as u32 + scheme * SCHEME_BLOCK + number
     }
 
+    /// The entities numbered `numbers` (see [`Gazetteer::entity_at`]), in that order.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] if a number names no entity, as a number from another gazetteer may.
+    pub fn entities_numbered(&self, numbers: &[u32]) -> Result<Vec<Entity>> {
+        numbers
+            .iter()
+            .map(|&i| {
+                self.entity_at(i)
+                    .map(std::borrow::Cow::into_owned)
+                    .ok_or_else(|| {
+                        Error::InvalidArgument(format!("no entity is numbered {i} in this gazetteer"))
+                    })
+            })
+            .collect()
+    }
+
     /// The entity numbered `index`: one of [`Gazetteer::entities`], or a threat actor named by a numbering scheme
     /// (see [`Gazetteer::pattern_entity_number`]), made on the fly; `None` past both.
     pub fn entity_at(&self, index: u32) -> Option<std::borrow::Cow<'_, Entity>> {

@@ -629,13 +629,14 @@ impl PyMatcher {
         let strs = texts.strs(py, "texts")?;
         let bar = Progress::new(py, progress, strs.len())?;
         let bytes = strs.iter().map(|s| s.len()).sum();
-        let (table, extra) = interrupt::detach(py, bytes, bar, || {
-            self.inner
-                .find_table(&strs, Offsets::Chars, n_threads, segments)
-                .map(|mut t| {
-                    let extra = t.compact_pattern_entities(self.inner.gazetteer());
-                    (t, extra)
-                })
+        let gazetteer = self.inner.gazetteer();
+        let (table, numbers, extra) = interrupt::detach(py, bytes, bar, || {
+            let mut t = self
+                .inner
+                .find_table(&strs, Offsets::Chars, n_threads, segments)?;
+            let numbers = t.compact_pattern_entities(gazetteer);
+            let extra = gazetteer.entities_numbered(&numbers)?;
+            Ok::<_, crate::Error>((t, numbers, extra))
         })?;
         // Read-only arrays that own the core's vectors (no copy).
         let column = |a: Bound<'py, PyAny>| -> PyResult<Py<PyAny>> {
@@ -661,6 +662,7 @@ impl PyMatcher {
             ambiguous: column(table.ambiguous.into_pyarray(py).into_any())?,
             via: column(table.via.into_pyarray(py).into_any())?,
             gazetteer: self.gazetteer.clone_ref(py),
+            numbers,
             extra,
         })
     }
@@ -771,14 +773,120 @@ pub struct PyMentionTable {
     /// The gazetteer the entity positions refer to.
     #[pyo3(get)]
     gazetteer: Py<PyGazetteer>,
-    /// Threat actors named by a numbering scheme, numbered after the gazetteer's entities.
+    /// Threat actors named by a numbering scheme, numbered after the gazetteer's entities, and their numbers in
+    /// the gazetteer (see `Gazetteer::entity_at`), which a pickle keeps.
     extra: Vec<crate::gazetteer::Entity>,
+    numbers: Vec<u32>,
+}
+
+/// The columns of a [`PyMentionTable`], in the order `_mention_table_from_state` takes them.
+type Columns = (
+    Py<PyAny>,
+    Py<PyAny>,
+    Py<PyAny>,
+    Py<PyAny>,
+    Py<PyAny>,
+    Option<Py<PyAny>>,
+    Option<Py<PyAny>>,
+    Py<PyAny>,
+    Py<PyAny>,
+    Py<PyAny>,
+);
+
+/// Rebuild a pickled [`PyMentionTable`]: the arrays are checked for their dtypes and one length, and the numbers of
+/// the threat actors named by a numbering scheme are looked up again in the gazetteer.
+#[pyfunction]
+pub fn _mention_table_from_state(
+    py: Python<'_>,
+    gazetteer: Py<PyGazetteer>,
+    n_docs: usize,
+    columns: Columns,
+    numbers: Vec<u32>,
+) -> PyResult<PyMentionTable> {
+    let (doc, start, end, entity, alias, sentence, paragraph, resolved_by, ambiguous, via) = columns;
+    let extra = gazetteer.get().inner.entities_numbered(&numbers)?;
+    // Each array's length, read through the dtype the table promises (a wrong dtype is a TypeError).
+    let lengths = [
+        doc.bind(py).extract::<PyReadonlyArray1<'_, i64>>()?.len()?,
+        start.bind(py).extract::<PyReadonlyArray1<'_, i64>>()?.len()?,
+        end.bind(py).extract::<PyReadonlyArray1<'_, i64>>()?.len()?,
+        entity.bind(py).extract::<PyReadonlyArray1<'_, i32>>()?.len()?,
+        alias.bind(py).extract::<PyReadonlyArray1<'_, i32>>()?.len()?,
+        resolved_by.bind(py).extract::<PyReadonlyArray1<'_, u16>>()?.len()?,
+        ambiguous.bind(py).extract::<PyReadonlyArray1<'_, bool>>()?.len()?,
+        via.bind(py).extract::<PyReadonlyArray1<'_, u8>>()?.len()?,
+    ];
+    let mut segmented = Vec::new();
+    for column in [&sentence, &paragraph].into_iter().flatten() {
+        segmented.push(column.bind(py).extract::<PyReadonlyArray1<'_, i64>>()?.len()?);
+    }
+    if sentence.is_some() != paragraph.is_some()
+        || lengths.iter().chain(&segmented).any(|&n| n != lengths[0])
+    {
+        return Err(PyValueError::new_err(
+            "a MentionTable's columns must have one length (and sentences and paragraphs go together)",
+        ));
+    }
+    for column in [&doc, &start, &end, &entity, &alias, &resolved_by, &ambiguous, &via]
+        .into_iter()
+        .chain(sentence.iter().chain(&paragraph))
+    {
+        column.bind(py).call_method1("setflags", (false,))?;
+    }
+    Ok(PyMentionTable {
+        len: lengths[0],
+        n_docs,
+        doc,
+        start,
+        end,
+        entity,
+        alias,
+        sentence,
+        paragraph,
+        resolved_by,
+        ambiguous,
+        via,
+        gazetteer,
+        extra,
+        numbers,
+    })
 }
 
 #[pymethods]
 impl PyMentionTable {
     fn __len__(&self) -> usize {
         self.len
+    }
+
+    /// Pickles as its gazetteer, its arrays and the numbers of its pattern-named threat actors.
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let rebuild = py
+            .import("cybernexus._core")?
+            .getattr("_mention_table_from_state")?;
+        let c = |a: &Py<PyAny>| a.clone_ref(py);
+        let o = |a: &Option<Py<PyAny>>| a.as_ref().map(|a| a.clone_ref(py));
+        let columns: Columns = (
+            c(&self.doc),
+            c(&self.start),
+            c(&self.end),
+            c(&self.entity),
+            c(&self.alias),
+            o(&self.sentence),
+            o(&self.paragraph),
+            c(&self.resolved_by),
+            c(&self.ambiguous),
+            c(&self.via),
+        );
+        let state = (
+            self.gazetteer.clone_ref(py),
+            self.n_docs,
+            columns,
+            self.numbers.clone(),
+        );
+        Ok((rebuild, state.into_pyobject(py)?))
     }
 
     fn __repr__(&self) -> String {

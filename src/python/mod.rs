@@ -29,7 +29,9 @@ mod _core {
     #[pymodule_export]
     use super::gazetteer::{_gazetteer_from_bytes, PyEntity, PyGazetteer};
     #[pymodule_export]
-    use super::matcher::{_matcher_from_state, PyMatcher, PyMention, PyMentionTable};
+    use super::matcher::{
+        _matcher_from_state, _mention_table_from_state, PyMatcher, PyMention, PyMentionTable,
+    };
 
     use pyo3::prelude::*;
 
