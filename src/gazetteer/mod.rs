@@ -567,7 +567,9 @@ impl Gazetteer {
                 self.entity_at(i)
                     .map(std::borrow::Cow::into_owned)
                     .ok_or_else(|| {
-                        Error::InvalidArgument(format!("no entity is numbered {i} in this gazetteer"))
+                        Error::InvalidArgument(format!(
+                            "no entity is numbered {i} in this gazetteer"
+                        ))
                     })
             })
             .collect()

@@ -793,6 +793,11 @@ type Columns = (
     Py<PyAny>,
 );
 
+/// The length of `a`, a one-dimensional array of `T`.
+fn len<T: numpy::Element>(py: Python<'_>, a: &Py<PyAny>) -> PyResult<usize> {
+    a.bind(py).extract::<PyReadonlyArray1<'_, T>>()?.len()
+}
+
 /// Rebuild a pickled [`PyMentionTable`]: the arrays are checked for their dtypes and one length, and the numbers of
 /// the threat actors named by a numbering scheme are looked up again in the gazetteer.
 #[pyfunction]
@@ -803,22 +808,23 @@ pub fn _mention_table_from_state(
     columns: Columns,
     numbers: Vec<u32>,
 ) -> PyResult<PyMentionTable> {
-    let (doc, start, end, entity, alias, sentence, paragraph, resolved_by, ambiguous, via) = columns;
+    let (doc, start, end, entity, alias, sentence, paragraph, resolved_by, ambiguous, via) =
+        columns;
     let extra = gazetteer.get().inner.entities_numbered(&numbers)?;
     // Each array's length, read through the dtype the table promises (a wrong dtype is a TypeError).
     let lengths = [
-        doc.bind(py).extract::<PyReadonlyArray1<'_, i64>>()?.len()?,
-        start.bind(py).extract::<PyReadonlyArray1<'_, i64>>()?.len()?,
-        end.bind(py).extract::<PyReadonlyArray1<'_, i64>>()?.len()?,
-        entity.bind(py).extract::<PyReadonlyArray1<'_, i32>>()?.len()?,
-        alias.bind(py).extract::<PyReadonlyArray1<'_, i32>>()?.len()?,
-        resolved_by.bind(py).extract::<PyReadonlyArray1<'_, u16>>()?.len()?,
-        ambiguous.bind(py).extract::<PyReadonlyArray1<'_, bool>>()?.len()?,
-        via.bind(py).extract::<PyReadonlyArray1<'_, u8>>()?.len()?,
+        len::<i64>(py, &doc)?,
+        len::<i64>(py, &start)?,
+        len::<i64>(py, &end)?,
+        len::<i32>(py, &entity)?,
+        len::<i32>(py, &alias)?,
+        len::<u16>(py, &resolved_by)?,
+        len::<bool>(py, &ambiguous)?,
+        len::<u8>(py, &via)?,
     ];
     let mut segmented = Vec::new();
     for column in [&sentence, &paragraph].into_iter().flatten() {
-        segmented.push(column.bind(py).extract::<PyReadonlyArray1<'_, i64>>()?.len()?);
+        segmented.push(len::<i64>(py, column)?);
     }
     if sentence.is_some() != paragraph.is_some()
         || lengths.iter().chain(&segmented).any(|&n| n != lengths[0])
@@ -827,10 +833,17 @@ pub fn _mention_table_from_state(
             "a MentionTable's columns must have one length (and sentences and paragraphs go together)",
         ));
     }
-    for column in [&doc, &start, &end, &entity, &alias, &resolved_by, &ambiguous, &via]
-        .into_iter()
-        .chain(sentence.iter().chain(&paragraph))
-    {
+    let all = [
+        &doc,
+        &start,
+        &end,
+        &entity,
+        &alias,
+        &resolved_by,
+        &ambiguous,
+        &via,
+    ];
+    for column in all.into_iter().chain(sentence.iter().chain(&paragraph)) {
         column.bind(py).call_method1("setflags", (false,))?;
     }
     Ok(PyMentionTable {
