@@ -149,6 +149,28 @@ def test_broken_exports_and_fallback_to_iteration() -> None:
     assert same_table(MATCHER.find_table(NeedsPyarrow()), MATCHER.find_table(PLAIN))
 
 
+def test_an_object_column_with_a_non_string_names_the_item() -> None:
+    """A pandas object column that pyarrow cannot export (an int among the texts) is read item by item, so the
+    error is the usual TypeError naming the position, not pyarrow's "Expected bytes, got a 'int' object"; an
+    export that fails otherwise (MemoryError here) is not swallowed."""
+    import pandas as pd
+
+    bad = pd.Series(["Russia", "APT28", 5], index=[10, 11, 12])
+    for call in (MATCHER.find_many, MATCHER.find_table, lambda t: cx.cooccurrence(t, MATCHER)):
+        with pytest.raises(TypeError, match=r"^texts\[2\] must be str, got int$"):
+            call(bad)
+
+    class OutOfMemory:
+        def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+            raise MemoryError
+
+        def __iter__(self) -> Iterator[str]:
+            return iter(PLAIN)
+
+    with pytest.raises(MemoryError):
+        MATCHER.find_table(OutOfMemory())
+
+
 def test_to_arrow_labels_the_same_rows_as_to_pandas() -> None:
     table = MATCHER.find_table(pa.array(TEXTS), segments=True)
     arrow = table.to_arrow()

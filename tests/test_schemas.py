@@ -42,6 +42,37 @@ def test_pandas_dtypes_do_not_depend_on_mentions(segments: bool) -> None:
     )
 
 
+@pytest.mark.parametrize("segments", [False, True])
+def test_every_output_orders_its_columns_alike(segments: bool) -> None:
+    """pandas, Arrow, polars, Dask's meta and Spark's schema list the columns in one order, the segment columns
+    last, so a frame's first columns do not move when segments are asked for."""
+    from cybernexus.dask import mention_meta
+    from cybernexus.spark import mention_schema
+
+    table = MATCHER.find_table(WITH, segments=segments)
+    base = [
+        "doc",
+        "start",
+        "end",
+        "entity_id",
+        "kind",
+        "name",
+        "alias",
+        "resolved_by",
+        "ambiguous",
+        "via",
+    ]
+    want = base + (["sentence", "paragraph"] if segments else [])
+    assert list(table.to_pandas().columns) == want
+    assert table.to_arrow().column_names == want
+    assert table.to_polars().columns == want
+    # The engines give each mention the input's id instead of the batch's document number.
+    engine = ["id", *want[1:]]
+    assert list(mention_meta(MATCHER, segments=segments).columns) == engine
+    spark = [c.strip().split(" ")[0] for c in mention_schema(segments=segments).split(",")]
+    assert spark == engine
+
+
 @pytest.mark.parametrize("dictionary", [True, False])
 def test_arrow_and_polars_schemas_do_not_depend_on_mentions(dictionary: bool) -> None:
     full = MATCHER.find_table(WITH).to_arrow(dictionary=dictionary, ids=["a", "b", "c"])

@@ -103,12 +103,14 @@ def mention_table_to_pandas(
         if column.dtype == object:
             column = column.astype(strings)
         frame.insert(0, "id", column)
-    if table.sentence is not None and table.paragraph is not None:
-        frame["sentence"] = table.sentence
-        frame["paragraph"] = table.paragraph
     frame["resolved_by"] = _labelled(pd, table.resolved_by, table.resolved_by_names())
     frame["ambiguous"] = table.ambiguous
     frame["via"] = _labelled(pd, table.via, table.via_names())
+    # After the columns every table has, as in to_arrow(), Spark's schema and Dask's meta: a frame's first
+    # columns are the same whether or not it is segmented.
+    if table.sentence is not None and table.paragraph is not None:
+        frame["sentence"] = table.sentence
+        frame["paragraph"] = table.paragraph
     if texts is not None:
         if isinstance(texts, str):
             raise TypeError(

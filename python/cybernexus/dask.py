@@ -123,13 +123,13 @@ def _frame(
         "name": labels["name"],
         "alias": labels["alias"],
     }
-    if segments:
-        columns |= {"sentence": table.sentence, "paragraph": table.paragraph}
     columns |= {
         "resolved_by": _labelled(pd, table.resolved_by, table.resolved_by_names()),
         "ambiguous": table.ambiguous,
         "via": _labelled(pd, table.via, table.via_names()),
     }
+    if segments:  # last, as in every other output
+        columns |= {"sentence": table.sentence, "paragraph": table.paragraph}
     return pd.DataFrame(columns)
 
 

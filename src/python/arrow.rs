@@ -85,11 +85,33 @@ fn take_array(capsule: &Bound<'_, PyAny>, what: &str) -> PyResult<Box<ArrowArray
     }
 }
 
+/// What [`import`] made of an object that offers Arrow.
+pub(crate) enum Imported {
+    Column(StringColumn),
+    /// The object's own export failed with an `ImportError` (a pandas Series without pyarrow), a `TypeError` or a
+    /// `ValueError` (pyarrow's `ArrowTypeError` and `ArrowInvalid`: an object column holding a non-string), so the
+    /// caller reads it as an iterable instead, which names the bad item.
+    Refused,
+}
+
 /// Import `obj` (which [`is_arrow`]) as a string column. `what` names the argument in messages.
-pub(crate) fn import(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<StringColumn> {
+pub(crate) fn import(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Imported> {
     let py = obj.py();
+    let refused = |err: PyErr| {
+        let refused = err.is_instance_of::<pyo3::exceptions::PyImportError>(py)
+            || err.is_instance_of::<PyTypeError>(py)
+            || err.is_instance_of::<pyo3::exceptions::PyValueError>(py);
+        if refused {
+            Ok(Imported::Refused)
+        } else {
+            Err(err)
+        }
+    };
     if obj.hasattr(pyo3::intern!(py, "__arrow_c_stream__"))? {
-        let capsule = obj.call_method0(pyo3::intern!(py, "__arrow_c_stream__"))?;
+        let capsule = match obj.call_method0(pyo3::intern!(py, "__arrow_c_stream__")) {
+            Ok(capsule) => capsule,
+            Err(err) => return refused(err),
+        };
         // SAFETY: an "arrow_array_stream" capsule holds an ArrowArrayStream.
         let stream = unsafe {
             take::<ArrowArrayStream>(
@@ -101,9 +123,14 @@ pub(crate) fn import(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<StringColum
             )
         }?;
         // SAFETY: a live stream moved out of its capsule, as the interface defines it.
-        return Ok(unsafe { StringColumn::from_stream(stream, what) }?);
+        return Ok(Imported::Column(unsafe {
+            StringColumn::from_stream(stream, what)
+        }?));
     }
-    let pair = obj.call_method1(pyo3::intern!(py, "__arrow_c_array__"), (py.None(),))?;
+    let pair = match obj.call_method1(pyo3::intern!(py, "__arrow_c_array__"), (py.None(),)) {
+        Ok(pair) => pair,
+        Err(err) => return refused(err),
+    };
     let not_a_pair = || {
         PyTypeError::new_err(format!(
             "{what}.__arrow_c_array__() did not return a (schema, array) tuple"
@@ -116,5 +143,7 @@ pub(crate) fn import(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<StringColum
     let schema = take_schema(&pair.get_item(0)?, what)?;
     let array = take_array(&pair.get_item(1)?, what)?;
     // SAFETY: live structs moved out of their capsules, the array exported with that schema.
-    Ok(unsafe { StringColumn::from_array(schema, array, what) }?)
+    Ok(Imported::Column(unsafe {
+        StringColumn::from_array(schema, array, what)
+    }?))
 }

@@ -3,7 +3,7 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 
-use super::arrow::{import, is_arrow, StringColumn};
+use super::arrow::{import, is_arrow, Imported, StringColumn};
 use super::errors::{type_error, TextEncodingError};
 
 /// The documents of a call: Python `str` objects, or an Arrow string column read in place.
@@ -16,14 +16,12 @@ impl<'py> Texts<'py> {
     /// Read `texts`: an Arrow string column (anything with `__arrow_c_stream__` or `__arrow_c_array__`: pyarrow,
     /// polars, pandas, ...) without one Python object per document, or else any iterable of `str`.
     ///
-    /// An object that offers Arrow but cannot export it for want of an optional dependency (a pandas Series
-    /// without pyarrow raises ImportError) is iterated instead.
+    /// An object that offers Arrow but cannot export it (a pandas Series without pyarrow, or of objects that are
+    /// not all strings) is iterated instead, so that the error names the bad item.
     pub(crate) fn extract(texts: &Bound<'py, PyAny>, what: &str) -> PyResult<Self> {
         if !texts.is_instance_of::<PyString>() && is_arrow(texts) {
-            match import(texts, what) {
-                Ok(column) => return Ok(Self::Arrow(column)),
-                Err(err) if err.is_instance_of::<pyo3::exceptions::PyImportError>(texts.py()) => {}
-                Err(err) => return Err(err),
+            if let Imported::Column(column) = import(texts, what)? {
+                return Ok(Self::Arrow(column));
             }
         }
         collect_strs(texts, what).map(Self::Objects)
