@@ -1017,6 +1017,26 @@ mod tests {
                 .to_string(),
             "no entity has kind 'threat-actor' (the kinds are: agency, country, region, threat_actor)"
         );
+        // A mapping keyed by names changes nothing: refused, with the id of the name. One known key is enough.
+        let map = |pairs: &[(&str, &str)]| {
+            Rollup::Map(
+                pairs
+                    .iter()
+                    .map(|&(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect(),
+            )
+        };
+        let by_name = Grouping::new(None, map(&[("APT28", "state"), ("nobody", "state")]));
+        assert_eq!(
+            count_table(&m, &texts, Scope::Document, &by_name, None, 10)
+                .unwrap_err()
+                .to_string(),
+            "rollup: none of the mapping's 2 keys is an entity id of the gazetteer (the first is 'APT28'); keys \
+             must be entity ids ('APT28' is a name; its entity's id is 'a:apt28')"
+        );
+        let partly = Grouping::new(None, map(&[("a:apt28", "state"), ("nobody", "state")]));
+        let t = count_table(&m, &texts, Scope::Document, &partly, None, 10).unwrap();
+        assert_eq!(ids(&t), ["b:lazarus", "country:RU", "state", "zz:gru"]);
     }
 
     /// The table of every split of a corpus, added up in either order, equals the table of the whole.

@@ -328,6 +328,22 @@ def test_rollup_counts_agencies_and_actors_as_their_country() -> None:
         cx.cooccurrence(texts, MATCHER, rollup="continent")  # type: ignore[arg-type]
 
 
+def test_a_rollup_keyed_by_names_is_refused() -> None:
+    """A mapping keyed by names changes nothing, so it is refused with the id to use; one unknown key among known
+    ones is allowed (one mapping for a gazetteer and its filtered parts) and counts nothing different."""
+    texts = ["Sandworm, a unit of the GRU, hit Ukraine.", "Sofacy and Russia."]
+    with pytest.raises(
+        ValueError,
+        match=r"none of the mapping's 2 keys .*'Sandworm' is a name; its entity's id is 'threat_actor:sandworm'",
+    ):
+        cx.cooccurrence(texts, MATCHER, rollup={"Sofacy": "Russia", "Sandworm": "Russia"})
+    mixed = {"threat_actor:sandworm": "gru-family", "threat_actor:no-such-actor": "gru-family"}
+    one = {"threat_actor:sandworm": "gru-family"}
+    co = cx.cooccurrence(texts, MATCHER, rollup=mixed)
+    assert co.labels == cx.cooccurrence(texts, MATCHER, rollup=one).labels
+    assert "gru-family" in co.labels and "threat_actor:sandworm" not in co.labels
+
+
 def test_bipartite_actors_by_countries() -> None:
     """bipartite() gives rows of one kind and columns of another."""
     co = cx.cooccurrence([PARAGRAPH, "Sofacy hit Germany."], MATCHER)

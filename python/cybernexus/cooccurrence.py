@@ -556,7 +556,8 @@ def cooccurrence(
             nothing.
         rollup: Count entities as a group before counting: ``"country"`` counts an agency as its country and a
             threat actor as its sponsor (entities without one stay themselves), or give a mapping of entity ids to
-            group ids. A unit counts a group once, however many of its members it mentions.
+            group ids (ids not in the mapping stay themselves; a mapping none of whose keys is an entity id, as
+            one keyed by names, is refused). A unit counts a group once, however many of its members it mentions.
         min_count: Default threshold of :meth:`Cooccurrence.edges` and :meth:`Cooccurrence.top_pairs`.
         n_threads: Threads (default: all cores); the result does not depend on it.
         batch_size: When ``texts`` is an iterator (e.g. ``stream.read_texts``), it is counted ``batch_size``
@@ -572,8 +573,8 @@ def cooccurrence(
 
     Raises:
         TypeError: ``texts`` is not an iterable of ``str``, or an option has the wrong type.
-        ValueError: an unknown scope, kind or rollup, a missing or unexpected ``window``, ``min_count < 1``, a
-            unit over ``max_unit_entities``.
+        ValueError: an unknown scope, kind or rollup (or a rollup mapping with no entity id among its keys), a
+            missing or unexpected ``window``, ``min_count < 1``, a unit over ``max_unit_entities``.
     """
     matcher = builtin_matcher() if matcher is None else matcher
     if not isinstance(matcher, Matcher):

@@ -114,11 +114,15 @@ impl Grouping {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::InvalidArgument`] for a kind that no entity of the gazetteer has.
+    /// [`crate::Error::InvalidArgument`] for a kind that no entity of the gazetteer has, and for a roll-up mapping
+    /// none of whose keys is an entity id of the gazetteer (see [`Grouping::check_map`]).
     pub fn resolve(&self, gazetteer: &Gazetteer) -> Result<Plan> {
         let entities = gazetteer.entities();
         if let Some(kinds) = &self.kinds {
             gazetteer.check_kinds(kinds)?;
+        }
+        if let Rollup::Map(map) = &self.rollup {
+            Self::check_map(map, gazetteer)?;
         }
         let counted = |e: &Entity| match &self.kinds {
             Some(kinds) => kinds.binary_search(&e.kind).is_ok(),
@@ -179,6 +183,27 @@ impl Grouping {
             patterns,
         };
         Ok(Plan { groups, labels })
+    }
+
+    /// Refuse a roll-up mapping that would change nothing because none of its keys is an entity id, as when it is
+    /// keyed by names ("APT28") instead of ids ("threat_actor:apt28"): the message gives the id of the first key
+    /// that names an entity. Some unknown keys among known ones are allowed, so that one mapping serves a gazetteer
+    /// and its filtered parts.
+    fn check_map(map: &BTreeMap<String, String>, gazetteer: &Gazetteer) -> Result<()> {
+        if map.is_empty() || map.keys().any(|k| gazetteer.get(k).is_some()) {
+            return Ok(());
+        }
+        let hint = map.keys().find_map(|k| {
+            let e = gazetteer.entity_at(*gazetteer.lookup(k).first()?)?;
+            Some(format!(" ('{k}' is a name; its entity's id is '{}')", e.id))
+        });
+        let first = map.keys().next().expect("invariant: the map is not empty");
+        Err(crate::Error::InvalidArgument(format!(
+            "rollup: none of the mapping's {} keys is an entity id of the gazetteer (the first is '{first}'); keys \
+             must be entity ids{}",
+            map.len(),
+            hint.unwrap_or_default()
+        )))
     }
 
     /// The group id entity `e` counts as.
