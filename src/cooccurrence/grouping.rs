@@ -186,7 +186,7 @@ impl Grouping {
     }
 
     /// Refuse a roll-up mapping that would change nothing because none of its keys is an entity id, as when it is
-    /// keyed by names ("APT28") instead of ids ("threat_actor:apt28"): the message gives the id of the first key
+    /// keyed by names (`APT28`) instead of ids (`threat_actor:apt28`): the message gives the id of the first key
     /// that names an entity. Some unknown keys among known ones are allowed, so that one mapping serves a gazetteer
     /// and its filtered parts.
     fn check_map(map: &BTreeMap<String, String>, gazetteer: &Gazetteer) -> Result<()> {
