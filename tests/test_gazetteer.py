@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +192,26 @@ def test_search_and_without_aliases_refuse_a_kind_or_form_nothing_has() -> None:
     # A form of the built-in set that this one lacks (capitals are left out by default) removes nothing.
     assert g.without_aliases(forms="capital").to_records() == g.to_records()
     assert len(g.without_aliases(forms="adjective")) == len(g)
+
+
+def test_gazetteers_with_the_same_entities_are_equal_and_hash_alike() -> None:
+    """Equality is by entities, in order, however the gazetteer was built: from records, from its own records,
+    through a pickle; a changed alias, policy or order makes it unequal; other types compare unequal."""
+    records: list[dict[str, Any]] = [
+        {"id": "a", "kind": "k", "name": "Alpha", "aliases": ["AL"], "attrs": {"x": "1"}},
+        {"id": "b", "kind": "k", "name": "Beta", "aliases": [], "attrs": {}},
+    ]
+    one = cx.Gazetteer.from_records(records)
+    two = cx.Gazetteer.from_records(records)
+    assert one is not two and one == two and hash(one) == hash(two)
+    assert cx.Gazetteer.from_records(one.to_records()) == one
+    assert pickle.loads(pickle.dumps(one)) == one
+    assert len({one, two, pickle.loads(pickle.dumps(one))}) == 1
+    changed = [dict(records[0], aliases=[{"text": "AL", "case": "insensitive"}]), records[1]]
+    assert cx.Gazetteer.from_records(changed) != one
+    assert cx.Gazetteer.from_records(records[::-1]) != one
+    assert one.without(["b"]) != one and one.without(["b"]) == cx.Gazetteer.from_records(
+        records[:1]
+    )
+    assert one != "a gazetteer" and one != None
+    assert cx.Gazetteer.builtin() == cx.Gazetteer.from_records(cx.Gazetteer.builtin().to_records())

@@ -332,6 +332,17 @@ pub struct Gazetteer {
     fingerprint: std::sync::OnceLock<u64>,
 }
 
+/// Two gazetteers are equal when their entities are, in order: what a pickle keeps and the fingerprint hashes
+/// (the search tables are built from the entities).
+impl PartialEq for Gazetteer {
+    fn eq(&self, other: &Gazetteer) -> bool {
+        std::ptr::eq(self, other)
+            || (self.fingerprint() == other.fingerprint() && self.entities == other.entities)
+    }
+}
+
+impl Eq for Gazetteer {}
+
 /// Numbering schemes and the names of them that the gazetteer's threat actors have.
 #[derive(Debug)]
 pub(crate) struct SchemeIndex {

@@ -377,6 +377,17 @@ impl PyGazetteer {
         self.inner.len()
     }
 
+    /// Equal to a gazetteer with the same entities in the same order (ids, kinds, names, aliases with their
+    /// policies and forms, attributes), however each was built.
+    fn __eq__(&self, other: &Bound<'_, PyGazetteer>) -> bool {
+        *self.inner == *other.get().inner
+    }
+
+    /// The fingerprint of the entities (see :meth:`__eq__`): equal gazetteers hash alike.
+    fn __hash__(&self) -> u64 {
+        self.inner.fingerprint()
+    }
+
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let entities = PyList::new(py, (0..self.inner.len() as u32).map(|i| self.entity_obj(i)))?;
         Ok(entities.try_iter()?.into_any())
