@@ -551,3 +551,40 @@ def test_case_folding_and_policies_agree_on_every_cased_character() -> None:
         if keys(found) != expected:
             bad.append((f"U+{ord(c):04X}", keys(found), expected))
     assert bad == []
+
+
+LINE_ENDS = ["\n", "\r\n", "\r", "\u2028"]
+
+
+@settings(QUICK, max_examples=200)
+@given(
+    lines=st.lists(
+        st.text(alphabet="ab .\t\u00a0\u2019\u2014", max_size=8), min_size=1, max_size=8
+    ),
+    data=st.data(),
+)
+def test_every_line_end_splits_paragraphs_as_a_line_feed_does(lines: list[str], data: Any) -> None:
+    """Lines joined by any mix of line ends (LF, CRLF, lone CR, U+2028) give the paragraphs of the same lines
+    joined by LF, line for line; a U+2029 in place of a line end separates paragraphs as a blank line does."""
+    ends = [data.draw(st.sampled_from(LINE_ENDS)) for _ in lines[1:]]
+    # A lone CR, an empty line and a line feed would read as one CRLF: make that CR a line feed.
+    for i in range(len(ends) - 1):
+        if ends[i] == "\r" and lines[i + 1] == "" and ends[i + 1].startswith("\n"):
+            ends[i] = "\n"
+    mixed = lines[0] + "".join(e + line for e, line in zip(ends, lines[1:], strict=True))
+    plain = "\n".join(lines)
+
+    def paragraphs(text: str) -> list[list[str]]:
+        # Each paragraph as its lines, whatever ends them.
+        spans = cx.segment(text)["paragraphs"]
+        return [
+            text[s:e].replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").split("\n")
+            for s, e in spans
+        ]
+
+    assert paragraphs(mixed) == paragraphs(plain)
+    if len(lines) > 1:
+        at = data.draw(st.integers(1, len(lines) - 1))
+        separated = "\n".join(lines[:at]) + "\u2029" + "\n".join(lines[at:])
+        blank = "\n".join(lines[:at]) + "\n\n" + "\n".join(lines[at:])
+        assert paragraphs(separated) == paragraphs(blank)

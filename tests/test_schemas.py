@@ -50,7 +50,8 @@ def test_every_output_orders_its_columns_alike(segments: bool) -> None:
     from cybernexus.spark import mention_schema
 
     table = MATCHER.find_table(WITH, segments=segments)
-    base = "doc start end entity_id kind name alias resolved_by ambiguous via".split()
+    places, labels = ["doc", "start", "end"], ["entity_id", "kind", "name", "alias"]
+    base = [*places, *labels, "resolved_by", "ambiguous", "via"]
     want = base + (["sentence", "paragraph"] if segments else [])
     assert list(table.to_pandas().columns) == want
     assert table.to_arrow().column_names == want
