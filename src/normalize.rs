@@ -41,14 +41,25 @@ fn may_compose_second(c: char) -> bool {
             ))
 }
 
+/// The canonical composite of `prev` and `c` (a base and a mark written apart), if the standard has one. The
+/// table is the `unicode-normalization` crate's, so that composition exclusions and Hangul syllables follow the
+/// standard.
+#[inline]
+fn composite(prev: char, c: char) -> Option<char> {
+    if may_compose_second(c) {
+        unicode_normalization::char::compose(prev, c)
+    } else {
+        None
+    }
+}
+
 /// If `c` composes canonically with `prev`, the character written last (a base written apart from its mark, as
 /// decomposed text does), replace `prev`'s folded form at the end of `out` with `fold` of the composite; return
 /// where it started in `out` and the composite.
 ///
 /// `prev` is the character as written, not folded: "I" and a combining dot above compose to "İ", which folds to
 /// "i", while "i" and the dot do not compose. Marks compose one by one with the result, in the order written; that
-/// is canonical composition (NFC) for text in canonical order, which is how decomposed text is written. The table
-/// is the `unicode-normalization` crate's, so that composition exclusions and Hangul syllables follow the standard.
+/// is canonical composition (NFC) for text in canonical order, which is how decomposed text is written.
 #[inline]
 fn compose_last(
     out: &mut String,
@@ -56,10 +67,7 @@ fn compose_last(
     c: char,
     fold: impl Fn(char) -> char,
 ) -> Option<(usize, char)> {
-    if !may_compose_second(c) {
-        return None;
-    }
-    let composed = unicode_normalization::char::compose(prev?, c)?;
+    let composed = composite(prev?, c)?;
     let at = out.len() - out.chars().next_back()?.len_utf8();
     out.truncate(at);
     out.push(fold(composed));
@@ -254,11 +262,7 @@ pub fn eq_exact(span: &str, exact: &str) -> bool {
         } else {
             let mut got = fold_typography(c);
             // Decomposed marks compose with their letter, as in `normalize_str`.
-            while let Some(k) = chars.peek().and_then(|&d| {
-                may_compose_second(d)
-                    .then(|| unicode_normalization::char::compose(got, d))
-                    .flatten()
-            }) {
+            while let Some(k) = chars.peek().and_then(|&d| composite(got, d)) {
                 got = k;
                 chars.next();
             }
