@@ -32,7 +32,20 @@ impl<'a> Dictionary<'a> {
         seen.insert(label, code);
         Ok(code)
     }
+
+    /// The code of an optional label: [`NULL`] for none.
+    fn code_or_null(
+        &mut self,
+        seen: &mut HashMap<&'a str, i32>,
+        label: Option<&'a str>,
+    ) -> Result<i32> {
+        label.map_or(Ok(NULL), |label| self.code(seen, label))
+    }
 }
+
+/// The code of a row without a label (an alias without a form): what pandas' `Categorical.from_codes` reads as a
+/// missing value, and what the Arrow writers mask.
+pub const NULL: i32 = -1;
 
 /// A code or position as an index. Codes are built non-negative here; a negative one (a hand-made
 /// [`Dictionary`]) maps past any vector, so indexing with it fails loudly instead of wrapping.
@@ -57,7 +70,7 @@ impl Dictionary<'_> {
     }
 }
 
-/// The four label columns of a table.
+/// The label columns of a table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LabelColumns<'a> {
     /// Entity ids.
@@ -68,6 +81,9 @@ pub struct LabelColumns<'a> {
     pub name: Dictionary<'a>,
     /// The texts of the aliases that matched.
     pub alias: Dictionary<'a>,
+    /// The forms of the aliases that matched (`"name"`, `"adjective"`, `"acronym"`, ...), [`NULL`] for an alias
+    /// without one. Never expanded: the code marks the missing values.
+    pub form: Dictionary<'a>,
 }
 
 /// Encode the labels of rows `(entity[i], alias[i])`, where an entity position counts first the `entities` of the
@@ -103,14 +119,21 @@ pub fn label_columns<'a>(
         kind: Dictionary::default(),
         name: Dictionary::default(),
         alias: Dictionary::default(),
+        form: Dictionary::default(),
     };
-    for column in [&mut out.id, &mut out.kind, &mut out.name, &mut out.alias] {
+    for column in [
+        &mut out.id,
+        &mut out.kind,
+        &mut out.name,
+        &mut out.alias,
+        &mut out.form,
+    ] {
         column.codes.reserve_exact(entity.len());
     }
     // Codes of each entity already seen, so that a row costs one lookup in a vector, not three string hashes.
     let mut by_entity: Vec<Option<[i32; 3]>> = vec![None; n];
-    let mut by_alias: HashMap<(i32, i32), i32> = HashMap::new();
-    let (mut ids, mut kinds, mut names, mut texts) = Default::default();
+    let mut by_alias: HashMap<(i32, i32), (i32, i32)> = HashMap::new();
+    let (mut ids, mut kinds, mut names, mut texts, mut forms) = Default::default();
     for (&e, &a) in entity.iter().zip(alias) {
         let index = usize::try_from(e).ok().filter(|&i| i < n).ok_or_else(|| {
             Error::InvalidArgument(format!(
@@ -132,8 +155,8 @@ pub fn label_columns<'a>(
         out.id.codes.push(codes[0]);
         out.kind.codes.push(codes[1]);
         out.name.codes.push(codes[2]);
-        let code = if let Some(&code) = by_alias.get(&(e, a)) {
-            code
+        let codes = if let Some(&codes) = by_alias.get(&(e, a)) {
+            codes
         } else {
             let text = usize::try_from(a)
                 .ok()
@@ -145,11 +168,15 @@ pub fn label_columns<'a>(
                         record.id
                     ))
                 })?;
-            let code = out.alias.code(&mut texts, &text.text)?;
-            by_alias.insert((e, a), code);
-            code
+            let codes = (
+                out.alias.code(&mut texts, &text.text)?,
+                out.form.code_or_null(&mut forms, text.form.as_deref())?,
+            );
+            by_alias.insert((e, a), codes);
+            codes
         };
-        out.alias.codes.push(code);
+        out.alias.codes.push(codes.0);
+        out.form.codes.push(codes.1);
     }
     Ok(out)
 }
@@ -165,9 +192,18 @@ mod tests {
             id: id.into(),
             kind: kind.into(),
             name: name.into(),
+            // "Russian" has a form, the other aliases none.
             aliases: aliases
                 .iter()
-                .map(|a| RawAlias::Text((*a).into()))
+                .map(|&a| match a {
+                    "Russian" => RawAlias::Spec {
+                        text: a.into(),
+                        case: None,
+                        form: Some("adjective".into()),
+                        needs_support: false,
+                    },
+                    _ => RawAlias::Text(a.into()),
+                })
                 .collect(),
             attrs: std::collections::BTreeMap::default(),
         };
@@ -216,6 +252,10 @@ mod tests {
         // "Russian" of Russia and of APT28 is one value; "MoD" of both agencies too.
         assert_eq!(l.alias.values, ["Fancy Bear", "Russian", "MoD", "Russia"]);
         assert_eq!(l.alias.codes, [0, 1, 1, 2, 2, 3]);
+        // "Russian" (rows 1 and 2) has its form, the canonical name (row 5) the form the build gives it, and the
+        // other aliases none.
+        assert_eq!(l.form.values, ["adjective", "name"]);
+        assert_eq!(l.form.codes, [NULL, 0, 0, NULL, NULL, 1]);
     }
 
     #[test]
@@ -247,7 +287,19 @@ mod tests {
                 .map(|(e, &a)| record(e).aliases[at(a)].text.as_str())
                 .collect();
             assert_eq!(expand(&l.alias), texts);
-            for d in [&l.id, &l.kind, &l.name, &l.alias] {
+            let forms: Vec<Option<&str>> = entity
+                .iter()
+                .zip(&alias)
+                .map(|(e, &a)| record(e).aliases[at(a)].form.as_deref())
+                .collect();
+            let read: Vec<Option<&str>> = l
+                .form
+                .codes
+                .iter()
+                .map(|&c| (c != NULL).then(|| l.form.values[at(c)]))
+                .collect();
+            assert_eq!(read, forms);
+            for d in [&l.id, &l.kind, &l.name, &l.alias, &l.form] {
                 let mut distinct = d.values.clone();
                 distinct.sort_unstable();
                 distinct.dedup();

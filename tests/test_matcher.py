@@ -299,6 +299,7 @@ def test_table_to_pandas_labels_every_column() -> None:
         "kind",
         "name",
         "alias",
+        "form",
         "resolved_by",
         "ambiguous",
         "via",

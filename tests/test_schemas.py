@@ -50,7 +50,7 @@ def test_every_output_orders_its_columns_alike(segments: bool) -> None:
     from cybernexus.spark import mention_schema
 
     table = MATCHER.find_table(WITH, segments=segments)
-    places, labels = ["doc", "start", "end"], ["entity_id", "kind", "name", "alias"]
+    places, labels = ["doc", "start", "end"], ["entity_id", "kind", "name", "alias", "form"]
     base = [*places, *labels, "resolved_by", "ambiguous", "via"]
     want = base + (["sentence", "paragraph"] if segments else [])
     assert list(table.to_pandas().columns) == want
@@ -139,3 +139,42 @@ def test_bad_ids_are_refused() -> None:
         table.to_polars(ids=5)
     with pytest.raises(TypeError):
         table.to_arrow(dictionary="no")  # type: ignore[arg-type]
+
+
+def test_form_column_is_each_mentions_form() -> None:
+    """Every output's ``form`` is the form of the alias that matched, as ``Mention.form`` gives it: a form the
+    gazetteer names ("adjective", "acronym"), the canonical name's "name", a scheme's "pattern" for a numbered
+    cluster, and a missing value for an alias given without one."""
+    records = [
+        {
+            "id": "country:RU",
+            "kind": "country",
+            "name": "Russia",
+            "aliases": [{"text": "Russian", "form": "adjective"}, "Russian Federation"],
+        },
+    ]
+    mixed = cx.Gazetteer(records).merge(cx.Gazetteer.builtin().filter(kind="threat_actor"))
+    matcher = cx.Matcher(mixed)
+    texts = ["The Russian Federation and Storm-0866, then APT28.", "Russian and Russia.", "none"]
+    found = [(m.alias, m.form) for ms in matcher.find_many(texts) for m in ms]
+    assert found == [
+        ("Russian Federation", None),
+        ("Storm-0866", "pattern"),
+        ("APT28", "name"),
+        ("Russian", "adjective"),
+        ("Russia", "name"),
+    ]
+    forms = [f for _, f in found]
+    table = matcher.find_table(texts)
+    frame = table.to_pandas()
+    assert [None if pd.isna(f) else f for f in frame["form"]] == forms
+    assert table.to_arrow()["form"].to_pylist() == forms
+    assert table.to_arrow(dictionary=False)["form"].to_pylist() == forms
+    assert table.to_arrow(dictionary=False).schema.field("form").type == pa.string()
+    assert table.to_polars()["form"].cast(str).to_list() == forms
+    # Dask's partition frames are built from the core's codes, not through to_pandas.
+    from cybernexus.dask import _frame
+
+    part = _frame(matcher, pd.Series([7, 8, 9]), pd.Series(texts), False)
+    assert [None if pd.isna(f) else f for f in part["form"]] == forms
+    assert part["form"].dtype == frame["form"].dtype

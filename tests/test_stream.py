@@ -161,6 +161,7 @@ def test_find_file_on_an_empty_file_and_bad_batch_size(tmp_path: Path) -> None:
         "kind",
         "name",
         "alias",
+        "form",
         "resolved_by",
         "ambiguous",
         "via",

@@ -76,7 +76,7 @@ def mention_table_to_pandas(
             "MentionTable.to_pandas() needs pandas: pip install 'cybernexus[pandas]'"
         ) from err
     doc_ids = _ids_of(table, ids)
-    ids, kinds, names, alias_offsets, alias_texts = table._labels()
+    ids, kinds, names, alias_offsets, alias_texts, alias_forms = table._labels()
     entity = np.asarray(table.entity)
     alias = np.asarray(table.alias)
     strings = _string_dtype(pd)
@@ -96,6 +96,7 @@ def mention_table_to_pandas(
             ),
             "name": pd.Series(np.asarray(names, dtype=object)[entity], dtype=strings),
             "alias": pd.Series(np.asarray(alias_texts, dtype=object)[alias_index], dtype=strings),
+            "form": pd.Series(np.asarray(alias_forms, dtype=object)[alias_index], dtype=strings),
         }
     )
     if doc_ids is not None:
@@ -162,6 +163,15 @@ def _dictionary_or_null(
     return pa.DictionaryArray.from_arrays(keys, pa.array(names, pa.string()))
 
 
+def _form_array(column: tuple[npt.NDArray[np.int32], list[str]]) -> pa.DictionaryArray[Any, Any]:
+    """The ``form`` column from the core's codes (-1: an alias without a form, a null) and distinct forms."""
+    import pyarrow as pa
+
+    codes, forms = column
+    keys: pa.Int32Array = pa.array(codes, type=pa.int32(), mask=np.asarray(codes) < 0)
+    return pa.DictionaryArray.from_arrays(keys, pa.array(forms, pa.string()))
+
+
 def _as_list(texts: Texts) -> list[str]:
     """The matched texts as a list of ``str``: Arrow columns (pyarrow, polars) are converted, not iterated as
     scalars; a null (matched as an empty text) becomes ``""``."""
@@ -187,7 +197,7 @@ def mention_table_to_arrow(
     if not isinstance(dictionary, bool):
         raise TypeError(f"dictionary must be a bool, got {type(dictionary).__name__}")
     doc_ids = _ids_of(table, ids, arrow=True)
-    entity_ids, kinds, names, aliases = table._label_columns()
+    entity_ids, kinds, names, aliases, forms = table._label_columns()
 
     def labelled(column: tuple[npt.NDArray[np.int32], list[str]]) -> pa.Array[Any]:
         # The core encodes over the distinct labels the rows use (pandas categories must be unique: two entities can
@@ -198,9 +208,11 @@ def mention_table_to_arrow(
             values.take(codes) if not dictionary else pa.DictionaryArray.from_arrays(codes, values)
         )
 
-    def or_null(codes: npt.NDArray[Any], labels: Sequence[str | None]) -> pa.Array[Any]:
-        column = _dictionary_or_null(codes, labels)
+    def plain(column: pa.DictionaryArray[Any, Any]) -> pa.Array[Any]:
         return column if dictionary else column.cast(pa.string())
+
+    def or_null(codes: npt.NDArray[Any], labels: Sequence[str | None]) -> pa.Array[Any]:
+        return plain(_dictionary_or_null(codes, labels))
 
     id_column: dict[str, Any] = {}
     if doc_ids is not None:
@@ -222,6 +234,7 @@ def mention_table_to_arrow(
             "kind": labelled(kinds),
             "name": labelled(names),
             "alias": labelled(aliases),
+            "form": plain(_form_array(forms)),
             "resolved_by": or_null(table.resolved_by, table.resolved_by_names()),
             "ambiguous": pa.array(table.ambiguous),
             "via": or_null(table.via, table.via_names()),

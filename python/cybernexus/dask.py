@@ -41,7 +41,7 @@ def mention_meta(
     matcher: Matcher | None = None, *, id_dtype: Any = "int64", segments: bool = False
 ) -> pd.DataFrame:
     """The empty frame that describes :func:`find_mentions`' output (Dask's ``meta``): ``id`` (the input's id
-    dtype), ``start, end`` (int64), ``entity_id, name, alias`` (strings), ``kind, resolved_by, via``
+    dtype), ``start, end`` (int64), ``entity_id, name, alias, form`` (strings), ``kind, resolved_by, via``
     (categoricals over fixed categories), ``ambiguous`` (bool), and ``sentence, paragraph`` (int64) with
     ``segments=True``."""
     import pandas as pd
@@ -93,10 +93,10 @@ def _frame(
     import pandas as pd
     import pyarrow as pa
 
-    from cybernexus._frames import _labelled
+    from cybernexus._frames import _form_array, _labelled
 
     table = matcher.find_table(texts, n_threads=n_threads, segments=segments)
-    entity_ids, (kind_codes, kind_labels), names, aliases = table._label_columns(expand=True)
+    entity_ids, (kind_codes, kind_labels), names, aliases, forms = table._label_columns(expand=True)
 
     def strings(column: tuple[Any, Any]) -> pa.Array[Any]:
         # large_string buffers spelled out in the core: wrapped, not copied; and what pandas' Arrow-backed strings
@@ -108,7 +108,12 @@ def _frame(
 
     # Arrow to pandas gives the string dtype this pandas gives a column of str, as mention_meta does.
     labels = pa.table(
-        {"entity_id": strings(entity_ids), "name": strings(names), "alias": strings(aliases)}
+        {
+            "entity_id": strings(entity_ids),
+            "name": strings(names),
+            "alias": strings(aliases),
+            "form": _form_array(forms).cast(pa.large_string()),
+        }
     ).to_pandas()
     categories = _categories(matcher)
     kind_position = np.array(
@@ -122,6 +127,7 @@ def _frame(
         "kind": pd.Categorical.from_codes(kind_position[kind_codes], dtype=categories["kind"]),
         "name": labels["name"],
         "alias": labels["alias"],
+        "form": labels["form"],
     }
     columns |= {
         "resolved_by": _labelled(pd, table.resolved_by, table.resolved_by_names()),
@@ -207,8 +213,8 @@ def find_mentions(
         n_threads: Threads per task (default 1: Dask runs tasks in parallel already).
 
     Returns:
-        A lazy dask DataFrame: ``id, start, end, entity_id, kind, name, alias, resolved_by, ambiguous, via``; offsets
-        are positions in the document's ``str``.
+        A lazy dask DataFrame: ``id, start, end, entity_id, kind, name, alias, form, resolved_by, ambiguous,
+        via``; offsets are positions in the document's ``str``.
     """
     dask = _dask()
     import dask.bag as db

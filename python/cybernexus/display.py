@@ -403,7 +403,7 @@ def mention_table_html(table: MentionTable, rows: int = 10) -> str:
     """A mention table: its size, mentions by kind, and its first ``rows`` rows."""
     import numpy as np
 
-    ids, kinds, names, alias_offsets, alias_texts = table._labels()
+    ids, kinds, names, alias_offsets, alias_texts, _ = table._labels()
     entity = np.asarray(table.entity)
     alias = np.asarray(table.alias)
     counts: dict[str, int] = {}

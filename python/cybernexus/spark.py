@@ -27,8 +27,8 @@ __all__ = ["cooccurrence", "find_mentions", "mention_schema"]
 
 #: The columns of the mentions after ``id``, as Spark DDL.
 _COLUMNS = (
-    "start BIGINT, end BIGINT, entity_id STRING, kind STRING, name STRING, alias STRING, resolved_by STRING, "
-    "ambiguous BOOLEAN, via STRING"
+    "start BIGINT, end BIGINT, entity_id STRING, kind STRING, name STRING, alias STRING, form STRING, "
+    "resolved_by STRING, ambiguous BOOLEAN, via STRING"
 )
 
 
@@ -44,7 +44,7 @@ def _pyspark() -> Any:
 
 def mention_schema(id_type: str = "BIGINT", *, segments: bool = False) -> str:
     """The schema of :func:`find_mentions`' output as Spark DDL: ``id`` (of ``id_type``), ``start, end``,
-    ``entity_id, kind, name, alias, resolved_by`` (strings), ``ambiguous``, ``via``, and ``sentence, paragraph``
+    ``entity_id, kind, name, alias, form, resolved_by`` (strings), ``ambiguous``, ``via``, and ``sentence, paragraph``
     with ``segments=True``."""
     extra = ", sentence BIGINT, paragraph BIGINT" if segments else ""
     return f"id {id_type}, {_COLUMNS}{extra}"

@@ -96,29 +96,31 @@ fn strings(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
         .collect()
 }
 
-/// What `_labels` returns: `(ids, kinds, names, alias_offsets, alias_texts)`.
+/// What `_labels` returns: `(ids, kinds, names, alias_offsets, alias_texts, alias_forms)`.
 pub(crate) type Labels<'a> = (
     Vec<&'a str>,
     Vec<&'a str>,
     Vec<&'a str>,
     Vec<usize>,
     Vec<&'a str>,
+    Vec<Option<&'a str>>,
 );
 
 /// Labels for columnar results over `entities`, in order (see `Gazetteer._labels`).
 pub(crate) fn labels<'a>(entities: impl IntoIterator<Item = &'a Entity> + Clone) -> Labels<'a> {
     let mut offsets = Vec::new();
-    let mut texts = Vec::new();
+    let (mut texts, mut forms) = (Vec::new(), Vec::new());
     let (mut ids, mut kinds, mut names) = (Vec::new(), Vec::new(), Vec::new());
     for e in entities {
         offsets.push(texts.len());
         texts.extend(e.aliases.iter().map(|a| a.text.as_str()));
+        forms.extend(e.aliases.iter().map(|a| a.form.as_deref()));
         ids.push(e.id.as_str());
         kinds.push(e.kind.as_str());
         names.push(e.name.as_str());
     }
     offsets.push(texts.len());
-    (ids, kinds, names, offsets, texts)
+    (ids, kinds, names, offsets, texts, forms)
 }
 
 fn entity_to_dict<'py>(py: Python<'py>, entity: &Entity) -> PyResult<Bound<'py, PyDict>> {
@@ -586,8 +588,9 @@ impl PyGazetteer {
         PyList::new(py, items)
     }
 
-    /// Labels for columnar results: ``(ids, kinds, names, alias_offsets, alias_texts)``; the aliases of entity
-    /// ``i`` are ``alias_texts[alias_offsets[i]:alias_offsets[i + 1]]``.
+    /// Labels for columnar results: ``(ids, kinds, names, alias_offsets, alias_texts, alias_forms)``; the aliases
+    /// of entity ``i`` are ``alias_texts[alias_offsets[i]:alias_offsets[i + 1]]``, their forms (``None`` for none)
+    /// at the same positions of ``alias_forms``.
     #[allow(clippy::type_complexity)]
     fn _labels(&self) -> Labels<'_> {
         labels(self.inner.entities())

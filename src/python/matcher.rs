@@ -921,17 +921,17 @@ impl PyMentionTable {
     }
 
     /// Labels of every entity position in :attr:`entity`: the gazetteer's entities, then the threat actors named by
-    /// a numbering scheme that the table holds (``(ids, kinds, names, alias_offsets, alias_texts)``).
+    /// a numbering scheme that the table holds (``(ids, kinds, names, alias_offsets, alias_texts, alias_forms)``).
     fn _labels(&self) -> Labels<'_> {
         let own = self.gazetteer.get().inner.entities();
         labels(own.iter().chain(self.extra.iter()))
     }
 
-    /// The label columns ``entity_id, kind, name, alias``, each dictionary-encoded over the labels the rows use:
-    /// ``(codes, values)`` with ``values[codes[i]]`` row ``i``'s label (int32 codes; distinct values in order of
-    /// first use). With ``expand=True`` the ``entity_id, name, alias`` columns are instead ``(offsets, data)``,
-    /// Arrow's ``large_string`` buffers (int64 offsets into UTF-8 bytes, as numpy arrays); ``kind`` stays encoded,
-    /// as every frame keeps it categorical.
+    /// The label columns ``entity_id, kind, name, alias, form``, each dictionary-encoded over the labels the rows
+    /// use: ``(codes, values)`` with ``values[codes[i]]`` row ``i``'s label (int32 codes; distinct values in order
+    /// of first use; a ``form`` code of -1 for an alias without one). With ``expand=True`` the ``entity_id, name,
+    /// alias`` columns are instead ``(offsets, data)``, Arrow's ``large_string`` buffers (int64 offsets into UTF-8
+    /// bytes, as numpy arrays); ``kind`` and ``form`` stay encoded.
     #[pyo3(signature = (*, expand = false))]
     fn _label_columns<'py>(&self, py: Python<'py>, expand: bool) -> PyResult<Bound<'py, PyTuple>> {
         let entity: PyReadonlyArray1<'py, i32> = self.entity.bind(py).extract()?;
@@ -946,6 +946,7 @@ impl PyMentionTable {
             kind,
             name,
             alias,
+            form,
         } = columns;
         let column = |d: Dictionary<'_>, expand: bool| -> PyResult<Bound<'py, PyAny>> {
             if expand {
@@ -966,6 +967,7 @@ impl PyMentionTable {
                 column(kind, false)?,
                 column(name, expand)?,
                 column(alias, expand)?,
+                column(form, false)?,
             ],
         )
     }
@@ -976,11 +978,12 @@ impl PyMentionTable {
         Via::NAMES.to_vec()
     }
 
-    /// A pandas DataFrame with columns ``doc, start, end, entity_id, kind, name, alias, resolved_by, ambiguous,
-    /// via`` (plus ``sentence, paragraph`` when segmented, ``id`` first when ``ids`` are given, ``text`` last when
-    /// the matched ``texts`` are given). The dtypes are the same whether or not the table holds mentions
+    /// A pandas DataFrame with columns ``doc, start, end, entity_id, kind, name, alias, form, resolved_by,
+    /// ambiguous, via`` (plus ``sentence, paragraph`` when segmented, ``id`` first when ``ids`` are given, ``text``
+    /// last when the matched ``texts`` are given). The dtypes are the same whether or not the table holds mentions
     /// (int64; categoricals for ``entity_id, kind, resolved_by, via``; pandas' string dtype for ``name, alias,
-    /// text``; ``id`` as given). Needs pandas.
+    /// form, text``; ``id`` as given). ``form`` is the alias's form (``"name"``, ``"adjective"``, ``"acronym"``,
+    /// ...; missing for an alias without one), as :attr:`Mention.form`. Needs pandas.
     ///
     /// Args:
     ///     texts: The texts that were matched, to add each mention's text.
@@ -995,8 +998,8 @@ impl PyMentionTable {
         frames(slf, "mention_table_to_pandas")?.call1((slf, texts, ids))
     }
 
-    /// A pyarrow Table with columns ``doc, start, end`` (int64), ``entity_id, kind, name, alias, resolved_by,
-    /// via`` (strings), ``ambiguous`` (bool), plus ``sentence, paragraph`` (int64) when segmented and ``id`` first
+    /// A pyarrow Table with columns ``doc, start, end`` (int64), ``entity_id, kind, name, alias, form,
+    /// resolved_by, via`` (strings; ``form`` null for an alias without one), ``ambiguous`` (bool), plus ``sentence, paragraph`` (int64) when segmented and ``id`` first
     /// when ``ids`` are given. The numeric columns share memory with this table's arrays. Needs pyarrow.
     ///
     /// Args:
