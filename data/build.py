@@ -20,12 +20,13 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from gazbuild import agencies, countries, qualified, software, threat_actors
+from gazbuild import agencies, countries, person_names, qualified, software, threat_actors
 from gazbuild.common import Record, fold, read_tsv, read_words
 
 OUTPUT = HERE.parent / "python" / "cybernexus" / "data" / "builtin.json"
 CORPUS = HERE.parent / "python" / "cybernexus" / "data" / "misp_descriptions.jsonl"
 REMOVED = HERE / "reports" / "removed-aliases.tsv"
+PERSON_NAMES = HERE.parent / "src" / "person_names.txt"
 FORMAT_VERSION = 1
 SOURCES = [
     "MISP galaxy 9434ace4 (CC0-1.0 or BSD-2-Clause)",
@@ -265,14 +266,15 @@ def mark_shared_names(records: list[Record]) -> None:
             r["attrs"]["shares_name_with"] = " ".join(sorted(ids))
 
 
-def build() -> tuple[str, str]:
-    """The contents of builtin.json and of the removed-aliases report."""
+def build() -> tuple[str, str, str]:
+    """The contents of builtin.json, of the removed-aliases report and of the core's person-name lists."""
     sources, curated = HERE / "sources", HERE / "curated"
     records: list[Record] = (
         countries.build(sources, curated) + regions(curated) + currencies(curated)
     )
     agency_records, removed = agencies.build(curated)
     country_records = [r for r in records if r["kind"] == "country"]
+    people = person_names.build(sources, curated, records)
     removed += qualified.qualify(agency_records, country_records, agencies.table_acronyms(curated))
     agency_records += [
         g
@@ -311,7 +313,7 @@ def build() -> tuple[str, str]:
         f"{d['entity']}\t{d['alias']}\t{d['action']}\t{d['reason']}"
         for d in sorted(removed, key=lambda d: (d["entity"], d["alias"], d["reason"]))
     ]
-    return text, "\n".join(report) + "\n"
+    return text, "\n".join(report) + "\n", people
 
 
 def sample_corpus() -> str:
@@ -333,8 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="fail if the shipped files are stale")
     args = parser.parse_args(argv)
-    text, report = build()
-    targets = [(OUTPUT, text), (REMOVED, report), (CORPUS, sample_corpus())]
+    text, report, people = build()
+    targets = [(OUTPUT, text), (REMOVED, report), (CORPUS, sample_corpus()), (PERSON_NAMES, people)]
     if args.check:
         stale = [
             str(p)

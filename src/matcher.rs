@@ -140,7 +140,8 @@ pub struct Rules {
     /// Aliases that need support count only with it (see [`crate::gazetteer::Alias::needs_support`]); when off,
     /// they count as any other alias.
     pub support: bool,
-    /// Country names in money amounts, certificate fields and quoted file names are not mentions.
+    /// Country names in money amounts, certificate fields and quoted file names are not mentions, nor are country
+    /// names that are a person's ("Chad Johnson", "Michael Jordan").
     pub shields: bool,
 }
 
@@ -834,6 +835,9 @@ impl Matcher {
             return Ok(());
         }
         let all = self.overlaps == Overlaps::All;
+        if self.rules.shields {
+            self.drop_person_names(text, hits);
+        }
         if self.rules.acronyms && Self::add_defined_acronyms(text, hits)? {
             if all {
                 hits.sort_unstable_by_key(|h| (h.start, Reverse(h.end), h.entity));
@@ -848,6 +852,57 @@ impl Matcher {
             self.drop_unsupported(text, hits, splitter, sentences)?;
         }
         Ok(())
+    }
+
+    /// The given-name rule (part of the shields): a country name that is also a given name is a person's where a
+    /// census name stands next to it ([`context::person_name_at`]: "Chad Johnson", "Michael Jordan"), and so is the
+    /// same name (entity and alias) everywhere else in the document ("Chad shows Graham around Miami"), unless the
+    /// document also names that country otherwise ("Chadian", "the Republic of Chad"), where only the mentions
+    /// next to a census name are dropped.
+    fn drop_person_names(&self, text: &str, hits: &mut Vec<Hit>) {
+        // Numbered clusters (`via` pattern) are numbered past the gazetteer's entities: they are no country.
+        let subject = |h: &Hit| {
+            self.kinds.get(h.entity as usize) == Some(&Kind::Country)
+                && context::is_given_name_country(&text[h.start..h.end])
+        };
+        if !hits.iter().any(subject) {
+            return;
+        }
+        let mut ends: Vec<usize> = hits.iter().map(|h| h.end).collect();
+        ends.sort_unstable();
+        let starts_at = |pos: usize| {
+            let i = hits.partition_point(|h| h.start < pos);
+            hits.get(i).is_some_and(|h| h.start == pos)
+        };
+        let ends_at = |pos: usize| ends.binary_search(&pos).is_ok();
+        // Hits next to a census name, and the (entity, alias) names they are written with.
+        let beside: Vec<bool> = hits
+            .iter()
+            .map(|h| {
+                subject(h) && context::person_name_at(text, h.start, h.end, starts_at, ends_at)
+            })
+            .collect();
+        if !beside.contains(&true) {
+            return;
+        }
+        let mut people: Vec<(u32, u32)> = hits
+            .iter()
+            .zip(&beside)
+            .filter(|(_, &b)| b)
+            .map(|(h, _)| (h.entity, h.alias))
+            .collect();
+        people.sort_unstable();
+        people.dedup();
+        // A name whose country the document also names by another alias keeps its other mentions.
+        people.retain(|&(entity, alias)| {
+            !hits.iter().any(|h| h.entity == entity && h.alias != alias)
+        });
+        let mut i = 0;
+        hits.retain(|h| {
+            let keep = !beside[i] && people.binary_search(&(h.entity, h.alias)).is_err();
+            i += 1;
+            keep
+        });
     }
 
     /// Add the mentions of acronyms defined after a mention ("Golden Chickens (GC)"): the acronym in brackets and

@@ -476,6 +476,58 @@ def test_shields_leave_ordinary_mentions(text: str, name: str) -> None:
     assert (start, end) in [(m.start, m.end) for m in MATCHER.find(text) if m.kind == "country"]
 
 
+BUILTIN = cx.Matcher()
+NO_SHIELDS = cx.Matcher(shields=False)
+
+# (text, the spans of country mentions that stand), written for the given-name rule: a country name that is also a
+# census given name is a person's next to a census name, and so is that name elsewhere in the document unless the
+# document names the country otherwise.
+GIVEN_NAMES: list[tuple[str, list[str]]] = [
+    ("Chad Johnson caught two passes. Chad later thanked the fans.", []),
+    ("Coach Jordan Peterson said Jordan would start.", []),
+    ("Fans of Michael Jordan queued for hours; Jordan signed every shirt.", []),
+    ("Kenya Moore and India Walton met in Atlanta.", []),
+    ("America Ferrera spoke about the American dream.", ["American"]),
+    # The document names the country otherwise: only the mention next to the census name goes.
+    ("Chad Johnson praised the Chadian team, and Chad won.", ["Chadian", "Chad"]),
+    # No census name next to it: the countries.
+    ("Chad and Jordan signed the accord in N'Djamena.", ["Chad", "Jordan"]),
+    ("In May Jordan hosted talks; in April Israel struck.", ["Jordan", "Israel"]),
+    ("Israel Jordan relations improved.", ["Israel", "Jordan"]),
+    ("The Jordan Valley and the Lake Chad basin", ["Jordan", "Chad"]),
+    ("Paris France and Georgia Tech", ["France", "Georgia"]),
+    ("Jordan King Abdullah II met Israel Monday.", ["Jordan", "Israel"]),
+]
+
+
+@pytest.mark.parametrize(("text", "countries"), GIVEN_NAMES)
+def test_a_country_name_that_is_a_given_name_is_a_persons_next_to_a_census_name(
+    text: str, countries: list[str]
+) -> None:
+    """Exact spans of the country mentions that stand; with shields=False every country name stands."""
+    found = [(m.start, m.end) for m in BUILTIN.find(text) if m.kind == "country"]
+    expected, start = [], 0
+    for name in countries:
+        at_ = text.index(name, start)
+        expected.append((at_, at_ + len(name)))
+        start = at_ + len(name)
+    assert found == expected
+    plain = [m.text for m in NO_SHIELDS.find(text) if m.kind == "country"]
+    assert len(plain) >= len(countries)
+
+
+def test_the_given_name_rule_leaves_numbered_clusters_alone() -> None:
+    """Before: a numbered cluster (numbered past the gazetteer's entities) in a text with a given-name country made
+    the rule read past its table of kinds and panic."""
+    text = "Storm-0866 and Chad Johnson, then UNC4841 hit Chad."
+    for overlaps in ("longest", "all"):
+        found = [(m.text, m.entity_id) for m in cx.Matcher(overlaps=overlaps).find(text)]
+        assert found == [
+            ("Storm-0866", "threat_actor:storm-0866"),
+            ("UNC4841", "threat_actor:unc4841"),
+        ]
+
+
 def test_regions_and_currencies_are_not_counted_unless_asked_for() -> None:
     """Regions and currencies are shields: co-occurrence leaves them out by default, kinds= brings them back."""
     texts = ["Europe and North America agreed with the United States.", "Europe, North America."]

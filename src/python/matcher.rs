@@ -311,6 +311,14 @@ impl EntityStrings {
 ///     gazetteer: The entities to find; by default the built-in gazetteer (:meth:`Gazetteer.builtin`).
 ///     overlaps: ``"longest"`` (default) keeps the leftmost-longest mention and one entity per span; ``"all"``
 ///         returns nested and overlapping mentions too.
+///     resolve: How a name that a group and its software share is read: ``"local"`` (default) by the cue next to
+///         it, ``"document"`` also by the cues of the same name elsewhere in the text, ``"none"`` not at all.
+///     variants: Also find names joined or split at their capitals ("CloudAtlas" / "Cloud Atlas").
+///     patterns: Find the vendors' numbered clusters ("UNC4841", "Storm-0558") as threat actors.
+///     acronyms: An acronym defined after a name ("Golden Chickens (GC)") names it in the rest of the text.
+///     support: Aliases that need support (ordinary words, technical terms) count only with evidence.
+///     shields: Country names in money amounts, certificate fields, quoted file names and person names
+///         ("Chad Johnson", "Michael Jordan") are not mentions.
 ///
 /// Building one over the built-in gazetteer takes about 10 ms and 2 MB. A matcher is immutable and thread-safe:
 /// share one between threads, and pickle it to send it to worker processes (it is rebuilt from its gazetteer on
