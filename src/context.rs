@@ -131,6 +131,9 @@ pub const CUES: &[Cue] = &[
     after("ransomware actors", Actor),
     after("ransomware crew", Actor),
     after("ransomware cartel", Actor),
+    after("ransomware operation", Actor),
+    after("ransomware operations", Actor),
+    after("ransomware outfit", Actor),
     after("malware operators", Actor),
     after("threat actor", Actor),
     after("threat actors", Actor),
@@ -156,6 +159,8 @@ pub const CUES: &[Cue] = &[
     after("developer", Actor),
     after("cartel", Actor),
     after("syndicate", Actor),
+    after("operation", Actor),
+    after("outfit", Actor),
     after("cybercriminals", Actor),
     // The software: "Winnti malware", "Carbanak backdoor", "a Babuk sample".
     after("web shell", Software),

@@ -130,6 +130,13 @@ CUED: list[tuple[str, str, str, str]] = [
     ("They ran a Conti-ransomware binary.", "Conti", "software:conti", "ransomware"),
     ("A leaked Conti builder circulates.", "Conti", "software:conti", "builder"),
     ("Three members of the Conti crew were named.", "Conti", "threat_actor:conti", "crew"),
+    (
+        "The Conti ransomware operation listed the hospital on its leak site.",
+        "Conti",
+        "threat_actor:conti",
+        "ransomware operation",
+    ),
+    ("The Conti operation shut down in May.", "Conti", "threat_actor:conti", "operation"),
     ("Two members of Conti were named.", "Conti", "threat_actor:conti", "members of"),
     ("The Winnti RAT beaconed out.", "Winnti", "software:winnti", "rat"),
     # Through a possessive, straight or curly.
