@@ -342,3 +342,26 @@ def test_name_of_two_groups_is_found(matcher: cx.Matcher, entities: Entities) ->
     assert m.entity_id in ("threat_actor:apt38", "threat_actor:lazarus-group")
     if hasattr(m, "ambiguous"):
         assert m.ambiguous is True
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (
+            "The BRICS ministers met the Group of 20 and the Group of 7.",
+            [("BRICS", "agency:brics"), ("Group of 20", "agency:g20"), ("Group of 7", "agency:g7")],
+        ),
+        (
+            "A group linked to the Iranian Revolutionary Guard.",
+            [("Iranian Revolutionary Guard", "agency:ir-irgc")],
+        ),
+        # The acronym is case-exact: bricks are not a bloc.
+        ("Brics and bricks.", []),
+    ],
+)
+def test_blocs_and_forms_a_held_out_review_missed(
+    matcher: cx.Matcher, text: str, found: list[tuple[str, str]]
+) -> None:
+    """Before: BRICS was no entity, "Group of 20" and "Iranian Revolutionary Guard" matched nothing (or the
+    country inside)."""
+    assert [(m.text, m.entity_id) for m in matcher.find(text)] == found
