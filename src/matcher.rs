@@ -137,8 +137,9 @@ pub struct Rules {
     pub patterns: bool,
     /// An acronym a document defines after a mention ("Golden Chickens (GC)") names that entity for the rest of it.
     pub acronyms: bool,
-    /// Aliases that need support count only with it (see [`crate::gazetteer::Alias::needs_support`]); when off,
-    /// they count as any other alias.
+    /// Aliases that need support count only with it (see [`crate::gazetteer::Alias::needs_support`]), and software
+    /// names in a long text that says nothing of computer security only with a cue; when off, they count as any
+    /// other alias.
     pub support: bool,
     /// Country names in money amounts, certificate fields and quoted file names are not mentions, nor are country
     /// names that are a person's ("Chad Johnson", "Michael Jordan").
@@ -342,6 +343,10 @@ pub struct Matcher {
     /// Automaton for texts that would make the walks too dear, built on first need (see `find_with_automaton`).
     automaton: Arc<OnceLock<Option<aho_corasick::AhoCorasick>>>,
 }
+
+/// The length from which a document that names no security word is taken to be about something else (see
+/// `Matcher::drop_software_outside_security`): about 80 words, more than a headline, a post or a sentence.
+pub const SECURITY_CONTEXT_BYTES: usize = 500;
 
 /// Matches of one text, and with segments asked for, the (sentence, paragraph) of each.
 pub type Located = (Vec<Match>, Option<Vec<(i64, i64)>>);
@@ -851,18 +856,50 @@ impl Matcher {
         if hits.iter().any(|h| h.support) {
             self.drop_unsupported(text, hits, splitter, sentences)?;
         }
+        if self.rules.support {
+            self.drop_software_outside_security(text, hits);
+        }
         Ok(())
+    }
+
+    /// The security-context rule (part of `support`): in a document of some length ([`SECURITY_CONTEXT_BYTES`])
+    /// that says nothing of computer security (no word of [`context::SECURITY_WORDS`], no threat actor named
+    /// outright), a software name with no cue next to it is an ordinary name ("the Toyota Mirai", "Otomo's Akira",
+    /// "OLED displays"), and so is the group reading of a name that a group shares with its software. A shorter
+    /// text (a headline, a table cell, one sentence) is too short for the silence to mean anything: its names
+    /// stand.
+    fn drop_software_outside_security(&self, text: &str, hits: &mut Vec<Hit>) {
+        if text.len() < SECURITY_CONTEXT_BYTES {
+            return;
+        }
+        let uncued = |h: &Hit| {
+            h.resolved.sense().is_none()
+                && match self.kind(h.entity) {
+                    Kind::Software => true,
+                    Kind::ThreatActor => h.ambiguous && h.via != Via::Pattern,
+                    _ => false,
+                }
+        };
+        if !hits.iter().any(uncued) {
+            return;
+        }
+        let named_actor =
+            |h: &Hit| self.kind(h.entity) == Kind::ThreatActor && !h.ambiguous && !h.support;
+        if hits.iter().any(named_actor) || context::about_security(text) {
+            return;
+        }
+        hits.retain(|h| !uncued(h));
     }
 
     /// The given-name rule (part of the shields): a country name that is also a given name is a person's where a
     /// census name stands next to it ([`context::person_name_at`]: "Chad Johnson", "Michael Jordan"), and so is the
-    /// same name (entity and alias) everywhere else in the document ("Chad shows Graham around Miami"), unless the
-    /// document also names that country otherwise ("Chadian", "the Republic of Chad"), where only the mentions
-    /// next to a census name are dropped.
+    /// same name (entity and alias) elsewhere in the document ("Chad shows Graham around Miami"), except where it
+    /// is written as a place ([`context::place_frame`]: "in Chad", "Nairobi, Kenya") and unless the document also
+    /// names that country otherwise ("Chadian", "the Republic of Chad"), where only the mentions next to a census
+    /// name are dropped.
     fn drop_person_names(&self, text: &str, hits: &mut Vec<Hit>) {
-        // Numbered clusters (`via` pattern) are numbered past the gazetteer's entities: they are no country.
         let subject = |h: &Hit| {
-            self.kinds.get(h.entity as usize) == Some(&Kind::Country)
+            self.kind(h.entity) == Kind::Country
                 && context::is_given_name_country(&text[h.start..h.end])
         };
         if !hits.iter().any(subject) {
@@ -899,7 +936,9 @@ impl Matcher {
         });
         let mut i = 0;
         hits.retain(|h| {
-            let keep = !beside[i] && people.binary_search(&(h.entity, h.alias)).is_err();
+            let keep = !beside[i]
+                && (people.binary_search(&(h.entity, h.alias)).is_err()
+                    || context::place_frame(text, h.start));
             i += 1;
             keep
         });

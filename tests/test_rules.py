@@ -535,6 +535,59 @@ def test_the_given_name_rule_leaves_numbered_clusters_alone() -> None:
         ]
 
 
+# Written for the security-context rule: two texts of over 500 bytes, one about a car and a film, one about an
+# intrusion in plain words, with the same software names.
+CAR_REVIEW = (
+    "The hydrogen-powered Mirai is a quiet, comfortable sedan. Its cabin seats four, the ride is smooth on rough "
+    "roads and the range is close to what the brochure promises. Filling the tank takes five minutes at one of "
+    "the few stations near the coast. The screen is sharp, the seats are heated and the boot is small, since "
+    "the fuel tanks sit under it. On the way home we talked about Akira, the 1988 animated film, which a friend "
+    "had just seen again. Neither the car nor the film is for everyone, but both reward patience, and the Mirai "
+    "costs less to run than most rivals."
+)
+BREACH_NEWS = (
+    "Investigators said the intruders got in through a stolen password and moved from server to server for "
+    "three weeks. They copied customer records before anyone noticed. The company said it found Emotet on two "
+    "laptops and a copy of Mirai on a camera recorder at the depot, and that it has since replaced the devices. "
+    "The police are working with the firm's own staff and an outside team; no ransom was asked, the firm says. "
+    "Customers are asked to change their passwords and to watch for letters that claim to come from the bank, "
+    "since the stolen records included postal addresses. The investigation goes on. A hacker forum posted a "
+    "sample of the records."
+)
+
+
+def test_software_names_in_a_long_text_about_something_else_need_a_cue() -> None:
+    """Before: "Mirai" (the car) and "Akira" (the film) in a review were malware. A text of 500 bytes or more
+    with no security word keeps its software names only with a cue; one word ("hacker") is enough context, a short
+    text keeps them, and support=False turns the rule off."""
+    assert len(CAR_REVIEW.encode()) >= 500 and len(BREACH_NEWS.encode()) >= 500
+    assert [m for m in BUILTIN.find(CAR_REVIEW) if m.kind == "software"] == []
+    every = [(m.start, m.text) for m in cx.Matcher(support=False).find(CAR_REVIEW)]
+    assert every == [
+        (CAR_REVIEW.index("Mirai"), "Mirai"),
+        (CAR_REVIEW.index("Akira"), "Akira"),
+        (CAR_REVIEW.rindex("Mirai"), "Mirai"),
+    ]
+    found = [(m.start, m.entity_id) for m in BUILTIN.find(BREACH_NEWS) if m.kind == "software"]
+    assert found == [
+        (BREACH_NEWS.index("Emotet"), "software:emotet"),
+        (BREACH_NEWS.index("Mirai"), "software:mirai"),
+    ]
+    quiet = BREACH_NEWS.replace("A hacker forum", "A forum")
+    assert [m for m in BUILTIN.find(quiet) if m.kind == "software"] == []
+    # A cue next to a name keeps it; a cue that is a security word ("ransomware") makes the text about security,
+    # so every name stands. A short text is left alone.
+    cued = CAR_REVIEW.replace("about Akira,", "about the Akira variant,")
+    assert [m.entity_id for m in BUILTIN.find(cued) if m.kind == "software"] == ["software:akira"]
+    cued = CAR_REVIEW.replace("about Akira,", "about the Akira ransomware,")
+    assert [m.entity_id for m in BUILTIN.find(cued) if m.kind == "software"] == [
+        "software:mirai",
+        "software:akira",
+        "software:mirai",
+    ]
+    assert [m.text for m in BUILTIN.find("We drove the Mirai home.")] == ["Mirai"]
+
+
 def test_regions_and_currencies_are_not_counted_unless_asked_for() -> None:
     """Regions and currencies are shields: co-occurrence leaves them out by default, kinds= brings them back."""
     texts = ["Europe and North America agreed with the United States.", "Europe, North America."]
