@@ -488,7 +488,8 @@ pub fn shielded_country(text: &str, start: usize, end: usize) -> bool {
 /// Words that, anywhere in a document, say it is about computer security (lower case; a word is a run of ASCII
 /// letters, digits, `&` and `-`, compared whole and by its hyphenated parts: "anti-malware", "cyber-attack"), for
 /// the security-context rule. Written for the genre, not from a corpus: the kinds of malware, the attack and its
-/// actors, the weakness and its identifiers, the defence. "cyber" must be a word of its own ("cyberpunk" is not).
+/// actors, the weakness and its identifiers, the defence, and the plain words of news and warnings ("virus",
+/// "worm", "scammers"). "cyber" must be a word of its own ("cyberpunk" is not).
 pub const SECURITY_WORDS: &[&str] = &[
     "0-day",
     "adware",
@@ -529,6 +530,7 @@ pub const SECURITY_WORDS: &[&str] = &[
     "exploiting",
     "exploits",
     "firewall",
+    "fraudsters",
     "hack",
     "hacked",
     "hacker",
@@ -551,18 +553,25 @@ pub const SECURITY_WORDS: &[&str] = &[
     "payload",
     "payloads",
     "phishing",
+    "ransom",
     "ransomware",
     "rootkit",
+    "scammers",
     "shellcode",
+    "spam",
     "spearphishing",
     "spyware",
     "stalkerware",
     "stealer",
     "trojan",
     "trojans",
+    "virus",
+    "viruses",
     "vulnerabilities",
     "vulnerability",
     "wiper",
+    "worm",
+    "worms",
     "zero-day",
 ];
 

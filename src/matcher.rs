@@ -340,6 +340,9 @@ pub struct Matcher {
     rules: Rules,
     /// The kind of each entity, as a code the rules compare cheaply.
     kinds: Arc<[Kind]>,
+    /// Whether each entity is software of type `tool` (`PsExec`, `AdFind`, rclone), which the security-context rule
+    /// leaves alone: a tool named in an administrator's text is the tool.
+    tools: Arc<[bool]>,
     /// Automaton for texts that would make the walks too dear, built on first need (see `find_with_automaton`).
     automaton: Arc<OnceLock<Option<aho_corasick::AhoCorasick>>>,
 }
@@ -448,12 +451,18 @@ impl Matcher {
             .iter()
             .map(|e| Kind::of(&e.kind))
             .collect();
+        let tools = gazetteer
+            .entities()
+            .iter()
+            .map(|e| e.kind == "software" && e.attrs.get("type").is_some_and(|t| t == "tool"))
+            .collect();
         Ok(Matcher {
             gazetteer,
             trie: Arc::new(trie),
             overlaps,
             rules,
             kinds,
+            tools,
             automaton: Arc::new(OnceLock::new()),
         })
     }
@@ -863,11 +872,11 @@ impl Matcher {
     }
 
     /// The security-context rule (part of `support`): in a document of some length ([`SECURITY_CONTEXT_BYTES`])
-    /// that says nothing of computer security (no word of [`context::SECURITY_WORDS`], no threat actor named
-    /// outright), a software name with no cue next to it is an ordinary name ("the Toyota Mirai", "Otomo's Akira",
-    /// "OLED displays"), and so is the group reading of a name that a group shares with its software. A shorter
-    /// text (a headline, a table cell, one sentence) is too short for the silence to mean anything: its names
-    /// stand.
+    /// that says nothing of computer security (no word of [`context::SECURITY_WORDS`], no threat actor with a
+    /// numbered name such as APT28 or UNC2452), a malware name with no cue next to it is an ordinary name ("the
+    /// Toyota Mirai", "Otomo's Akira", "OLED displays"), and so is the group reading of a name that a group shares
+    /// with its software. Tools are left alone (`PsExec` in an administrator's guide is `PsExec`), and so is a shorter
+    /// text (a headline, a table cell, one sentence), too short for the silence to mean anything.
     fn drop_software_outside_security(&self, text: &str, hits: &mut Vec<Hit>) {
         if text.len() < SECURITY_CONTEXT_BYTES {
             return;
@@ -875,7 +884,7 @@ impl Matcher {
         let uncued = |h: &Hit| {
             h.resolved.sense().is_none()
                 && match self.kind(h.entity) {
-                    Kind::Software => true,
+                    Kind::Software => !self.tools.get(h.entity as usize).copied().unwrap_or(false),
                     Kind::ThreatActor => h.ambiguous && h.via != Via::Pattern,
                     _ => false,
                 }
@@ -883,9 +892,14 @@ impl Matcher {
         if !hits.iter().any(uncued) {
             return;
         }
-        let named_actor =
-            |h: &Hit| self.kind(h.entity) == Kind::ThreatActor && !h.ambiguous && !h.support;
-        if hits.iter().any(named_actor) || context::about_security(text) {
+        // A group named by a number is unmistakable; one named by words may itself be the ordinary word
+        // ("Sandworm" in a review of Dune), and must not vouch for the rest.
+        let numbered_actor = |h: &Hit| {
+            self.kind(h.entity) == Kind::ThreatActor
+                && !h.ambiguous
+                && text[h.start..h.end].bytes().any(|b| b.is_ascii_digit())
+        };
+        if hits.iter().any(numbered_actor) || context::about_security(text) {
             return;
         }
         hits.retain(|h| !uncued(h));

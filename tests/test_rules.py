@@ -549,7 +549,7 @@ BREACH_NEWS = (
     "Investigators said the intruders got in through a stolen password and moved from server to server for "
     "three weeks. They copied customer records before anyone noticed. The company said it found Emotet on two "
     "laptops and a copy of Mirai on a camera recorder at the depot, and that it has since replaced the devices. "
-    "The police are working with the firm's own staff and an outside team; no ransom was asked, the firm says. "
+    "The police are working with the firm's own staff and an outside team; no money was asked, the firm says. "
     "Customers are asked to change their passwords and to watch for letters that claim to come from the bank, "
     "since the stolen records included postal addresses. The investigation goes on. A hacker forum posted a "
     "sample of the records."
@@ -586,6 +586,44 @@ def test_software_names_in_a_long_text_about_something_else_need_a_cue() -> None
         "software:mirai",
     ]
     assert [m.text for m in BUILTIN.find("We drove the Mirai home.")] == ["Mirai"]
+
+
+ADMIN_GUIDE = (
+    "To run a command on a remote server, copy PsExec to a folder on your path and open a console as an "
+    "administrator. The first run asks you to accept the licence. Give the computer name, the user and the "
+    "command; the output comes back to your console as if the program ran on your own desk. For directory "
+    "queries AdFind is quicker than the built-in commands, and it prints every attribute of an object. Both "
+    "programs come with short help pages, and both work from scripts, which saves hours when you look after a "
+    "few hundred servers. Keep them up to date, as with any program."
+)
+
+
+def test_tools_and_plain_words_keep_names_in_a_long_text() -> None:
+    """Before (a held-out review): PsExec and AdFind in an administrator's guide, and Stuxnet in news that says
+    "worm", went with the rest. Tools are left alone; plain security words ("virus", "worm", "scammers") make
+    the text about security; a group named by words ("Sandworm") does not vouch for the text, one named by a
+    number ("APT44") does."""
+    assert len(ADMIN_GUIDE.encode()) >= 500
+    tools = [(m.start, m.entity_id) for m in BUILTIN.find(ADMIN_GUIDE) if m.kind == "software"]
+    assert tools == [
+        (ADMIN_GUIDE.index("PsExec"), "software:psexec"),
+        (ADMIN_GUIDE.index("AdFind"), "software:adfind"),
+    ]
+    for word in ("worm", "virus", "scammers"):
+        text = CAR_REVIEW.replace("a quiet, comfortable sedan", f"a sedan, not a {word}")
+        assert [m.text for m in BUILTIN.find(text) if m.kind == "software"] == [
+            "Mirai",
+            "Akira",
+            "Mirai",
+        ], word
+    worded = CAR_REVIEW + " Sandworm, the beast of Dune, was not in it."
+    assert [m.text for m in BUILTIN.find(worded) if m.kind == "software"] == []
+    numbered = CAR_REVIEW + " APT44 was not in it."
+    assert [m.text for m in BUILTIN.find(numbered) if m.kind == "software"] == [
+        "Mirai",
+        "Akira",
+        "Mirai",
+    ]
 
 
 def test_regions_and_currencies_are_not_counted_unless_asked_for() -> None:
