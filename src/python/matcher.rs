@@ -317,7 +317,7 @@ impl EntityStrings {
 ///     patterns: Find the vendors' numbered clusters ("UNC4841", "Storm-0558") as threat actors.
 ///     acronyms: An acronym defined after a name ("Golden Chickens (GC)") names it in the rest of the text.
 ///     support: Aliases that need support (ordinary words, technical terms) count only with evidence, and in a
-///         text of 500 bytes or more that says nothing of computer security, software names count only with a cue.
+///         text of 500 bytes or more that says nothing of computer security, malware names count only with a cue.
 ///     shields: Country names in money amounts, certificate fields, quoted file names and person names
 ///         ("Chad Johnson", "Michael Jordan") are not mentions.
 ///
