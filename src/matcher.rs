@@ -663,6 +663,17 @@ impl Matcher {
                 return Ok(false);
             }
         }
+        if self.rules.shields
+            && picks
+                .iter()
+                .any(|p| self.kinds[p.entity as usize] == Kind::Software)
+            && context::company_name(text, end)
+        {
+            picks.retain(|p| self.kinds[p.entity as usize] != Kind::Software);
+            if picks.is_empty() {
+                return Ok(false);
+            }
+        }
         if picks.len() == 1 && self.rules.resolve != Resolve::None {
             self.actor_behind_software(text, start, end, picks);
         }

@@ -626,6 +626,27 @@ def test_tools_and_plain_words_keep_names_in_a_long_text() -> None:
     ]
 
 
+def test_legitimate_products_are_tools_and_a_company_is_not_its_product() -> None:
+    """Before (a held-out review): ProcDump, TeamViewer, AnyDesk and NetSupport were typed malware, so the
+    security-context rule dropped them in their own manuals, and "NetSupport Ltd" was the software. Products
+    that their sources describe as legitimate, genuine, proprietary software or a remote desktop program are tools;
+    a software name before a company suffix is the company."""
+    g = cx.Gazetteer.builtin()
+    for id_ in (
+        "software:procdump",
+        "software:teamviewer",
+        "software:anydesk",
+        "software:tightvnc",
+    ):
+        assert g[id_].attrs["type"] == "tool", id_
+    assert g["software:mirai"].attrs["type"] == "malware"
+    text = "Copyright NetSupport Ltd. and TeamViewer GmbH; NetSupport runs on Windows."
+    found = [(m.start, m.entity_id) for m in BUILTIN.find(text) if m.kind == "software"]
+    assert found == [(text.rindex("NetSupport"), "software:netsupportmanager-rat")]
+    manual = ADMIN_GUIDE.replace("AdFind is", "ProcDump is")
+    assert [m.text for m in BUILTIN.find(manual) if m.kind == "software"] == ["PsExec", "ProcDump"]
+
+
 def test_regions_and_currencies_are_not_counted_unless_asked_for() -> None:
     """Regions and currencies are shields: co-occurrence leaves them out by default, kinds= brings them back."""
     texts = ["Europe and North America agreed with the United States.", "Europe, North America."]

@@ -113,7 +113,10 @@ NOT_RANSOMWARE = re.compile(
 DUAL_USE_DESCRIPTION = re.compile(
     r"\b(?:is|was)\s+an?\s+(?:[\w-]+\s+){0,4}?(?:penetration[- ]testing|pen-?test(?:ing)?|"
     r"red[- ]team(?:ing)?|adversary[- ]simulation|post-exploitation|offensive[- ]security|"
-    r"open[- ]source|legitimate|commercial(?:ly available)?|publicly available|dual-use)\b",
+    r"open[- ]source|legitimate|genuine|proprietary (?:computer )?software|commercial(?:ly available)?|publicly available|dual-use|"
+    r"remote[- ](?:desktop|access|control|support) (?:program|software|application))\b"
+    # A description that opens with what the product is: "Legitimate tool - ...", "open-source VNC tool".
+    r"|^(?:legitimate|open[- ]source)\b",
     re.IGNORECASE,
 )
 
