@@ -723,6 +723,17 @@ fn elided_surname(rest: &str, list: &rustc_hash::FxHashSet<&'static str>) -> boo
     tail.starts_with(|c: char| c.is_ascii_uppercase()) && listed_name(&joined, list)
 }
 
+/// The letters at the end of `s` ("Minister of" -> "of"; "" after a non-letter).
+fn last_word(s: &str) -> &str {
+    let start = s
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map_or(s.len(), |(i, _)| i);
+    &s[start..]
+}
+
 /// The spaces a name's parts are written with.
 const NAME_SPACES: [char; 2] = [' ', '\u{a0}'];
 
@@ -780,13 +791,7 @@ pub fn person_name_at(
     }
     if let Some(rest) = text[..start].strip_suffix(NAME_SPACES) {
         let rest = drop_initial(rest);
-        let word_start = rest
-            .char_indices()
-            .rev()
-            .take_while(|(_, c)| c.is_alphabetic())
-            .last()
-            .map_or(rest.len(), |(i, _)| i);
-        let word = &rest[word_start..];
+        let word = last_word(rest);
         if listed_name(word, &names.given) && !mention_ends(rest.len()) {
             return true;
         }
@@ -821,26 +826,14 @@ pub fn place_frame(text: &str, start: usize) -> bool {
     let Some(before) = text[..start].strip_suffix(NAME_SPACES) else {
         return false;
     };
-    let word_start = before
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| c.is_alphabetic())
-        .last()
-        .map_or(before.len(), |(i, _)| i);
-    let word = &before[word_start..];
+    let word = last_word(before);
     if !word.is_empty() {
         return PLACE_WORDS.iter().any(|p| p.eq_ignore_ascii_case(word));
     }
     let Some(listed) = before.strip_suffix(',') else {
         return false;
     };
-    let first = listed
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| c.is_alphabetic())
-        .last()
-        .map(|(i, _)| i);
-    first.is_some_and(|i| listed[i..].starts_with(|c: char| c.is_uppercase()))
+    last_word(listed).starts_with(char::is_uppercase)
 }
 
 fn skip_spaces(s: &str) -> &str {
